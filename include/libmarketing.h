@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file libmarketing.h
+ * @brief Umbrella header: includes every public module header, nothing else.
+ */
+#ifndef LIBMARKETING_H
+#define LIBMARKETING_H
+
+#include "libmarketing/common.h"
+#include "libmarketing/values.h"
+#include "libmarketing/store.h"
+#include "libmarketing/host.h"
+#include "libmarketing/ctx.h"
+#include "libmarketing/data.h"
+
+#endif /* LIBMARKETING_H */

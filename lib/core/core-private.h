@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal core API shared by every module: the context layout, allocation through the host
+ * allocator, error reporting, logging. Nothing here is exported.
+ */
+#ifndef MKT_CORE_PRIVATE_H
+#define MKT_CORE_PRIVATE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libmarketing/ctx.h"
+#include "libmarketing/host.h"
+#include "libmarketing/store.h"
+
+/* Marks the definition of a public function; everything else stays hidden. */
+#define MKT_EXPORT __attribute__((visibility("default")))
+
+#if defined(__GNUC__)
+#define MKT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define MKT_LIKELY(x) __builtin_expect(!!(x), 1)
+#define MKT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define MKT_PRINTF(fmt, args)
+#define MKT_LIKELY(x) (x)
+#define MKT_UNLIKELY(x) (x)
+#endif
+
+/* Where the last failure happened; the strings are owned by the context. */
+struct mkt_error_slot {
+    mkt_error pub;
+    char *message;
+    char *source;
+    char *field;
+};
+
+struct mkt_ctx {
+    mkt_host host;          /* copy, defaults filled in */
+    mkt_store_ops store;    /* copy of the host's store, or the memory store */
+    mkt_ctx_options opts;   /* copy, defaults filled in */
+    struct mkt_error_slot err;
+    uint64_t audit_seq;     /* sequence of the default audit sink's keys */
+};
+
+/* ---- allocation (lib/core/alloc.c) ----------------------------------------------------- */
+/* All return NULL on failure (or on size overflow) without setting the context's error:
+ * callers report MKT_ENOMEM through mkt__error() where they can add context. */
+void *mkt__malloc(mkt_ctx *ctx, size_t size);
+void *mkt__calloc(mkt_ctx *ctx, size_t count, size_t size);
+void *mkt__realloc(mkt_ctx *ctx, void *ptr, size_t size);
+void *mkt__reallocarray(mkt_ctx *ctx, void *ptr, size_t count, size_t size);
+void mkt__free(mkt_ctx *ctx, void *ptr);
+char *mkt__strndup(mkt_ctx *ctx, const char *s, size_t len);
+char *mkt__strdup(mkt_ctx *ctx, const char *s);
+/* A block the caller releases with mkt_free(); it remembers the allocator. */
+void *mkt__caller_alloc(mkt_ctx *ctx, size_t size);
+
+/* ---- errors and logging (lib/core/error.c) --------------------------------------------- */
+/* Record @code with a formatted message as the context's last error; returns @code so that
+ * `return mkt__error(ctx, MKT_EINVAL, "...")` reads naturally. If the message itself cannot be
+ * allocated the code is still recorded with a static message. */
+int mkt__error(mkt_ctx *ctx, int code, const char *fmt, ...) MKT_PRINTF(3, 4);
+/* The same with a location; the message becomes "source:line:column: field: text". Any of
+ * source/field may be NULL and line/column 0. */
+int mkt__error_at(mkt_ctx *ctx, int code, const char *source, uint64_t line, uint64_t column,
+                  const char *field, const char *fmt, ...) MKT_PRINTF(7, 8);
+int mkt__verror_at(mkt_ctx *ctx, int code, const char *source, uint64_t line, uint64_t column,
+                   const char *field, const char *fmt, va_list ap);
+/* Free the error strings and set the code back to MKT_OK (context creation and free). */
+void mkt__error_reset(mkt_ctx *ctx);
+/* Report MKT_ENOMEM (common enough to deserve its own name). */
+int mkt__oom(mkt_ctx *ctx);
+void mkt__log(mkt_ctx *ctx, int level, const char *fmt, ...) MKT_PRINTF(3, 4);
+
+/* ---- the built-in memory store (lib/core/memstore.c) ------------------------------------ */
+int mkt__memstore_init(mkt_ctx *ctx, mkt_store_ops *ops);
+
+/* Size-checked read of a caller struct: the field is inside what the caller compiled. */
+#define MKT_HAS_FIELD(ptr, type, field) \
+    ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+#endif /* MKT_CORE_PRIVATE_H */
