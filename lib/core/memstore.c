@@ -1,4 +1,397 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until the memory store lands. */
-#include "core-private.h"
-int mkt__memstore_init(mkt_ctx *ctx, mkt_store_ops *ops) { (void)ctx; (void)ops; return MKT_EUNSUPPORTED; }
+/*
+ * The built-in in-memory store (the default when the host gives none), following the contract
+ * in include/libmarketing/store.h.
+ *
+ * Each namespace is a treap ordered by unsigned byte order of key (shorter key first on a
+ * common prefix), with node priorities taken from a fixed hash of the key, so the shape is
+ * deterministic. Point operations are O(log n) expected and a prefix scan is O(log n + m)
+ * walking only the matching range: no sorting on demand, no rebuild after writes. Namespaces
+ * are few and are kept in a small array searched by name.
+ *
+ * Every write allocates what it needs before changing anything, so a failed allocation
+ * (MKT_ENOMEM) leaves the store exactly as it was.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "util.h"
+
+struct node {
+    struct node *left, *right;
+    uint64_t prio;
+    uint64_t version;
+    unsigned char *value; /* own allocation (NULL when empty) */
+    size_t value_len;
+    size_t key_len;
+    unsigned char key[]; /* key_len bytes */
+};
+
+struct ns {
+    char *name;
+    struct node *root;
+};
+
+struct memstore {
+    mkt_ctx *ctx;
+    struct ns *ns;
+    size_t nns, cap;
+};
+
+/* ---- ordering and search ------------------------------------------------------------------ */
+
+static int key_cmp(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
+{
+    size_t m = alen < blen ? alen : blen;
+    int r = m ? memcmp(a, b, m) : 0;
+    if (r)
+        return r;
+    return alen < blen ? -1 : alen > blen;
+}
+
+static struct node *find(struct node *t, const unsigned char *key, size_t len)
+{
+    while (t) {
+        int c = key_cmp(key, len, t->key, t->key_len);
+        if (c == 0)
+            return t;
+        t = c < 0 ? t->left : t->right;
+    }
+    return NULL;
+}
+
+/* Split @t into keys < key (l) and keys >= key (r). */
+static void split(struct node *t, const unsigned char *key, size_t len, struct node **l,
+                  struct node **r)
+{
+    if (t == NULL) {
+        *l = *r = NULL;
+    } else if (key_cmp(t->key, t->key_len, key, len) < 0) {
+        split(t->right, key, len, &t->right, r);
+        *l = t;
+    } else {
+        split(t->left, key, len, l, &t->left);
+        *r = t;
+    }
+}
+
+static struct node *merge(struct node *a, struct node *b)
+{
+    if (a == NULL)
+        return b;
+    if (b == NULL)
+        return a;
+    if (a->prio > b->prio) {
+        a->right = merge(a->right, b);
+        return a;
+    }
+    b->left = merge(a, b->left);
+    return b;
+}
+
+/* Insert @n whose key is absent from @t. */
+static struct node *insert(struct node *t, struct node *n)
+{
+    if (t == NULL)
+        return n;
+    if (n->prio > t->prio) {
+        split(t, n->key, n->key_len, &n->left, &n->right);
+        return n;
+    }
+    if (key_cmp(n->key, n->key_len, t->key, t->key_len) < 0)
+        t->left = insert(t->left, n);
+    else
+        t->right = insert(t->right, n);
+    return t;
+}
+
+/* Unlink the node with @key (which must be present) and return the new root. */
+static struct node *erase(struct node *t, const unsigned char *key, size_t len,
+                          struct node **gone)
+{
+    int c = key_cmp(key, len, t->key, t->key_len);
+    if (c == 0) {
+        *gone = t;
+        return merge(t->left, t->right);
+    }
+    if (c < 0)
+        t->left = erase(t->left, key, len, gone);
+    else
+        t->right = erase(t->right, key, len, gone);
+    return t;
+}
+
+static void free_tree(mkt_ctx *ctx, struct node *t)
+{
+    while (t) {
+        free_tree(ctx, t->left);
+        struct node *r = t->right;
+        mkt__free(ctx, t->value);
+        mkt__free(ctx, t);
+        t = r;
+    }
+}
+
+/* ---- namespaces --------------------------------------------------------------------------- */
+
+static struct ns *ns_find(struct memstore *m, const char *name)
+{
+    for (size_t i = 0; i < m->nns; i++)
+        if (strcmp(m->ns[i].name, name) == 0)
+            return &m->ns[i];
+    return NULL;
+}
+
+static struct ns *ns_get_or_add(struct memstore *m, const char *name)
+{
+    struct ns *n = ns_find(m, name);
+    if (n)
+        return n;
+    if (mkt__vec_reserve_(m->ctx, &m->ns, &m->cap, m->nns, 1, sizeof *m->ns) != MKT_OK)
+        return NULL;
+    char *copy = mkt__strdup(m->ctx, name);
+    if (copy == NULL)
+        return NULL;
+    n = &m->ns[m->nns++];
+    n->name = copy;
+    n->root = NULL;
+    return n;
+}
+
+/* ---- operations --------------------------------------------------------------------------- */
+
+static int ms_get(const char *ns, const char *key, size_t key_len, mkt_store_reply *reply,
+                  void *user_data)
+{
+    struct ns *n = ns_find(user_data, ns);
+    struct node *e = n ? find(n->root, (const unsigned char *)key, key_len) : NULL;
+    if (e == NULL)
+        return MKT_ENOTFOUND;
+    return mkt_store_reply_set(reply, e->value, e->value_len, e->version);
+}
+
+/* The contract's version rule shared by put and delete. */
+static int version_ok(const struct node *e, uint64_t expected)
+{
+    if (expected == MKT_VERSION_ANY)
+        return 1;
+    return (e ? e->version : MKT_VERSION_ABSENT) == expected;
+}
+
+static int dup_value(struct memstore *m, const void *value, size_t len, unsigned char **out)
+{
+    *out = NULL;
+    if (len == 0)
+        return MKT_OK;
+    *out = mkt__malloc(m->ctx, len);
+    if (*out == NULL)
+        return MKT_ENOMEM;
+    memcpy(*out, value, len);
+    return MKT_OK;
+}
+
+/* Replace the value of an existing node (the new bytes are already allocated). */
+static int bump(struct node *e, unsigned char *value, size_t len, mkt_ctx *ctx)
+{
+    if (e->version >= MKT_VERSION_ANY - 1) {
+        mkt__free(ctx, value);
+        return MKT_ERANGE;
+    }
+    mkt__free(ctx, e->value);
+    e->value = value;
+    e->value_len = len;
+    e->version++;
+    return MKT_OK;
+}
+
+static int add_node(struct memstore *m, const char *ns, const unsigned char *key, size_t key_len,
+                    unsigned char *value, size_t value_len)
+{
+    struct ns *n = ns_get_or_add(m, ns);
+    struct node *e = n && key_len <= SIZE_MAX - sizeof *e
+                         ? mkt__malloc(m->ctx, sizeof *e + key_len) : NULL;
+    if (e == NULL) {
+        mkt__free(m->ctx, value);
+        return MKT_ENOMEM;
+    }
+    memcpy(e->key, key, key_len);
+    e->key_len = key_len;
+    e->left = e->right = NULL;
+    e->prio = mkt__hash64(key, key_len, UINT64_C(0x747265617073));
+    e->version = 1;
+    e->value = value;
+    e->value_len = value_len;
+    n->root = insert(n->root, e);
+    return MKT_OK;
+}
+
+static int ms_put(const char *ns, const char *key, size_t key_len, const void *value,
+                  size_t value_len, uint64_t expected_version, uint64_t *new_version,
+                  void *user_data)
+{
+    struct memstore *m = user_data;
+    struct ns *n = ns_find(m, ns);
+    const unsigned char *k = (const unsigned char *)key;
+    struct node *e = n ? find(n->root, k, key_len) : NULL;
+    if (!version_ok(e, expected_version))
+        return MKT_ECONFLICT;
+    unsigned char *copy;
+    int rc = dup_value(m, value, value_len, &copy);
+    if (rc)
+        return rc;
+    rc = e ? bump(e, copy, value_len, m->ctx) : add_node(m, ns, k, key_len, copy, value_len);
+    if (rc == MKT_OK && new_version)
+        *new_version = e ? e->version : 1;
+    return rc;
+}
+
+static int ms_del(const char *ns, const char *key, size_t key_len, uint64_t expected_version,
+                  void *user_data)
+{
+    struct memstore *m = user_data;
+    struct ns *n = ns_find(m, ns);
+    const unsigned char *k = (const unsigned char *)key;
+    struct node *e = n ? find(n->root, k, key_len) : NULL;
+    if (e == NULL)
+        return expected_version == MKT_VERSION_ANY || expected_version == MKT_VERSION_ABSENT
+                   ? MKT_ENOTFOUND : MKT_ECONFLICT;
+    if (!version_ok(e, expected_version))
+        return MKT_ECONFLICT;
+    struct node *gone = NULL;
+    n->root = erase(n->root, k, key_len, &gone);
+    mkt__free(m->ctx, gone->value);
+    mkt__free(m->ctx, gone);
+    return MKT_OK;
+}
+
+/* Strict int64 decimal: optional '-', 1..19 digits, nothing else. */
+static int parse_counter(const unsigned char *s, size_t len, int64_t *out)
+{
+    size_t i = 0;
+    int neg = len > 0 && s[0] == '-';
+    i += (size_t)neg;
+    if (i == len)
+        return MKT_ETYPE;
+    uint64_t v = 0, max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return MKT_ETYPE;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (max - d) / 10)
+            return MKT_ETYPE; /* not an int64: not a counter */
+        v = v * 10 + d;
+    }
+    *out = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+    return MKT_OK;
+}
+
+/* The incr rule: overflow first (MKT_ERANGE), then the bound (MKT_ELIMIT). */
+static int counter_step(int64_t cur, int64_t delta, int64_t limit, int64_t *next)
+{
+    if ((delta > 0 && cur > INT64_MAX - delta) || (delta < 0 && cur < INT64_MIN - delta))
+        return MKT_ERANGE;
+    int64_t v = cur + delta;
+    if ((delta >= 0 && v > limit) || (delta < 0 && v < limit))
+        return MKT_ELIMIT;
+    *next = v;
+    return MKT_OK;
+}
+
+static int ms_incr(const char *ns, const char *key, size_t key_len, int64_t delta,
+                   int64_t limit, int64_t *result, void *user_data)
+{
+    struct memstore *m = user_data;
+    struct ns *n = ns_find(m, ns);
+    const unsigned char *k = (const unsigned char *)key;
+    struct node *e = n ? find(n->root, k, key_len) : NULL;
+    int64_t cur = 0, next;
+    int rc = e ? parse_counter(e->value, e->value_len, &cur) : MKT_OK;
+    if (rc == MKT_OK)
+        rc = counter_step(cur, delta, limit, &next);
+    if (rc)
+        return rc;
+    char text[24];
+    int len = snprintf(text, sizeof text, "%" PRId64, next);
+    unsigned char *copy;
+    rc = dup_value(m, text, (size_t)len, &copy);
+    if (rc == MKT_OK)
+        rc = e ? bump(e, copy, (size_t)len, m->ctx) : add_node(m, ns, k, key_len, copy, (size_t)len);
+    if (rc == MKT_OK && result)
+        *result = next;
+    return rc;
+}
+
+struct scan_state {
+    const unsigned char *prefix;
+    size_t prefix_len;
+    mkt_store_visit_fn visit;
+    void *visit_data;
+};
+
+/* In-order walk of the keys starting with the prefix; returns the visitor's non-zero result
+ * to stop. Subtrees wholly before or after the prefix range are skipped. */
+static int walk(const struct node *t, const struct scan_state *s)
+{
+    while (t) {
+        size_t m = t->key_len < s->prefix_len ? t->key_len : s->prefix_len;
+        int c = m ? memcmp(t->key, s->prefix, m) : 0;
+        if (c == 0 && t->key_len < s->prefix_len)
+            c = -1; /* a proper prefix of the prefix sorts before the range */
+        if (c < 0) {
+            t = t->right;
+        } else if (c > 0) {
+            t = t->left;
+        } else {
+            int rc = walk(t->left, s);
+            if (rc)
+                return rc;
+            rc = s->visit((const char *)t->key, t->key_len, t->value, t->value_len, t->version,
+                          s->visit_data);
+            if (rc)
+                return rc;
+            t = t->right;
+        }
+    }
+    return 0;
+}
+
+static int ms_scan(const char *ns, const char *prefix, size_t prefix_len,
+                   mkt_store_visit_fn visit, void *visit_data, void *user_data)
+{
+    struct ns *n = ns_find(user_data, ns);
+    if (n == NULL)
+        return MKT_OK;
+    struct scan_state s = { (const unsigned char *)prefix, prefix_len, visit, visit_data };
+    int rc = walk(n->root, &s);
+    return rc < 0 ? rc : MKT_OK;
+}
+
+static void ms_destroy(void *user_data)
+{
+    struct memstore *m = user_data;
+    for (size_t i = 0; i < m->nns; i++) {
+        free_tree(m->ctx, m->ns[i].root);
+        mkt__free(m->ctx, m->ns[i].name);
+    }
+    mkt__free(m->ctx, m->ns);
+    mkt__free(m->ctx, m);
+}
+
+int mkt__memstore_init(mkt_ctx *ctx, mkt_store_ops *ops)
+{
+    struct memstore *m = mkt__calloc(ctx, 1, sizeof *m);
+    if (m == NULL)
+        return MKT_ENOMEM;
+    m->ctx = ctx;
+    *ops = (mkt_store_ops){
+        .struct_size = sizeof *ops,
+        .get = ms_get,
+        .put = ms_put,
+        .del = ms_del,
+        .incr = ms_incr,
+        .scan = ms_scan,
+        .destroy = ms_destroy,
+        .user_data = m,
+    };
+    return MKT_OK;
+}

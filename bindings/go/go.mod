@@ -1,0 +1,3 @@
+module libmarketing.dev/go/marketing
+
+go 1.19

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: MIT
+"""Python bindings for libmarketing (ctypes, standard library only).
+
+Quick start::
+
+    import libmarketing as mkt
+
+    with mkt.Context() as ctx:
+        table = ctx.table()
+        table.load_customers("customers.csv")
+        row = table.find("C001")
+        print(table.get(row, "tier"))
+
+See README.md for library discovery (``LIBMARKETING_LIBRARY``) and the full surface.
+"""
+
+from . import values
+from ._lib import FUNCTIONS, VERSION_ABSENT, VERSION_ANY, find_library
+from .context import (AuditEntry, CHANNEL_EMAIL, CHANNEL_IN_APP, CHANNEL_PUSH, CHANNEL_SMS,
+                      CHANNEL_SOCIAL, CHANNEL_WEB, Context, ErrorInfo, LOG_DEBUG, LOG_ERROR,
+                      LOG_INFO, LOG_WARN, Message)
+from .errors import (AlreadyExists, Conflict, InternalError, InvalidArgument, IOFailure,
+                     LimitReached, MarketingError, NotFound, OutOfMemory, ParseError,
+                     RangeError, StateError, TooBig, Unsupported, UserAbort, WrongType,
+                     strerror)
+from .paths import Path, Paths
+from .store import Item, MemoryStore, Store
+from .table import (Booking, BookingStatus, ColumnInfo, Currency, Event, Table, TableStats,
+                    Type, UnknownCustomer)
+from .values import (add_months, date_from_ymd, date_to_ymd, format_date, format_money,
+                     format_time, parse_date, parse_money, parse_time, time_to_date)
+
+
+def version():
+    """The loaded library's version string (``mkt_version``)."""
+    from ._lib import lib
+    return lib().mkt_version().decode("ascii")
+
+
+def version_number():
+    """The loaded library's version as major*10000 + minor*100 + patch."""
+    from ._lib import lib
+    return lib().mkt_version_number()
+
+
+__all__ = [name for name in dir() if not name.startswith("_")]

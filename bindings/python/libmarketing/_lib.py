@@ -1,0 +1,462 @@
+# SPDX-License-Identifier: MIT
+"""Loading libmarketing.so and the ctypes mirror of the public C structs and prototypes.
+
+The library is found, in order, through:
+
+1. ``LIBMARKETING_LIBRARY``: the full path of ``libmarketing.so``;
+2. ``LIBMARKETING_BUILD_DIR``: a meson build tree (``<dir>/lib/libmarketing.so``);
+3. ``ctypes.util.find_library("marketing")`` (the system's linker path);
+4. ``pkg-config --variable=libdir libmarketing``.
+
+Prototypes are bound lazily, on first use, so that a library built without one module still
+serves the others; a missing symbol raises :class:`AttributeError` naming it.
+"""
+
+import ctypes
+import ctypes.util
+import os
+import subprocess
+import threading
+
+c_int = ctypes.c_int
+c_int32 = ctypes.c_int32
+c_uint32 = ctypes.c_uint32
+c_int64 = ctypes.c_int64
+c_uint64 = ctypes.c_uint64
+c_size_t = ctypes.c_size_t
+c_double = ctypes.c_double
+c_char_p = ctypes.c_char_p
+c_void_p = ctypes.c_void_p
+P = ctypes.POINTER
+
+# ---- status codes (common.h; append-only in C, so safe to mirror) ------------------------
+MKT_OK = 0
+MKT_EINVAL = -1
+MKT_ENOMEM = -2
+MKT_ENOTFOUND = -3
+MKT_EEXIST = -4
+MKT_ECONFLICT = -5
+MKT_ELIMIT = -6
+MKT_EPARSE = -7
+MKT_EIO = -8
+MKT_EUSER = -9
+MKT_ERANGE = -10
+MKT_ETOOBIG = -11
+MKT_ETYPE = -12
+MKT_EUNSUPPORTED = -13
+MKT_ESTATE = -14
+MKT_EINTERNAL = -15
+
+VERSION_ABSENT = 0
+VERSION_ANY = 2**64 - 1
+STORE_MAX_KEY = 1024
+DATE_BUFSZ = 16
+TIME_BUFSZ = 32
+MONEY_BUFSZ = 32
+NULL_DATE = -(2**31)
+NULL_INT64 = -(2**63)
+INT64_MAX = 2**63 - 1
+INT64_MIN = -(2**63)
+UINT32_MAX = 2**32 - 1
+
+# ---- callback types -----------------------------------------------------------------------
+# Opaque pointers (mkt_store_reply *, buffers) travel as c_void_p so that a Python exception
+# raised while converting arguments cannot happen inside a trampoline.
+ALLOC_FN = ctypes.CFUNCTYPE(c_void_p, c_size_t, c_void_p)
+REALLOC_FN = ctypes.CFUNCTYPE(c_void_p, c_void_p, c_size_t, c_void_p)
+FREE_FN = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
+NOW_FN = ctypes.CFUNCTYPE(c_int, P(c_int64), c_void_p)
+LOG_FN = ctypes.CFUNCTYPE(None, c_int32, c_char_p, c_void_p)
+RANDOM_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p)
+STORE_VISIT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p, c_size_t, c_uint64,
+                                  c_void_p)
+STORE_GET_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p, c_size_t, c_void_p, c_void_p)
+STORE_PUT_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p, c_size_t, c_void_p, c_size_t,
+                                c_uint64, P(c_uint64), c_void_p)
+STORE_DEL_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p, c_size_t, c_uint64, c_void_p)
+STORE_INCR_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p, c_size_t, c_int64, c_int64,
+                                 P(c_int64), c_void_p)
+STORE_SCAN_FN = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p, c_size_t, c_void_p, c_void_p,
+                                 c_void_p)
+STORE_DESTROY_FN = ctypes.CFUNCTYPE(None, c_void_p)
+PROGRESS_FN = ctypes.CFUNCTYPE(c_int, c_uint64, c_uint64, c_uint64, c_void_p)
+
+
+# ---- structs (field order and types exactly as in the headers) ----------------------------
+class StoreOps(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("get", STORE_GET_FN),
+        ("put", STORE_PUT_FN),
+        ("del_", STORE_DEL_FN),
+        ("incr", STORE_INCR_FN),
+        ("scan", STORE_SCAN_FN),
+        ("destroy", STORE_DESTROY_FN),
+        ("user_data", c_void_p),
+    ]
+
+
+class Message(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("channel", c_int32),
+        ("customer_id", c_char_p),
+        ("recipient", c_char_p),
+        ("subject", c_char_p),
+        ("body", c_char_p),
+        ("body_text", c_char_p),
+        ("headers", c_char_p),
+        ("campaign_id", c_char_p),
+        ("variant_id", c_char_p),
+        ("journey_id", c_char_p),
+        ("idempotency_key", c_char_p),
+    ]
+
+
+class AuditRecord(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("ts", c_int64),
+        ("actor", c_char_p),
+        ("action", c_char_p),
+        ("subject", c_char_p),
+        ("detail", c_char_p),
+    ]
+
+
+SEND_FN = ctypes.CFUNCTYPE(c_int, P(Message), c_void_p)
+AUDIT_FN = ctypes.CFUNCTYPE(c_int, P(AuditRecord), c_void_p)
+
+
+class Host(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("alloc", ALLOC_FN),
+        ("realloc", REALLOC_FN),
+        ("free", FREE_FN),
+        ("now", NOW_FN),
+        ("log", LOG_FN),
+        ("random", RANDOM_FN),
+        ("send", SEND_FN),
+        ("audit", AUDIT_FN),
+        ("store", P(StoreOps)),
+        ("user_data", c_void_p),
+    ]
+
+
+class CtxOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("log_level", c_int32),
+        ("max_field_bytes", c_uint32),
+        ("max_fields", c_uint32),
+        ("max_errors", c_uint32),
+    ]
+
+
+class Error(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("code", c_int32),
+        ("message", c_char_p),
+        ("source", c_char_p),
+        ("line", c_uint64),
+        ("column", c_uint64),
+        ("field", c_char_p),
+    ]
+
+
+class LoadOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("separator", c_int32),
+        ("unknown_customer", c_int32),
+        ("progress", PROGRESS_FN),
+        ("progress_data", c_void_p),
+    ]
+
+
+class ColumnInfo(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("name", c_char_p),
+        ("type", c_int32),
+        ("is_custom", c_int32),
+        ("is_derived", c_int32),
+        ("null_count", c_uint64),
+    ]
+
+
+class Booking(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("booking_id", c_char_p),
+        ("customer_id", c_char_p),
+        ("customer_row", c_uint64),
+        ("booking_time", c_int64),
+        ("departure_date", c_int32),
+        ("origin", c_char_p),
+        ("destination", c_char_p),
+        ("route", c_char_p),
+        ("trip_type", c_char_p),
+        ("cabin_class", c_char_p),
+        ("fare_class", c_char_p),
+        ("channel", c_char_p),
+        ("passengers", c_int32),
+        ("status", c_int32),
+        ("total_amount", c_int64),
+        ("ancillary_amount", c_int64),
+        ("currency", c_char_p),
+    ]
+
+
+class Event(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("event_id", c_char_p),
+        ("customer_id", c_char_p),
+        ("customer_row", c_uint64),
+        ("ts", c_int64),
+        ("type", c_char_p),
+        ("campaign", c_char_p),
+        ("channel", c_char_p),
+        ("value", c_int64),
+        ("properties", c_char_p),
+    ]
+
+
+class TableStats(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customers", c_uint64),
+        ("customers_with_bookings", c_uint64),
+        ("bookings", c_uint64),
+        ("bookings_cancelled", c_uint64),
+        ("events", c_uint64),
+        ("first_booking_date", c_int32),
+        ("last_booking_date", c_int32),
+        ("first_event_time", c_int64),
+        ("last_event_time", c_int64),
+        ("currencies", c_uint32),
+    ]
+
+
+class PathsOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("separator", c_int32),
+        ("path_column", c_char_p),
+        ("conversions_column", c_char_p),
+        ("value_column", c_char_p),
+        ("nulls_column", c_char_p),
+        ("value_decimals", c_int32),
+        ("round_values", c_int32),
+        ("progress", PROGRESS_FN),
+        ("progress_data", c_void_p),
+    ]
+
+
+class Path(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("journey_id", c_char_p),
+        ("length", c_uint32),
+        ("channels", P(c_uint32)),
+        ("ts", P(c_int64)),
+        ("campaigns", P(c_uint32)),
+        ("conversions", c_int64),
+        ("value", c_int64),
+        ("nulls", c_int64),
+    ]
+
+
+# ---- prototypes: name -> (restype, argtypes) ------------------------------------------------
+_PROTOTYPES = {
+    # common.h
+    "mkt_strerror": (c_char_p, [c_int]),
+    "mkt_version": (c_char_p, []),
+    "mkt_version_number": (c_int32, []),
+    "mkt_free": (None, [c_void_p]),
+    # values.h
+    "mkt_date_from_ymd": (c_int, [P(c_int32), c_int32, c_int32, c_int32]),
+    "mkt_date_to_ymd": (None, [c_int32, P(c_int32), P(c_int32), P(c_int32)]),
+    "mkt_date_parse": (c_int, [P(c_int32), c_char_p, c_size_t]),
+    "mkt_date_format": (c_int, [c_int32, c_char_p, c_size_t]),
+    "mkt_date_add_months": (c_int, [P(c_int32), c_int32, c_int32]),
+    "mkt_time_parse": (c_int, [P(c_int64), c_char_p, c_size_t]),
+    "mkt_time_format": (c_int, [c_int64, c_char_p, c_size_t]),
+    "mkt_time_to_date": (c_int32, [c_int64]),
+    "mkt_money_parse": (c_int, [P(c_int64), c_char_p, c_size_t, c_int32]),
+    "mkt_money_format": (c_int, [c_int64, c_int32, c_char_p, c_size_t]),
+    # store.h
+    "mkt_store_reply_set": (c_int, [c_void_p, c_char_p, c_size_t, c_uint64]),
+    "mkt_store_get": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t, P(c_void_p),
+                              P(c_size_t), P(c_uint64)]),
+    "mkt_store_put": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t, c_char_p, c_size_t,
+                              c_uint64, P(c_uint64)]),
+    "mkt_store_delete": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t, c_uint64]),
+    "mkt_store_incr": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t, c_int64, c_int64,
+                               P(c_int64)]),
+    "mkt_store_scan": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t, STORE_VISIT_FN,
+                               c_void_p]),
+    # host.h
+    "mkt_host_init": (c_int, [P(Host)]),
+    # ctx.h
+    "mkt_ctx_options_init": (c_int, [P(CtxOptions)]),
+    "mkt_ctx_new": (c_int, [P(c_void_p), P(Host), P(CtxOptions)]),
+    "mkt_ctx_free": (None, [c_void_p]),
+    "mkt_ctx_last_error": (P(Error), [c_void_p]),
+    "mkt_ctx_clear_error": (None, [c_void_p]),
+    "mkt_ctx_now": (c_int, [c_void_p, P(c_int64)]),
+    "mkt_ctx_random": (c_int, [c_void_p, c_void_p, c_size_t]),
+    "mkt_ctx_audit": (c_int, [c_void_p, P(AuditRecord)]),
+    # data.h: table
+    "mkt_load_options_init": (c_int, [P(LoadOptions)]),
+    "mkt_table_new": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_table_free": (None, [c_void_p]),
+    "mkt_table_load_customers": (c_int, [c_void_p, c_char_p, P(LoadOptions)]),
+    "mkt_table_load_bookings": (c_int, [c_void_p, c_char_p, P(LoadOptions)]),
+    "mkt_table_load_events": (c_int, [c_void_p, c_char_p, P(LoadOptions)]),
+    "mkt_table_customer_count": (c_uint64, [c_void_p]),
+    "mkt_table_find": (c_int, [c_void_p, c_char_p, c_size_t, P(c_uint64)]),
+    "mkt_table_customer_id": (c_char_p, [c_void_p, c_uint64]),
+    "mkt_table_column_count": (c_uint32, [c_void_p]),
+    "mkt_table_column_find": (c_int, [c_void_p, c_char_p, P(c_uint32)]),
+    "mkt_table_column_info": (c_int, [c_void_p, c_uint32, P(ColumnInfo)]),
+    "mkt_table_get_int": (c_int, [c_void_p, c_uint32, c_uint64, P(c_int64), P(c_int32)]),
+    "mkt_table_get_number": (c_int, [c_void_p, c_uint32, c_uint64, P(c_double), P(c_int32)]),
+    "mkt_table_get_string": (c_int, [c_void_p, c_uint32, c_uint64, P(c_void_p),
+                                     P(c_size_t)]),
+    "mkt_table_add_column": (c_int, [c_void_p, c_char_p, c_int32, P(c_uint32)]),
+    "mkt_table_add_customer": (c_int, [c_void_p, c_char_p, c_size_t, P(c_uint64)]),
+    "mkt_table_set_int": (c_int, [c_void_p, c_uint32, c_uint64, c_int64]),
+    "mkt_table_set_number": (c_int, [c_void_p, c_uint32, c_uint64, c_double]),
+    "mkt_table_set_string": (c_int, [c_void_p, c_uint32, c_uint64, c_char_p, c_size_t]),
+    "mkt_table_set_null": (c_int, [c_void_p, c_uint32, c_uint64]),
+    "mkt_table_add_booking": (c_int, [c_void_p, P(Booking)]),
+    "mkt_table_booking_count": (c_uint64, [c_void_p]),
+    "mkt_table_get_booking": (c_int, [c_void_p, c_uint64, P(Booking)]),
+    "mkt_table_add_event": (c_int, [c_void_p, P(Event)]),
+    "mkt_table_event_count": (c_uint64, [c_void_p]),
+    "mkt_table_get_event": (c_int, [c_void_p, c_uint64, P(Event)]),
+    "mkt_table_stats_get": (c_int, [c_void_p, P(TableStats)]),
+    "mkt_table_currency": (c_int, [c_void_p, c_uint32, P(c_char_p), P(c_uint64),
+                                   P(c_int64)]),
+    # data.h: paths
+    "mkt_paths_options_init": (c_int, [P(PathsOptions)]),
+    "mkt_paths_new": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_paths_free": (None, [c_void_p]),
+    "mkt_paths_load_paths": (c_int, [c_void_p, c_char_p, P(PathsOptions)]),
+    "mkt_paths_load_touchpoints": (c_int, [c_void_p, c_char_p, P(PathsOptions)]),
+    "mkt_paths_add": (c_int, [c_void_p, P(c_char_p), c_uint32, c_int64, c_int64, c_int64]),
+    "mkt_paths_count": (c_uint64, [c_void_p]),
+    "mkt_paths_get": (c_int, [c_void_p, c_uint64, P(Path)]),
+    "mkt_paths_channel_count": (c_uint32, [c_void_p]),
+    "mkt_paths_channel_name": (c_char_p, [c_void_p, c_uint32]),
+    "mkt_paths_campaign_count": (c_uint32, [c_void_p]),
+    "mkt_paths_campaign_name": (c_char_p, [c_void_p, c_uint32]),
+}
+
+#: Every public C function this binding calls (the tests check that each one is reachable).
+FUNCTIONS = tuple(sorted(_PROTOTYPES))
+
+
+def _pkg_config_libdir():
+    try:
+        out = subprocess.run(["pkg-config", "--variable=libdir", "libmarketing"],
+                             capture_output=True, text=True, check=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    libdir = out.stdout.strip()
+    return libdir or None
+
+
+def find_library():
+    """Return the path (or soname) of libmarketing that :func:`load` would open."""
+    path = os.environ.get("LIBMARKETING_LIBRARY")
+    if path:
+        return path
+    build = os.environ.get("LIBMARKETING_BUILD_DIR")
+    if build:
+        return os.path.join(build, "lib", "libmarketing.so")
+    name = ctypes.util.find_library("marketing")
+    if name:
+        return name
+    libdir = _pkg_config_libdir()
+    if libdir:
+        for candidate in ("libmarketing.so", "libmarketing.so.0"):
+            full = os.path.join(libdir, candidate)
+            if os.path.exists(full):
+                return full
+    raise OSError("libmarketing not found: set LIBMARKETING_LIBRARY to the path of "
+                  "libmarketing.so (see bindings/python/README.md)")
+
+
+class _Lib:
+    """The loaded library; attribute access binds a prototype on first use."""
+
+    def __init__(self, path):
+        self.path = path
+        self.cdll = ctypes.CDLL(path)
+
+    def __getattr__(self, name):
+        proto = _PROTOTYPES.get(name)
+        if proto is None:
+            raise AttributeError(name)
+        try:
+            fn = getattr(self.cdll, name)
+        except AttributeError:
+            raise AttributeError(f"{self.path} does not export {name}") from None
+        fn.restype, fn.argtypes = proto
+        setattr(self, name, fn)  # later lookups skip __getattr__
+        return fn
+
+
+_lock = threading.Lock()
+_lib = None
+
+
+def lib():
+    """The process-wide loaded library (loaded on first call)."""
+    global _lib
+    if _lib is None:
+        with _lock:
+            if _lib is None:
+                _lib = _Lib(find_library())
+    return _lib
+
+
+def enc(text):
+    """str or bytes to bytes (UTF-8)."""
+    if isinstance(text, bytes):
+        return text
+    if isinstance(text, str):
+        return text.encode("utf-8")
+    raise TypeError(f"expected str or bytes, not {type(text).__name__}")
+
+
+def enc_opt(text):
+    return None if text is None else enc(text)
+
+
+def dec(raw):
+    return None if raw is None else raw.decode("utf-8")
+
+
+def field(struct, name, default=None):
+    """``struct.name`` if the library's struct_size covers it, else ``default``.
+
+    Structs the library fills (errors, column info, bookings, messages) carry the size the
+    library was compiled with; a field past it does not exist in that build.
+    """
+    desc = getattr(type(struct), name)
+    if struct.struct_size >= desc.offset + desc.size:
+        return getattr(struct, name)
+    return default
+
+
+def new_struct(cls):
+    """A zeroed ``cls`` with struct_size set (the caller's size, as the headers require)."""
+    s = cls()
+    s.struct_size = ctypes.sizeof(cls)
+    return s

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal utilities shared by every module: a growable byte buffer, an arena allocator, a
+ * stable 64-bit hash, string interning (strings -> dense uint32 ids), bitmaps and typed growable
+ * vectors. Nothing here is exported.
+ *
+ * Conventions:
+ * - Every object is bound to a context at init; all memory comes from the host allocator
+ *   (mkt__malloc and friends).
+ * - Functions that allocate return MKT_OK or MKT_ENOMEM (MKT_ERANGE / MKT_ETOOBIG where noted)
+ *   and, on failure, have ALREADY recorded the error on the context (mkt__oom), so a caller may
+ *   simply propagate the code or overwrite the message with more context. On failure the object
+ *   is unchanged and still valid (no half-done state, no leak).
+ * - init functions never allocate and never fail; free functions are NULL-safe and leave the
+ *   object re-initialised (empty, still bound to its context), so free twice is harmless.
+ * - None of these objects is thread-safe; use one per thread or lock around it.
+ */
+#ifndef MKT_CORE_UTIL_H
+#define MKT_CORE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core-private.h"
+
+/* ---- growable byte buffer (lib/core/buf.c) ---------------------------------------------- */
+
+/* data is always NUL-terminated once anything was appended (data[len] == '\0'); before that it
+ * is NULL. cap counts the bytes available including room for the terminator. */
+typedef struct mkt__buf {
+    mkt_ctx *ctx;
+    char *data;
+    size_t len;
+    size_t cap;
+} mkt__buf;
+
+void mkt__buf_init(mkt__buf *b, mkt_ctx *ctx);
+/* Make room for @extra more bytes (plus the terminator) without further allocation. */
+int mkt__buf_reserve(mkt__buf *b, size_t extra);
+int mkt__buf_append(mkt__buf *b, const void *data, size_t len);
+int mkt__buf_appends(mkt__buf *b, const char *s); /* NUL-terminated */
+int mkt__buf_appendf(mkt__buf *b, const char *fmt, ...) MKT_PRINTF(2, 3);
+int mkt__buf_vappendf(mkt__buf *b, const char *fmt, va_list ap) MKT_PRINTF(2, 0);
+/* Shorten to @len bytes (no-op if already shorter); keeps the memory. */
+void mkt__buf_truncate(mkt__buf *b, size_t len);
+/* Empty the buffer but keep its memory for reuse. */
+void mkt__buf_reset(mkt__buf *b);
+/* Hand the contents to the caller as a NUL-terminated block released with mkt__free(ctx, p)
+ * (an empty buffer gives an allocated ""); *len (may be NULL) gets the length. The buffer is
+ * left empty. Returns NULL only on allocation failure (buffer unchanged). */
+char *mkt__buf_detach(mkt__buf *b, size_t *len);
+void mkt__buf_free(mkt__buf *b);
+
+static inline int mkt__buf_putc(mkt__buf *b, char c)
+{
+    if (MKT_UNLIKELY(b->len + 1 >= b->cap)) {
+        int rc = mkt__buf_reserve(b, 1);
+        if (rc)
+            return rc;
+    }
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+    return MKT_OK;
+}
+
+/* ---- arena (lib/core/arena.c) ------------------------------------------------------------ */
+
+/* Chunked bump allocator: many small allocations, released all at once. Chunks start at 64 KiB
+ * and double up to 4 MiB; a request bigger than the chunk size gets a chunk of its own. */
+struct mkt__arena_chunk;
+typedef struct mkt__arena {
+    mkt_ctx *ctx;
+    struct mkt__arena_chunk *head; /* most recent chunk first */
+    unsigned char *ptr;            /* next free byte in head */
+    unsigned char *end;            /* end of head's payload */
+    size_t next_size;              /* payload size of the next ordinary chunk */
+    size_t used;                   /* bytes handed out incl. alignment padding (statistics) */
+    size_t reserved;               /* bytes obtained from the host (statistics) */
+} mkt__arena;
+
+/* A position to roll back to (see mkt__arena_rewind). */
+typedef struct mkt__arena_mark {
+    struct mkt__arena_chunk *chunk;
+    unsigned char *ptr;
+    size_t used;
+} mkt__arena_mark;
+
+void mkt__arena_init(mkt__arena *a, mkt_ctx *ctx);
+/* @align must be a power of two (1..4096). size 0 returns a valid (not unique) pointer. NULL
+ * on failure (context error set to MKT_ENOMEM). */
+void *mkt__arena_alloc(mkt__arena *a, size_t size, size_t align);
+void *mkt__arena_memdup(mkt__arena *a, const void *p, size_t len);   /* align 1 */
+char *mkt__arena_strndup(mkt__arena *a, const char *s, size_t len);  /* adds a NUL */
+mkt__arena_mark mkt__arena_mark_get(const mkt__arena *a);
+/* Forget everything allocated after @m (frees whole chunks made since); pointers handed out
+ * after the mark become invalid. */
+void mkt__arena_rewind(mkt__arena *a, mkt__arena_mark m);
+/* Forget @p (a pointer this arena returned) and everything allocated after it. */
+void mkt__arena_rewind_to(mkt__arena *a, const void *p);
+void mkt__arena_free(mkt__arena *a);
+
+/* ---- hashing (lib/core/hash.c) ----------------------------------------------------------- */
+
+/* A fast non-cryptographic 64-bit hash (wyhash "final 4" with its default secret _wyp,
+ * reading input bytes little-endian explicitly). Its output is FIXED FOREVER: it is used for
+ * deterministic A/B allocation, so the same (data, seed) gives the same value on every platform
+ * and in every release. Known-answer tests in tests/unit/core/test_util.c guard it. */
+uint64_t mkt__hash64(const void *data, size_t len, uint64_t seed);
+/* Mix one 64-bit integer with a seed (for integer keys); also fixed forever. */
+uint64_t mkt__hash_u64(uint64_t x, uint64_t seed);
+
+/* ---- string interning (lib/core/intern.c) ------------------------------------------------ */
+
+/* Strings -> dense ids 0..count-1. Open addressing with linear probing, power-of-two
+ * capacity, load factor <= 1/2, each entry keeps its full hash. The bytes live in an arena
+ * owned by the table (stored with a trailing NUL, embedded NULs allowed). */
+struct mkt__intern_entry {
+    const char *str;
+    size_t len;
+    uint64_t hash;
+};
+typedef struct mkt__intern {
+    mkt_ctx *ctx;
+    mkt__arena arena;
+    struct mkt__intern_entry *entries; /* by id */
+    uint32_t count;
+    uint32_t entries_cap;
+    uint32_t *slots;    /* id + 1, 0 = empty */
+    uint32_t slot_mask; /* capacity - 1, capacity a power of two (0 when no table yet) */
+    uint64_t seed;
+} mkt__intern;
+
+void mkt__intern_init(mkt__intern *t, mkt_ctx *ctx);
+/* The id of @s (existing or new). *is_new (may be NULL) is set to 1 when added. MKT_ETOOBIG
+ * when 2^32 - 1 ids exist. */
+int mkt__intern_put(mkt__intern *t, const char *s, size_t len, uint32_t *id, int *is_new);
+/* 1 and *id when present, 0 when absent. Never allocates. */
+int mkt__intern_find(const mkt__intern *t, const char *s, size_t len, uint32_t *id);
+/* The stored bytes of @id (NUL-terminated; *len may be NULL); NULL for an unknown id. The
+ * pointer stays valid until the table is freed or truncated below @id. */
+const char *mkt__intern_str(const mkt__intern *t, uint32_t id, size_t *len);
+static inline uint32_t mkt__intern_count(const mkt__intern *t) { return t->count; }
+/* Forget every id >= n (no-op if n >= count); their bytes are released. Never fails. */
+void mkt__intern_truncate(mkt__intern *t, uint32_t n);
+void mkt__intern_free(mkt__intern *t);
+
+/* ---- bitmaps (lib/core/bitmap.c) --------------------------------------------------------- */
+
+typedef struct mkt__bitmap {
+    mkt_ctx *ctx;
+    uint64_t *words;
+    size_t nbits;
+    size_t cap_words;
+} mkt__bitmap;
+
+void mkt__bitmap_init(mkt__bitmap *b, mkt_ctx *ctx);
+/* Set the size to @nbits; bits added are 0, bits beyond a shrink are forgotten. */
+int mkt__bitmap_resize(mkt__bitmap *b, size_t nbits);
+void mkt__bitmap_fill(mkt__bitmap *b, int value); /* all bits 0 or 1 */
+size_t mkt__bitmap_count(const mkt__bitmap *b);   /* number of 1 bits */
+/* dst op= src over min(dst->nbits, src->nbits) bits; dst bits beyond src are cleared by and,
+ * kept by or/andnot. */
+void mkt__bitmap_and(mkt__bitmap *dst, const mkt__bitmap *src);
+void mkt__bitmap_or(mkt__bitmap *dst, const mkt__bitmap *src);
+void mkt__bitmap_andnot(mkt__bitmap *dst, const mkt__bitmap *src);
+void mkt__bitmap_not(mkt__bitmap *b);
+void mkt__bitmap_free(mkt__bitmap *b);
+
+/* Unchecked accessors: @i must be < nbits. */
+static inline void mkt__bitmap_set(mkt__bitmap *b, size_t i)
+{
+    b->words[i >> 6] |= UINT64_C(1) << (i & 63);
+}
+static inline void mkt__bitmap_clear(mkt__bitmap *b, size_t i)
+{
+    b->words[i >> 6] &= ~(UINT64_C(1) << (i & 63));
+}
+static inline int mkt__bitmap_test(const mkt__bitmap *b, size_t i)
+{
+    return (int)((b->words[i >> 6] >> (i & 63)) & 1u);
+}
+
+/* ---- typed growable vectors (lib/core/vec.c) --------------------------------------------- */
+
+/* Usage:
+ *     MKT__VEC(double) v = MKT__VEC_EMPTY;
+ *     if (MKT__VEC_PUSH(ctx, &v, 3.5)) return MKT_ENOMEM;   (error already recorded)
+ *     ... v.data[i], v.len ...
+ *     MKT__VEC_FREE(ctx, &v);
+ * Growth is geometric (x1.5, at least 8) and every size computation is overflow-checked. */
+#define MKT__VEC(T) struct { T *data; size_t len; size_t cap; }
+#define MKT__VEC_EMPTY { NULL, 0, 0 }
+
+/* Grow the array whose pointer is at @datap (a T **) so that @cap >= have + extra. Returns
+ * MKT_OK, or MKT_ENOMEM (also on size overflow) with the array untouched. */
+int mkt__vec_reserve_(mkt_ctx *ctx, void *datap, size_t *cap, size_t have, size_t extra,
+                      size_t elem_size);
+
+/* Room for @n more elements. */
+#define MKT__VEC_RESERVE(ctx, v, n) \
+    mkt__vec_reserve_((ctx), &(v)->data, &(v)->cap, (v)->len, (n), sizeof *(v)->data)
+/* Append @x; evaluates to MKT_OK or MKT_ENOMEM. */
+#define MKT__VEC_PUSH(ctx, v, x)                                                         \
+    (((v)->len < (v)->cap || MKT__VEC_RESERVE((ctx), (v), 1) == MKT_OK)                   \
+         ? ((v)->data[(v)->len++] = (x), MKT_OK)                                          \
+         : MKT_ENOMEM)
+/* Set len to @n (growing if needed; new elements are uninitialised). */
+#define MKT__VEC_RESIZE(ctx, v, n)                                                        \
+    (((n) <= (v)->cap || MKT__VEC_RESERVE((ctx), (v), (n) - (v)->len) == MKT_OK)          \
+         ? ((v)->len = (n), MKT_OK)                                                       \
+         : MKT_ENOMEM)
+#define MKT__VEC_FREE(ctx, v) \
+    (mkt__free((ctx), (v)->data), (v)->data = NULL, (v)->len = 0, (v)->cap = 0)
+
+#endif /* MKT_CORE_UTIL_H */

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal streaming CSV reader (RFC 4180) over a plain file, a gzip file (detected by its
+ * magic bytes) or a memory buffer. Records come back as arrays of (pointer, length) fields
+ * that stay valid until the next call; no per-field allocation. Nothing here is exported.
+ */
+#ifndef MKT_DATA_CSV_PRIVATE_H
+#define MKT_DATA_CSV_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core-private.h"
+#include "libmarketing/data.h"
+#include "util.h"
+
+/* One field of the current record: not NUL-terminated, valid UTF-8, no NUL bytes. */
+struct mkt__csv_field {
+    const char *ptr;
+    size_t len;
+};
+
+struct mkt__csv_options {
+    int sep;                  /* separator byte; 0 means ',' */
+    int has_header;           /* 1: the first record is kept as column names for messages */
+    size_t block_size;        /* bytes per read; 0 means 256 KiB (tests use tiny blocks) */
+    mkt_progress_fn progress; /* optional, about every MiB of stored bytes */
+    void *progress_data;
+};
+
+struct mkt__csv_span; /* where a field lies while its record is being parsed */
+
+typedef struct mkt__csv {
+    mkt_ctx *ctx;
+    char *name;                     /* source name used in messages */
+
+    /* the current record (valid after mkt__csv_next() returned 1) */
+    struct mkt__csv_field *fields;
+    size_t nfields;
+    uint64_t line;                  /* physical line where the record starts (1-based) */
+    uint64_t records;               /* records returned so far, the header included */
+
+    /* the header, when has_header */
+    struct mkt__csv_field *header;
+    size_t nheader;
+    char *header_bytes;
+
+    /* parser state */
+    unsigned char cls[256];         /* non-zero for bytes that stop an unquoted scan */
+    unsigned char sep;
+    int has_header;
+    int eof;                        /* no more decoded input */
+    int started;                    /* the BOM check has been done */
+    char *buf;                      /* decoded bytes [start, end) not consumed yet */
+    size_t cap, start, end;
+    uint64_t next_line;             /* line of buf[start] */
+    struct mkt__csv_span *spans;
+    size_t spans_cap, fields_cap;
+    mkt__buf scratch;               /* unescaped bytes of fields with "" inside */
+    uint32_t max_field, max_fields;
+
+    /* input */
+    int fd;                         /* -1 for memory input */
+    const unsigned char *mem;
+    size_t mem_len, mem_pos;
+    int raw_eof;
+    int gz;                         /* 1 when the input is gzip */
+    void *z;                        /* z_stream *, owned */
+    int member_done;                /* the current gzip member reached its end */
+    unsigned char *zin;             /* raw input block */
+    size_t zin_cap;
+    size_t block;
+    uint64_t raw_done, raw_total, next_progress;
+    mkt_progress_fn progress;
+    void *progress_data;
+} mkt__csv;
+
+/* Open a file (plain or gzip). Errors: MKT_EIO (naming the file), MKT_ENOMEM, MKT_EINVAL. */
+int mkt__csv_open_file(mkt__csv **out, mkt_ctx *ctx, const char *path,
+                       const struct mkt__csv_options *opts);
+/* Read from @len bytes at @data (plain or gzip), not copied: they must outlive the reader.
+ * @name is used in messages. */
+int mkt__csv_open_memory(mkt__csv **out, mkt_ctx *ctx, const char *name, const void *data,
+                         size_t len, const struct mkt__csv_options *opts);
+/* 1: a record is in r->fields; 0: end of input; < 0: error recorded on the context. */
+int mkt__csv_next(mkt__csv *r);
+/* Name of column @col (0-based) from the header, or NULL. */
+const char *mkt__csv_column_name(const mkt__csv *r, size_t col);
+/* Report a final progress call (done == total). Returns MKT_OK or MKT_EUSER. */
+int mkt__csv_finish(mkt__csv *r);
+void mkt__csv_free(mkt__csv *r);
+/* Between the two halves of the reader: append decoded bytes at buf[end..cap); *got 0 means
+ * the end of the input. */
+int mkt__csv_fill_(mkt__csv *r, size_t *got);
+
+/* Record an error about column @col (0-based) of the current record: "name:line:col: field:
+ * text". Returns @code. */
+int mkt__csv_error(const mkt__csv *r, int code, size_t col, const char *fmt, ...)
+    MKT_PRINTF(4, 5);
+
+/* Length of the valid UTF-8 sequence at @p (n bytes available): > 0 the sequence length,
+ * 0 when it is cut by the end of the data, -1 when invalid (NUL counts as invalid). */
+int mkt__utf8_seq(const unsigned char *p, size_t n);
+/* 1 when [p, p+n) is valid UTF-8 without NUL bytes. */
+int mkt__utf8_valid(const char *p, size_t n);
+
+#endif /* MKT_DATA_CSV_PRIVATE_H */

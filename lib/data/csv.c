@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CSV parser proper (RFC 4180). A record is parsed in place in the decoded block; when it
+ * runs past the end of the block the parser asks for more input and simply parses the record
+ * again from its start (this happens about once per 256 KiB block, so it costs nothing while
+ * keeping the parser free of resumable state). Unquoted and plainly quoted fields point into
+ * the block; only fields containing "" escapes are copied, into one scratch buffer per record.
+ * Physical line numbers count every newline, including those inside quoted fields.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "csv-private.h"
+
+#define NEED_MORE 2
+
+struct mkt__csv_span {
+    size_t off, len;
+    int in_scratch;
+};
+
+static int perr(const mkt__csv *r, int code, uint64_t line, size_t col, const char *fmt, ...)
+    MKT_PRINTF(5, 6);
+
+static int perr(const mkt__csv *r, int code, uint64_t line, size_t col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *field = col < r->nheader ? r->header[col].ptr : NULL;
+    int rc = mkt__verror_at(r->ctx, code, r->name, line, (uint64_t)col + 1, field, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int mkt__csv_error(const mkt__csv *r, int code, size_t col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *field = col < r->nheader ? r->header[col].ptr : NULL;
+    int rc = mkt__verror_at(r->ctx, code, r->name, r->line, (uint64_t)col + 1, field, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+const char *mkt__csv_column_name(const mkt__csv *r, size_t col)
+{
+    return col < r->nheader ? r->header[col].ptr : NULL;
+}
+
+static int push_span(mkt__csv *r, size_t *nf, size_t off, size_t len, int in_scratch,
+                     uint64_t line)
+{
+    if (len > r->max_field)
+        return perr(r, MKT_ETOOBIG, line, *nf, "field longer than %u bytes", r->max_field);
+    if (*nf >= r->max_fields)
+        return perr(r, MKT_ETOOBIG, line, *nf, "more than %u fields in a record", r->max_fields);
+    if (*nf == r->spans_cap) {
+        size_t cap = r->spans_cap ? r->spans_cap * 2 : 32;
+        struct mkt__csv_span *s = mkt__reallocarray(r->ctx, r->spans, cap, sizeof *s);
+        if (!s)
+            return mkt__oom(r->ctx);
+        r->spans = s;
+        r->spans_cap = cap;
+    }
+    r->spans[*nf] = (struct mkt__csv_span){off, len, in_scratch};
+    (*nf)++;
+    return MKT_OK;
+}
+
+/* Validate quoted text [p, p+n) and count its newlines. @open_end: the data may continue
+ * past n, so a sequence cut at the end asks for more input. */
+static int scan_quoted(const mkt__csv *r, const unsigned char *p, size_t n, int open_end,
+                       uint64_t *lines, size_t col)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (p[i] == '\n') {
+            (*lines)++;
+            i++;
+            continue;
+        }
+        int k = mkt__utf8_seq(p + i, n - i);
+        if (k > 0) {
+            i += (size_t)k;
+            continue;
+        }
+        if (k == 0 && open_end)
+            return NEED_MORE;
+        return perr(r, MKT_EPARSE, r->next_line + *lines, col,
+                    p[i] == 0 ? "NUL byte in field" : "invalid UTF-8");
+    }
+    return MKT_OK;
+}
+
+/* After a field: separator (1 = another field follows), end of line or input (0), more
+ * input needed, or an error. */
+static int after_field(mkt__csv *r, size_t *pos, uint64_t *lines, size_t col, int quoted)
+{
+    const unsigned char *b = (const unsigned char *)r->buf;
+    if (*pos == r->end)
+        return r->eof ? 0 : NEED_MORE;
+    unsigned c = b[*pos];
+    if (c == r->sep) {
+        (*pos)++;
+        return 1;
+    }
+    if (c == '\n') {
+        (*pos)++;
+        (*lines)++;
+        return 0;
+    }
+    if (c == '\r') {
+        if (*pos + 1 == r->end && !r->eof)
+            return NEED_MORE;
+        if (*pos + 1 < r->end && b[*pos + 1] == '\n') {
+            *pos += 2;
+            (*lines)++;
+            return 0;
+        }
+        return perr(r, MKT_EPARSE, r->next_line + *lines, col,
+                    "carriage return not followed by a line feed");
+    }
+    if (quoted)
+        return perr(r, MKT_EPARSE, r->next_line + *lines, col,
+                    "unexpected character after the closing quote");
+    if (c == '"')
+        return perr(r, MKT_EPARSE, r->next_line + *lines, col,
+                    "quote inside an unquoted field (quote the whole field and double the "
+                    "quotes inside)");
+    return perr(r, MKT_EPARSE, r->next_line + *lines, col, "NUL byte in field");
+}
+
+/* Scan an unquoted field from *pos up to its terminator. */
+static int scan_unquoted(mkt__csv *r, size_t *pos, uint64_t line, size_t col, size_t fstart)
+{
+    const unsigned char *b = (const unsigned char *)r->buf;
+    size_t p = *pos, end = r->end;
+    for (;;) {
+        while (p < end && !r->cls[b[p]])
+            p++;
+        if (p < end && b[p] >= 0x80) {
+            int k = mkt__utf8_seq(b + p, end - p);
+            if (k > 0) {
+                p += (size_t)k;
+                continue;
+            }
+            if (k < 0 || r->eof)
+                return perr(r, MKT_EPARSE, line, col, "invalid UTF-8");
+        }
+        break;
+    }
+    if (p == end && !r->eof && p - fstart <= r->max_field)
+        return NEED_MORE;
+    if (p < end && b[p] >= 0x80)
+        return NEED_MORE; /* a sequence cut by the end of the block */
+    *pos = p;
+    return MKT_OK;
+}
+
+/* Scan a quoted field starting at the opening quote at *pos. */
+static int scan_quoted_field(mkt__csv *r, size_t *pos, uint64_t *lines, size_t col,
+                             struct mkt__csv_span *span)
+{
+    const unsigned char *b = (const unsigned char *)r->buf;
+    uint64_t field_line = r->next_line + *lines;
+    size_t p = *pos + 1, seg = p, soff = r->scratch.len, end = r->end;
+    int esc = 0;
+    for (;;) {
+        const unsigned char *q = memchr(b + p, '"', end - p);
+        size_t qpos = q ? (size_t)(q - b) : end;
+        int rc = scan_quoted(r, b + p, qpos - p, !q && !r->eof, lines, col);
+        if (rc)
+            return rc;
+        size_t have = (esc ? r->scratch.len - soff : 0) + (qpos - seg);
+        if (have > r->max_field)
+            return perr(r, MKT_ETOOBIG, field_line, col, "field longer than %u bytes",
+                        r->max_field);
+        if (!q) {
+            if (!r->eof)
+                return NEED_MORE;
+            return perr(r, MKT_EPARSE, field_line, col, "unterminated quoted field");
+        }
+        if (qpos + 1 == end && !r->eof)
+            return NEED_MORE;
+        if (qpos + 1 < end && b[qpos + 1] == '"') {
+            /* An escaped quote: keep the text so far and one quote. */
+            if (mkt__buf_append(&r->scratch, b + seg, qpos + 1 - seg))
+                return MKT_ENOMEM;
+            esc = 1;
+            p = seg = qpos + 2;
+            continue;
+        }
+        if (esc) {
+            if (mkt__buf_append(&r->scratch, b + seg, qpos - seg))
+                return MKT_ENOMEM;
+            *span = (struct mkt__csv_span){soff, r->scratch.len - soff, 1};
+        } else {
+            *span = (struct mkt__csv_span){seg, qpos - seg, 0};
+        }
+        *pos = qpos + 1;
+        return MKT_OK;
+    }
+}
+
+/* Skip the BOM once and any blank lines before a record. 0: at a record, NEED_MORE, or 3
+ * for the end of the input. */
+static int skip_blank(mkt__csv *r)
+{
+    const unsigned char *b = (const unsigned char *)r->buf;
+    if (!r->started) {
+        if (r->end - r->start < 3 && !r->eof)
+            return NEED_MORE;
+        if (r->end - r->start >= 3 && b[r->start] == 0xEF && b[r->start + 1] == 0xBB &&
+            b[r->start + 2] == 0xBF)
+            r->start += 3;
+        r->started = 1;
+    }
+    for (;;) {
+        if (r->start == r->end)
+            return r->eof ? 3 : NEED_MORE;
+        if (b[r->start] == '\n') {
+            r->start++;
+            r->next_line++;
+        } else if (b[r->start] == '\r') {
+            if (r->start + 1 == r->end && !r->eof)
+                return NEED_MORE;
+            if (r->start + 1 == r->end || b[r->start + 1] != '\n')
+                return 0; /* reported by the field scan */
+            r->start += 2;
+            r->next_line++;
+        } else {
+            return 0;
+        }
+    }
+}
+
+static int resolve_fields(mkt__csv *r, size_t nf)
+{
+    if (nf > r->fields_cap) {
+        size_t cap = r->spans_cap;
+        struct mkt__csv_field *f = mkt__reallocarray(r->ctx, r->fields, cap, sizeof *f);
+        if (!f)
+            return mkt__oom(r->ctx);
+        r->fields = f;
+        r->fields_cap = cap;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        const struct mkt__csv_span *s = &r->spans[i];
+        const char *base = s->in_scratch ? r->scratch.data : r->buf;
+        r->fields[i].ptr = base + s->off;
+        r->fields[i].len = s->len;
+    }
+    r->nfields = nf;
+    return MKT_OK;
+}
+
+/* Parse one record from r->start: 1 record, 0 end of input, NEED_MORE, or an error. */
+static int parse_once(mkt__csv *r)
+{
+    int rc = skip_blank(r);
+    if (rc == 3)
+        return 0;
+    if (rc)
+        return rc;
+    mkt__buf_reset(&r->scratch);
+    size_t pos = r->start, nf = 0;
+    uint64_t lines = 0;
+    for (;;) {
+        struct mkt__csv_span span = {0, 0, 0};
+        uint64_t line = r->next_line + lines;
+        int quoted = pos < r->end && r->buf[pos] == '"';
+        if (quoted) {
+            rc = scan_quoted_field(r, &pos, &lines, nf, &span);
+        } else {
+            size_t fstart = pos;
+            rc = scan_unquoted(r, &pos, line, nf, fstart);
+            span = (struct mkt__csv_span){fstart, pos - fstart, 0};
+        }
+        if (rc)
+            return rc;
+        rc = push_span(r, &nf, span.off, span.len, span.in_scratch, line);
+        if (rc)
+            return rc;
+        rc = after_field(r, &pos, &lines, nf - 1, quoted);
+        if (rc == 1)
+            continue;
+        if (rc)
+            return rc;
+        break;
+    }
+    rc = resolve_fields(r, nf);
+    if (rc)
+        return rc;
+    r->line = r->next_line;
+    r->next_line += lines;
+    r->start = pos;
+    r->records++;
+    return 1;
+}
+
+/* Keep the first record as column names (copied: the block moves on). */
+static int keep_header(mkt__csv *r)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < r->nfields; i++)
+        total += r->fields[i].len + 1;
+    r->header_bytes = mkt__malloc(r->ctx, total ? total : 1);
+    r->header = mkt__reallocarray(r->ctx, NULL, r->nfields ? r->nfields : 1, sizeof *r->header);
+    if (!r->header_bytes || !r->header)
+        return mkt__oom(r->ctx);
+    char *p = r->header_bytes;
+    for (size_t i = 0; i < r->nfields; i++) {
+        memcpy(p, r->fields[i].ptr, r->fields[i].len);
+        p[r->fields[i].len] = '\0';
+        r->header[i] = (struct mkt__csv_field){p, r->fields[i].len};
+        p += r->fields[i].len + 1;
+    }
+    r->nheader = r->nfields;
+    return MKT_OK;
+}
+
+/* Make room after the unconsumed bytes: slide them to the front, grow when the block is full. */
+static int make_room(mkt__csv *r)
+{
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    if (r->end < r->cap)
+        return MKT_OK;
+    if (r->cap > SIZE_MAX / 2)
+        return mkt__oom(r->ctx);
+    char *nb = mkt__realloc(r->ctx, r->buf, r->cap * 2);
+    if (!nb)
+        return mkt__oom(r->ctx);
+    r->buf = nb;
+    r->cap *= 2;
+    return MKT_OK;
+}
+
+int mkt__csv_next(mkt__csv *r)
+{
+    for (;;) {
+        int rc = parse_once(r);
+        if (rc == 1 && r->has_header && r->records == 1) {
+            int hrc = keep_header(r);
+            if (hrc)
+                return hrc;
+        }
+        if (rc != NEED_MORE)
+            return rc;
+        if (r->eof)
+            return mkt__error(r->ctx, MKT_EINTERNAL, "CSV parser wants input after its end");
+        rc = make_room(r);
+        if (rc)
+            return rc;
+        size_t got;
+        rc = mkt__csv_fill_(r, &got);
+        if (rc)
+            return rc;
+        if (got == 0)
+            r->eof = 1;
+    }
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Loading customers.csv into the table: header columns in any order mapped to the standard
+ * columns, unknown ones kept as custom columns (STRING when new, parsed by their type when the
+ * host created them), every value validated, duplicates rejected, id-only stubs made by
+ * earlier booking/event loads filled in. All-or-nothing through the table's mark/rollback.
+ */
+#include <string.h>
+
+#include "load-private.h"
+
+/* Map each header column to a table column, creating custom columns for unknown names. */
+static int map_columns(mkt_table *t, mkt__csv *r, uint32_t *map, int *id_col)
+{
+    *id_col = -1;
+    for (size_t col = 0; col < r->nheader; col++) {
+        const struct mkt__csv_field *h = &r->header[col];
+        uint32_t idx;
+        if (h->len == 0)
+            return mkt__error_at(t->ctx, MKT_EPARSE, r->name, r->line, col + 1, NULL,
+                                 "empty column name in the header");
+        if (mkt__table_column_lookup(t, h->ptr, h->len, &idx) != MKT_OK) {
+            if ((h->len >= 8 && memcmp(h->ptr, "booking.", 8) == 0) ||
+                (h->len >= 6 && memcmp(h->ptr, "event.", 6) == 0))
+                return mkt__error_at(t->ctx, MKT_EPARSE, r->name, r->line, col + 1, h->ptr,
+                                     "column names starting with 'booking.' or 'event.' are "
+                                     "reserved");
+            int rc = mkt__table_add_column(t, h->ptr, h->len, MKT_TYPE_STRING, 1, 0, &idx);
+            if (rc)
+                return rc;
+        } else if (t->cols.data[idx]->is_derived) {
+            return mkt__error_at(t->ctx, MKT_EPARSE, r->name, r->line, col + 1, h->ptr,
+                                 "derived column cannot be loaded");
+        }
+        for (size_t k = 0; k < col; k++)
+            if (map[k] == idx)
+                return mkt__error_at(t->ctx, MKT_EPARSE, r->name, r->line, col + 1, h->ptr,
+                                     "duplicate column in the header");
+        map[col] = idx;
+        if (idx == MKT__COL_CUSTOMER_ID)
+            *id_col = (int)col;
+    }
+    if (*id_col < 0)
+        return mkt__error_at(t->ctx, MKT_EPARSE, r->name, r->line, 0, "customer_id",
+                             "missing required column 'customer_id'");
+    return MKT_OK;
+}
+
+/* The row of this record's customer: new, or an id-only stub filled in now. */
+static int customer_row(mkt_table *t, mkt__csv *r, int id_col, uint32_t *row)
+{
+    struct mkt__str id;
+    int rc = mkt__field_str(r, id_col, 1, &id);
+    if (rc)
+        return rc;
+    if (!mkt__intern_find(&t->ids, id.p, id.n, row))
+        return mkt__table_append_row(t, id.p, id.n, row);
+    if (!mkt__bitmap_test(&t->stub, *row))
+        return mkt__csv_error(r, MKT_EEXIST, (size_t)id_col, "duplicate customer_id '%.*s'",
+                              mkt__quote_len(id.p, id.n), id.p);
+    if (MKT__VEC_PUSH(t->ctx, &t->filled, *row))
+        return MKT_ENOMEM;
+    mkt__bitmap_clear(&t->stub, *row);
+    return MKT_OK;
+}
+
+static int load_rows(mkt_table *t, mkt__csv *r, const uint32_t *map, int id_col, size_t *rows)
+{
+    int rc;
+    while ((rc = mkt__csv_next(r)) == 1) {
+        if ((rc = mkt__check_width(r)))
+            return rc;
+        uint32_t row;
+        if ((rc = customer_row(t, r, id_col, &row)))
+            return rc;
+        for (size_t col = 0; col < r->nfields; col++) {
+            if ((int)col == id_col || r->fields[col].len == 0)
+                continue; /* empty = null, and the row's values start null */
+            if ((rc = mkt__field_store(r, (int)col, t->cols.data[map[col]], map[col], row)))
+                return rc;
+        }
+        (*rows)++;
+    }
+    return rc;
+}
+
+int mkt__load_customers_csv(mkt_table *t, mkt__csv *r)
+{
+    int rc = mkt__csv_next(r);
+    if (rc == 0)
+        return mkt__error_at(t->ctx, MKT_EPARSE, r->name, 1, 0, NULL, "empty file: no header");
+    if (rc < 0)
+        return rc;
+    uint32_t *map = mkt__reallocarray(t->ctx, NULL, r->nheader, sizeof *map);
+    if (!map)
+        return mkt__oom(t->ctx);
+    mkt__table_mark(t);
+    int id_col;
+    size_t rows = 0;
+    rc = map_columns(t, r, map, &id_col);
+    if (rc == MKT_OK)
+        rc = load_rows(t, r, map, id_col, &rows);
+    if (rc == MKT_OK)
+        rc = mkt__csv_finish(r);
+    mkt__free(t->ctx, map);
+    if (rc) {
+        mkt__table_rollback(t);
+        return rc;
+    }
+    if (rows > 0)
+        t->customers_loaded = 1;
+    t->filled.len = 0;
+    return MKT_OK;
+}

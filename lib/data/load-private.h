@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers shared by the CSV loaders: header mapping against a list of known columns, field
+ * access with null handling, and typed field parsers that report errors as
+ * "file:line:column: field: reason 'value'". Nothing here is exported.
+ */
+#ifndef MKT_DATA_LOAD_PRIVATE_H
+#define MKT_DATA_LOAD_PRIVATE_H
+
+#include "table-private.h"
+
+struct mkt__field_spec {
+    const char *name;
+    int required; /* the column must exist and every value be non-empty */
+};
+
+/* Map each spec entry to its header column (-1 when absent) in @map (n entries). Errors: a
+ * duplicate header name, a missing required column. */
+int mkt__map_header(mkt__csv *r, const struct mkt__field_spec *spec, size_t n, int *map);
+/* Check the record has as many fields as the header. */
+int mkt__check_width(mkt__csv *r);
+/* The text of header column @col (-1: absent) of the current record; empty means null. */
+struct mkt__str mkt__field(const mkt__csv *r, int col);
+/* Bytes of @s to quote in a message: at most 60, cut at a character boundary. */
+int mkt__quote_len(const char *s, size_t n);
+
+/* Typed fields. A null (absent or empty) value gives the null marker, or an error when
+ * @required. */
+int mkt__field_str(mkt__csv *r, int col, int required, struct mkt__str *out);
+/* @what names the kind in messages ("invalid date '...'"). */
+int mkt__field_time(mkt__csv *r, int col, int required, const char *what, mkt_time *out);
+int mkt__field_date(mkt__csv *r, int col, mkt_date *out);
+/* Money with 2 decimals; @nonneg: a negative value is MKT_ERANGE. */
+int mkt__field_money(mkt__csv *r, int col, int required, int nonneg, int64_t *out);
+/* Parse @col into column @c of the table at @row by the column's type (non-empty text). */
+int mkt__field_store(mkt__csv *r, int col, struct mkt__col *c, uint32_t column, size_t row);
+
+/* Open @path with the load options, for a loader. */
+int mkt__open_for_load(mkt__csv **out, mkt_ctx *ctx, const char *path, int32_t sep,
+                       mkt_progress_fn progress, void *progress_data);
+
+#endif /* MKT_DATA_LOAD_PRIVATE_H */

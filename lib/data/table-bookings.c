@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The booking store: one flat array per booking field (categorical text as interned ids, ids
+ * interned for the uniqueness check with id == booking index), staging of new bookings and
+ * the commit step that folds them into the per-customer aggregates and the table statistics.
+ * Staging may fail (duplicates, unknown customers, memory); the commit reserves what it needs
+ * first and then cannot fail, which is what makes loads all-or-nothing.
+ */
+#include <string.h>
+
+#include "table-private.h"
+
+int mkt__bookings_reserve(mkt_table *t, size_t extra)
+{
+    struct mkt__bookings *b = &t->bk;
+    if (b->len + extra <= b->cap)
+        return MKT_OK;
+    size_t cap = b->cap + b->cap / 2;
+    if (cap < b->len + extra)
+        cap = b->len + extra;
+    if (cap < 1024)
+        cap = 1024;
+    void *const slots[] = {&b->cust,  &b->time,    &b->dep,    &b->origin,   &b->dest,
+                           &b->route, &b->trip,    &b->cabin,  &b->fare,     &b->channel,
+                           &b->currency, &b->pax,  &b->status, &b->total,    &b->anc};
+    const size_t sizes[] = {4, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 1, 8, 8};
+    int rc = mkt__grow_arrays(t->ctx, slots, sizes, sizeof sizes / sizeof sizes[0], cap);
+    if (rc)
+        return rc;
+    b->cap = cap;
+    return MKT_OK;
+}
+
+void mkt__bookings_free(mkt_ctx *ctx, struct mkt__bookings *b)
+{
+    void *arrays[] = {b->cust,  b->time,  b->dep,  b->origin,   b->dest,
+                      b->route, b->trip,  b->cabin, b->fare,    b->channel,
+                      b->currency, b->pax, b->status, b->total, b->anc};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        mkt__free(ctx, arrays[i]);
+    mkt__intern_free(&b->ids);
+    memset(b, 0, sizeof *b);
+}
+
+int mkt__bookings_stage(mkt_table *t, const struct mkt__bk_in *in, int32_t unknown, int *bad)
+{
+    struct mkt__bookings *b = &t->bk;
+    *bad = 0;
+    if (b->len >= UINT32_MAX - 2)
+        return mkt__error(t->ctx, MKT_ETOOBIG, "too many bookings");
+    uint32_t id;
+    if (mkt__intern_find(&b->ids, in->id.p, in->id.n, &id)) {
+        *bad = MKT__BAD_ID;
+        return MKT_EEXIST;
+    }
+    /* Every amount ever added fits in int64, so no per-customer or per-currency sum can
+     * overflow later, in the commit step that must not fail. */
+    int64_t add = in->total, guard;
+    if ((in->anc != MKT_NULL_INT64 && __builtin_add_overflow(add, in->anc, &add)) ||
+        __builtin_add_overflow(t->amount_guard, add, &guard)) {
+        *bad = MKT__BAD_AMOUNT;
+        return MKT_ERANGE;
+    }
+    int rc = mkt__bookings_reserve(t, 1);
+    if (rc)
+        return rc;
+    uint32_t row;
+    rc = mkt__table_customer_for(t, in->cust, unknown, &row);
+    if (rc == MKT_ENOTFOUND)
+        *bad = MKT__BAD_CUSTOMER;
+    if (rc)
+        return rc;
+    size_t i = b->len;
+    struct mkt__str cur = in->currency.p ? in->currency : (struct mkt__str){"USD", 3};
+    if ((rc = mkt__str_id(&t->strings, in->origin, &b->origin[i])) ||
+        (rc = mkt__str_id(&t->strings, in->dest, &b->dest[i])) ||
+        (rc = mkt__str_id(&t->strings, in->route, &b->route[i])) ||
+        (rc = mkt__str_id(&t->strings, in->trip, &b->trip[i])) ||
+        (rc = mkt__str_id(&t->strings, in->cabin, &b->cabin[i])) ||
+        (rc = mkt__str_id(&t->strings, in->fare, &b->fare[i])) ||
+        (rc = mkt__str_id(&t->strings, in->channel, &b->channel[i])) ||
+        (rc = mkt__str_id(&t->currencies, cur, &b->currency[i])) ||
+        (rc = mkt__intern_put(&b->ids, in->id.p, in->id.n, &id, NULL)))
+        return rc;
+    if (id != i)
+        return mkt__error(t->ctx, MKT_EINTERNAL, "booking id interned out of order");
+    b->cust[i] = row;
+    b->time[i] = in->time;
+    b->dep[i] = in->dep;
+    b->pax[i] = in->pax;
+    b->status[i] = (uint8_t)(in->status == MKT_BOOKING_CANCELLED ? MKT_BOOKING_CANCELLED
+                                                                  : MKT_BOOKING_CONFIRMED);
+    b->total[i] = in->total;
+    b->anc[i] = in->anc;
+    t->amount_guard = guard;
+    b->len++;
+    return MKT_OK;
+}
+
+/* Fold one confirmed booking's money into its customer's aggregates. A customer whose
+ * bookings use several currencies gets null spend and currency: no silent mixing. */
+static void add_spend(mkt_table *t, size_t row, uint32_t cur, int64_t total, int64_t anc)
+{
+    struct mkt__col *cc = t->cols.data[MKT__COL_BK_CURRENCY];
+    struct mkt__col *spend = t->cols.data[MKT__COL_BK_SPEND];
+    struct mkt__col *ancil = t->cols.data[MKT__COL_BK_ANCILLARY];
+    if (!mkt__bitmap_test(&cc->valid, row)) {
+        if (cc->v.u32[row] == MKT__CURRENCY_MIXED)
+            return;
+        cc->v.u32[row] = cur; /* the first confirmed booking */
+        mkt__bitmap_set(&cc->valid, row);
+    } else if (cc->v.u32[row] != cur) {
+        cc->v.u32[row] = MKT__CURRENCY_MIXED;
+        mkt__bitmap_clear(&cc->valid, row);
+        mkt__bitmap_clear(&spend->valid, row);
+        mkt__bitmap_clear(&ancil->valid, row);
+        return;
+    }
+    spend->v.i64[row] += total;
+    if (anc != MKT_NULL_INT64)
+        ancil->v.i64[row] += anc;
+}
+
+static void add_date(mkt_table *t, size_t row, mkt_date d)
+{
+    struct mkt__col *first = t->cols.data[MKT__COL_BK_FIRST];
+    struct mkt__col *last = t->cols.data[MKT__COL_BK_LAST];
+    if (!mkt__bitmap_test(&first->valid, row) || d < first->v.i32[row]) {
+        first->v.i32[row] = d;
+        mkt__bitmap_set(&first->valid, row);
+    }
+    if (!mkt__bitmap_test(&last->valid, row) || d > last->v.i32[row]) {
+        last->v.i32[row] = d;
+        mkt__bitmap_set(&last->valid, row);
+    }
+}
+
+static void apply(mkt_table *t, size_t i)
+{
+    const struct mkt__bookings *b = &t->bk;
+    size_t row = b->cust[i];
+    uint32_t cur = b->currency[i];
+    mkt_date d = mkt_time_to_date(b->time[i]);
+    t->cur_bookings.data[cur]++;
+    if (t->first_booking == MKT_NULL_DATE || d < t->first_booking)
+        t->first_booking = d;
+    if (t->last_booking == MKT_NULL_DATE || d > t->last_booking)
+        t->last_booking = d;
+    if (b->status[i] == MKT_BOOKING_CANCELLED) {
+        t->cols.data[MKT__COL_BK_CANCELLED]->v.i64[row]++;
+        t->bookings_cancelled++;
+        return;
+    }
+    t->cur_amount.data[cur] += b->total[i];
+    int64_t *count = &t->cols.data[MKT__COL_BK_COUNT]->v.i64[row];
+    if ((*count)++ == 0)
+        t->customers_with_bookings++;
+    /* A booking without a passenger count carries at least one passenger. */
+    t->cols.data[MKT__COL_BK_PASSENGERS]->v.i64[row] += b->pax[i] > 0 ? b->pax[i] : 1;
+    add_date(t, row, d);
+    add_spend(t, row, cur, b->total[i], b->anc[i]);
+}
+
+int mkt__bookings_commit(mkt_table *t)
+{
+    size_t n = mkt__intern_count(&t->currencies);
+    size_t have = t->cur_bookings.len;
+    if (n > have) {
+        if (MKT__VEC_RESERVE(t->ctx, &t->cur_bookings, n - have) ||
+            MKT__VEC_RESERVE(t->ctx, &t->cur_amount, n - have))
+            return MKT_ENOMEM;
+        for (size_t k = have; k < n; k++) {
+            t->cur_bookings.data[k] = 0;
+            t->cur_amount.data[k] = 0;
+        }
+        t->cur_bookings.len = t->cur_amount.len = n;
+    }
+    /* From here on nothing can fail. */
+    for (size_t i = t->mark.bookings; i < t->bk.len; i++)
+        apply(t, i);
+    return MKT_OK;
+}

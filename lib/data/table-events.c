@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The event store (flat arrays, categorical text interned, ids interned with id == event
+ * index) and its aggregates event.count and event.last_time, folded in by a commit step that
+ * cannot fail, as for bookings.
+ */
+#include <string.h>
+
+#include "table-private.h"
+
+static int events_reserve(mkt_table *t, size_t extra)
+{
+    struct mkt__events *e = &t->ev;
+    if (e->len + extra <= e->cap)
+        return MKT_OK;
+    size_t cap = e->cap + e->cap / 2;
+    if (cap < e->len + extra)
+        cap = e->len + extra;
+    if (cap < 1024)
+        cap = 1024;
+    void *const slots[] = {&e->cust, &e->ts, &e->type, &e->campaign,
+                           &e->channel, &e->props, &e->value};
+    const size_t sizes[] = {4, 8, 4, 4, 4, 4, 8};
+    int rc = mkt__grow_arrays(t->ctx, slots, sizes, sizeof sizes / sizeof sizes[0], cap);
+    if (rc)
+        return rc;
+    e->cap = cap;
+    return MKT_OK;
+}
+
+void mkt__events_free(mkt_ctx *ctx, struct mkt__events *e)
+{
+    void *arrays[] = {e->cust, e->ts, e->type, e->campaign, e->channel, e->props, e->value};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        mkt__free(ctx, arrays[i]);
+    mkt__intern_free(&e->ids);
+    memset(e, 0, sizeof *e);
+}
+
+int mkt__events_stage(mkt_table *t, const struct mkt__ev_in *in, int32_t unknown, int *bad)
+{
+    struct mkt__events *e = &t->ev;
+    *bad = 0;
+    if (e->len >= UINT32_MAX - 2)
+        return mkt__error(t->ctx, MKT_ETOOBIG, "too many events");
+    uint32_t id;
+    if (mkt__intern_find(&e->ids, in->id.p, in->id.n, &id)) {
+        *bad = MKT__BAD_ID;
+        return MKT_EEXIST;
+    }
+    int rc = events_reserve(t, 1);
+    if (rc)
+        return rc;
+    uint32_t row;
+    rc = mkt__table_customer_for(t, in->cust, unknown, &row);
+    if (rc == MKT_ENOTFOUND)
+        *bad = MKT__BAD_CUSTOMER;
+    if (rc)
+        return rc;
+    size_t i = e->len;
+    if ((rc = mkt__str_id(&t->strings, in->type, &e->type[i])) ||
+        (rc = mkt__str_id(&t->strings, in->campaign, &e->campaign[i])) ||
+        (rc = mkt__str_id(&t->strings, in->channel, &e->channel[i])) ||
+        (rc = mkt__str_id(&t->strings, in->props, &e->props[i])) ||
+        (rc = mkt__intern_put(&e->ids, in->id.p, in->id.n, &id, NULL)))
+        return rc;
+    if (id != i)
+        return mkt__error(t->ctx, MKT_EINTERNAL, "event id interned out of order");
+    e->cust[i] = row;
+    e->ts[i] = in->ts;
+    e->value[i] = in->value;
+    e->len++;
+    return MKT_OK;
+}
+
+int mkt__events_commit(mkt_table *t)
+{
+    struct mkt__col *count = t->cols.data[MKT__COL_EV_COUNT];
+    struct mkt__col *last = t->cols.data[MKT__COL_EV_LAST];
+    for (size_t i = t->mark.events; i < t->ev.len; i++) {
+        size_t row = t->ev.cust[i];
+        mkt_time ts = t->ev.ts[i];
+        count->v.i64[row]++;
+        if (!mkt__bitmap_test(&last->valid, row) || ts > last->v.i64[row]) {
+            last->v.i64[row] = ts;
+            mkt__bitmap_set(&last->valid, row);
+        }
+        if (t->first_event == MKT_NULL_INT64 || ts < t->first_event)
+            t->first_event = ts;
+        if (t->last_event == MKT_NULL_INT64 || ts > t->last_event)
+            t->last_event = ts;
+    }
+    return MKT_OK;
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layout of the columnar customer table and the internal helpers its files share: row and
+ * column storage, the booking and event stores, staging marks for all-or-nothing loads, and
+ * value parsing. Nothing here is exported.
+ *
+ * Invariants:
+ * - customer ids are interned in row order, so the id of row r is intern id r;
+ * - every column holds row_cap values; its `valid` bitmap (row_cap bits) has a 1 for each row
+ *   holding a value, and bits at rows >= nrows are always 0 (new rows start null);
+ * - booking and event ids are interned in load order, so the id of booking i is intern id i.
+ */
+#ifndef MKT_DATA_TABLE_PRIVATE_H
+#define MKT_DATA_TABLE_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core-private.h"
+#include "csv-private.h"
+#include "libmarketing/data.h"
+#include "libmarketing/values.h"
+#include "util.h"
+
+/* Fixed positions of the standard and derived columns. */
+enum {
+    MKT__COL_CUSTOMER_ID = 0,
+    MKT__COL_EMAIL_OPEN_RATE = 21,
+    MKT__COL_NPS = 22,
+    MKT__COL_LAST_PROFILE = 23,
+    MKT__COL_BK_COUNT = 24,
+    MKT__COL_BK_SPEND,
+    MKT__COL_BK_ANCILLARY,
+    MKT__COL_BK_CURRENCY,
+    MKT__COL_BK_FIRST,
+    MKT__COL_BK_LAST,
+    MKT__COL_BK_CANCELLED,
+    MKT__COL_BK_PASSENGERS,
+    MKT__COL_EV_COUNT,
+    MKT__COL_EV_LAST,
+    MKT__COL_STANDARD /* first custom column */
+};
+
+/* booking.currency of a customer whose bookings span several currencies (the value is null). */
+#define MKT__CURRENCY_MIXED (UINT32_MAX - 1)
+/* A null string id in the booking and event stores. */
+#define MKT__NO_STR UINT32_MAX
+
+struct mkt__col {
+    char *name;
+    int32_t type;
+    int is_custom, is_derived;
+    union {
+        void *any;
+        int64_t *i64; /* INT, MONEY, TIME */
+        int32_t *i32; /* DATE */
+        uint8_t *u8;  /* BOOL */
+        double *f64;  /* NUMBER */
+        uint32_t *u32; /* STRING: ids in *dict */
+    } v;
+    mkt__bitmap valid;
+    mkt__intern *dict; /* STRING: own, or the table's currency dictionary */
+    mkt__intern own;
+    uint32_t mark_dict; /* dict count when the current load started */
+};
+
+struct mkt__bookings {
+    size_t len, cap;
+    uint32_t *cust;
+    int64_t *time;
+    int32_t *dep;
+    uint32_t *origin, *dest, *route, *trip, *cabin, *fare, *channel, *currency;
+    int32_t *pax;
+    uint8_t *status;
+    int64_t *total, *anc;
+    mkt__intern ids;
+};
+
+struct mkt__events {
+    size_t len, cap;
+    uint32_t *cust;
+    int64_t *ts;
+    uint32_t *type, *campaign, *channel, *props;
+    int64_t *value;
+    mkt__intern ids;
+};
+
+/* What a load may roll back to. */
+struct mkt__mark {
+    size_t nrows, ncols, bookings, events;
+    uint32_t strings, currencies;
+    int64_t amount_guard;
+};
+
+struct mkt_table {
+    mkt_ctx *ctx;
+    mkt__intern ids; /* customer ids, id == row */
+    size_t row_cap;
+    MKT__VEC(struct mkt__col *) cols;
+    mkt__bitmap stub;             /* rows created id-only by a booking/event load */
+    MKT__VEC(uint32_t) filled;    /* stubs filled by the running customers load */
+    int customers_loaded;         /* rows from a customers file exist (AUTO rule) */
+    struct mkt__mark mark;
+
+    struct mkt__bookings bk;
+    struct mkt__events ev;
+    mkt__intern strings;          /* categorical booking and event text */
+    mkt__intern currencies;       /* booking currencies in order of first appearance */
+    MKT__VEC(uint64_t) cur_bookings;
+    MKT__VEC(int64_t) cur_amount;
+    int64_t amount_guard;         /* sum of every amount ever added: bounds all other sums */
+    uint64_t bookings_cancelled, customers_with_bookings;
+    mkt_date first_booking, last_booking;
+    mkt_time first_event, last_event;
+};
+
+/* A string given to the stores: p == NULL means null. */
+struct mkt__str {
+    const char *p;
+    size_t n;
+};
+
+/* A booking or event on its way into the table (from a file or the host). */
+struct mkt__bk_in {
+    struct mkt__str id, cust, origin, dest, route, trip, cabin, fare, channel, currency;
+    mkt_time time;
+    mkt_date dep;
+    int32_t pax, status;
+    int64_t total, anc;
+};
+
+struct mkt__ev_in {
+    struct mkt__str id, cust, type, campaign, channel, props;
+    mkt_time ts;
+    int64_t value;
+};
+
+/* Which input field a staging failure is about. */
+enum { MKT__BAD_ID = 1, MKT__BAD_CUSTOMER, MKT__BAD_AMOUNT };
+
+static inline size_t mkt__table_rows(const mkt_table *t)
+{
+    return mkt__intern_count(&t->ids);
+}
+
+/* table-rows.c */
+int mkt__table_reserve_rows(mkt_table *t, size_t n);
+/* Append a customer (id not present yet); its row is the new intern id. */
+int mkt__table_append_row(mkt_table *t, const char *id, size_t len, uint32_t *row);
+/* Find a customer for a booking/event, creating an id-only stub when @unknown allows it. */
+int mkt__table_customer_for(mkt_table *t, struct mkt__str id, int32_t unknown, uint32_t *row);
+void mkt__table_mark(mkt_table *t);
+void mkt__table_rollback(mkt_table *t);
+void mkt__col_set_valid(struct mkt__col *c, size_t row, int valid);
+
+/* table-values.c: range rules of the standard columns (MKT_OK or MKT_ERANGE). */
+int mkt__col_check_int(uint32_t column, int32_t type, int64_t v);
+int mkt__col_check_number(uint32_t column, double v);
+
+/* Grow the arrays whose pointers are at slots[i] (element sizes sizes[i]) to @cap elements.
+ * A failure leaves some arrays larger, which is harmless. */
+int mkt__grow_arrays(mkt_ctx *ctx, void *const *slots, const size_t *sizes, size_t n,
+                     size_t cap);
+/* The id of a string in @dict, MKT__NO_STR for null. */
+int mkt__str_id(mkt__intern *dict, struct mkt__str s, uint32_t *id);
+/* 1 for an ISO 4217-looking code: three ASCII capital letters. */
+int mkt__currency_valid(const char *s, size_t n);
+
+/* table-columns.c */
+int mkt__table_add_column(mkt_table *t, const char *name, size_t len, int32_t type,
+                          int is_custom, int is_derived, uint32_t *index);
+void mkt__col_free(mkt_ctx *ctx, struct mkt__col *c);
+/* Grow a column's values and validity bitmap to @cap rows. */
+int mkt__col_resize(mkt_ctx *ctx, struct mkt__col *c, size_t cap);
+int mkt__table_column_lookup(const mkt_table *t, const char *name, size_t len, uint32_t *index);
+
+/* table-bookings.c / table-events.c */
+int mkt__bookings_reserve(mkt_table *t, size_t extra);
+int mkt__bookings_stage(mkt_table *t, const struct mkt__bk_in *in, int32_t unknown, int *bad);
+int mkt__bookings_commit(mkt_table *t);
+void mkt__bookings_free(mkt_ctx *ctx, struct mkt__bookings *b);
+int mkt__events_stage(mkt_table *t, const struct mkt__ev_in *in, int32_t unknown, int *bad);
+int mkt__events_commit(mkt_table *t);
+void mkt__events_free(mkt_ctx *ctx, struct mkt__events *e);
+
+/* Loaders on an open reader (used by the public loaders and the fuzz target). */
+int mkt__load_customers_csv(mkt_table *t, mkt__csv *r);
+int mkt__load_bookings_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
+int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
+
+/* value-parse.c: strict parsers of field text (no surrounding space). MKT_OK / MKT_EPARSE /
+ * MKT_ERANGE. */
+int mkt__parse_int64(const char *s, size_t n, int64_t *out);
+int mkt__parse_number(const char *s, size_t n, double *out);
+int mkt__parse_bool(const char *s, size_t n, uint8_t *out);
+/* Money with @decimals digits; @round: round excess digits half to even instead of failing. */
+int mkt__parse_money_round(const char *s, size_t n, int32_t decimals, int round, int64_t *out);
+
+#endif /* MKT_DATA_TABLE_PRIVATE_H */

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Customer rows of the table and the all-or-nothing machinery: growing every column together,
+ * appending a customer (with the derived aggregates at their empty values), creating id-only
+ * stubs for bookings and events of unknown customers, and marking / rolling back a load. A
+ * load writes new rows and values in place; rolling back clears their validity bits and
+ * truncates the interned strings, so a failed load leaves the table exactly as before.
+ */
+#include <string.h>
+
+#include "table-private.h"
+
+int mkt__table_reserve_rows(mkt_table *t, size_t n)
+{
+    if (n <= t->row_cap)
+        return MKT_OK;
+    size_t cap = t->row_cap + t->row_cap / 2;
+    if (cap < n)
+        cap = n;
+    if (cap < 1024)
+        cap = 1024;
+    /* A failure half-way leaves some columns larger than row_cap, which is harmless: only
+     * row_cap counts, and the extra validity bits are 0. */
+    for (size_t i = 0; i < t->cols.len; i++) {
+        int rc = mkt__col_resize(t->ctx, t->cols.data[i], cap);
+        if (rc)
+            return rc;
+    }
+    if (mkt__bitmap_resize(&t->stub, cap))
+        return MKT_ENOMEM;
+    t->row_cap = cap;
+    return MKT_OK;
+}
+
+void mkt__col_set_valid(struct mkt__col *c, size_t row, int valid)
+{
+    if (valid)
+        mkt__bitmap_set(&c->valid, row);
+    else
+        mkt__bitmap_clear(&c->valid, row);
+}
+
+static void clear_range(mkt__bitmap *b, size_t from, size_t to)
+{
+    if (to > b->nbits)
+        to = b->nbits;
+    while (from < to && (from & 63))
+        mkt__bitmap_clear(b, from++);
+    while (from + 64 <= to) {
+        b->words[from >> 6] = 0;
+        from += 64;
+    }
+    while (from < to)
+        mkt__bitmap_clear(b, from++);
+}
+
+/* The derived aggregates of a customer without bookings or events. */
+static void init_derived(mkt_table *t, size_t row)
+{
+    static const int zero_cols[] = {MKT__COL_BK_COUNT,     MKT__COL_BK_SPEND,
+                                    MKT__COL_BK_ANCILLARY, MKT__COL_BK_CANCELLED,
+                                    MKT__COL_BK_PASSENGERS, MKT__COL_EV_COUNT};
+    for (size_t i = 0; i < sizeof zero_cols / sizeof zero_cols[0]; i++) {
+        struct mkt__col *c = t->cols.data[zero_cols[i]];
+        c->v.i64[row] = 0;
+        mkt__bitmap_set(&c->valid, row);
+    }
+    t->cols.data[MKT__COL_BK_CURRENCY]->v.u32[row] = MKT__NO_STR;
+}
+
+int mkt__table_append_row(mkt_table *t, const char *id, size_t len, uint32_t *row)
+{
+    size_t n = mkt__table_rows(t);
+    if (n >= UINT32_MAX - 2)
+        return mkt__error(t->ctx, MKT_ETOOBIG, "too many customers");
+    int rc = mkt__table_reserve_rows(t, n + 1);
+    if (rc)
+        return rc;
+    uint32_t rid;
+    int is_new;
+    rc = mkt__intern_put(&t->ids, id, len, &rid, &is_new);
+    if (rc)
+        return rc;
+    if (!is_new || rid != n)
+        return mkt__error(t->ctx, MKT_EINTERNAL, "customer id interned out of order");
+    init_derived(t, rid);
+    *row = rid;
+    return MKT_OK;
+}
+
+int mkt__table_customer_for(mkt_table *t, struct mkt__str id, int32_t unknown, uint32_t *row)
+{
+    if (mkt__intern_find(&t->ids, id.p, id.n, row))
+        return MKT_OK;
+    if (unknown == MKT_UNKNOWN_CUSTOMER_AUTO)
+        unknown = t->customers_loaded ? MKT_UNKNOWN_CUSTOMER_ERROR : MKT_UNKNOWN_CUSTOMER_CREATE;
+    if (unknown != MKT_UNKNOWN_CUSTOMER_CREATE)
+        return MKT_ENOTFOUND;
+    int rc = mkt__table_append_row(t, id.p, id.n, row);
+    if (rc)
+        return rc;
+    mkt__bitmap_set(&t->stub, *row);
+    return MKT_OK;
+}
+
+void mkt__table_mark(mkt_table *t)
+{
+    t->mark.nrows = mkt__table_rows(t);
+    t->mark.ncols = t->cols.len;
+    t->mark.bookings = t->bk.len;
+    t->mark.events = t->ev.len;
+    t->mark.strings = mkt__intern_count(&t->strings);
+    t->mark.currencies = mkt__intern_count(&t->currencies);
+    t->mark.amount_guard = t->amount_guard;
+    for (size_t i = 0; i < t->cols.len; i++) {
+        struct mkt__col *c = t->cols.data[i];
+        c->mark_dict = c->dict ? mkt__intern_count(c->dict) : 0;
+    }
+    t->filled.len = 0;
+}
+
+void mkt__table_rollback(mkt_table *t)
+{
+    const struct mkt__mark *m = &t->mark;
+    size_t nrows = mkt__table_rows(t);
+    /* Stubs that the load filled in become id-only again. */
+    for (size_t k = 0; k < t->filled.len; k++) {
+        uint32_t row = t->filled.data[k];
+        for (size_t i = 1; i < m->ncols; i++)
+            if (!t->cols.data[i]->is_derived)
+                mkt__bitmap_clear(&t->cols.data[i]->valid, row);
+        mkt__bitmap_set(&t->stub, row);
+    }
+    t->filled.len = 0;
+    while (t->cols.len > m->ncols)
+        mkt__col_free(t->ctx, t->cols.data[--t->cols.len]);
+    for (size_t i = 0; i < t->cols.len; i++) {
+        struct mkt__col *c = t->cols.data[i];
+        clear_range(&c->valid, m->nrows, nrows);
+        if (c->dict == &c->own)
+            mkt__intern_truncate(c->dict, c->mark_dict);
+    }
+    clear_range(&t->stub, m->nrows, nrows);
+    mkt__intern_truncate(&t->ids, (uint32_t)m->nrows);
+    t->bk.len = m->bookings;
+    mkt__intern_truncate(&t->bk.ids, (uint32_t)m->bookings);
+    t->ev.len = m->events;
+    mkt__intern_truncate(&t->ev.ids, (uint32_t)m->events);
+    mkt__intern_truncate(&t->strings, m->strings);
+    mkt__intern_truncate(&t->currencies, m->currencies);
+    t->amount_guard = m->amount_guard;
+}
+
+int mkt__grow_arrays(mkt_ctx *ctx, void *const *slots, const size_t *sizes, size_t n,
+                     size_t cap)
+{
+    for (size_t i = 0; i < n; i++) {
+        void *old;
+        memcpy(&old, slots[i], sizeof old);
+        void *p = mkt__reallocarray(ctx, old, cap ? cap : 1, sizes[i]);
+        if (!p)
+            return mkt__oom(ctx);
+        memcpy(slots[i], &p, sizeof p);
+    }
+    return MKT_OK;
+}
+
+int mkt__str_id(mkt__intern *dict, struct mkt__str s, uint32_t *id)
+{
+    if (!s.p) {
+        *id = MKT__NO_STR;
+        return MKT_OK;
+    }
+    return mkt__intern_put(dict, s.p, s.n, id, NULL);
+}
+
+int mkt__currency_valid(const char *s, size_t n)
+{
+    if (n != 3)
+        return 0;
+    for (size_t i = 0; i < 3; i++)
+        if (s[i] < 'A' || s[i] > 'Z')
+            return 0;
+    return 1;
+}

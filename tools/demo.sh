@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The first thing to run after cloning: build mkt (if needed), generate a small deterministic
+# airline data set with tools/gen_airline.py, and profile it with `mkt load`.
+#
+# Usage: tools/demo.sh [BUILD_DIR]        (default: build; CUSTOMERS=2000 to change the size)
+#
+# Needs only what the README's install line brings: a C compiler, meson, ninja, pkg-config,
+# python3 and the library's -dev packages (libxml2, pcre2, zlib, sqlite3, check).
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
+customers=${CUSTOMERS:-2000}
+sample=$build/sample
+
+if [ ! -f "$build/build.ninja" ]; then
+    echo "==> meson setup $build"
+    meson setup "$build" "$root"
+fi
+echo "==> building mkt"
+ninja -C "$build" tools/mkt/mkt >/dev/null
+
+# Regenerate only when the size asked for differs from what is there: the generator is
+# deterministic, so the same size gives byte-identical files.
+stamp=$sample/.customers
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$customers" ] || [ ! -f "$sample/bookings.csv" ]; then
+    echo "==> generating $customers customers into $sample"
+    rm -f "$stamp"
+    python3 "$root/tools/gen_airline.py" --customers "$customers" --out "$sample"
+    echo "$customers" >"$stamp"
+fi
+
+echo "==> mkt load"
+set -x
+"$build/tools/mkt/mkt" load \
+    --customers "$sample/customers.csv" \
+    --bookings "$sample/bookings.csv" \
+    --events "$sample/events.csv"

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command table. A new command is one file (cmd-<name>.c with its run and usage
+ * functions, declared in mkt.h) plus one line here; main.c, help and usage errors use the table.
+ */
+#include <string.h>
+
+#include "mkt.h"
+
+const mkt_command mkt_commands[] = {
+    { "load", "Load customer, booking and event files and print a profile of the data",
+      cmd_load, cmd_load_usage },
+    { NULL, NULL, NULL, NULL },
+};
+
+const mkt_command *mkt_command_find(const char *name)
+{
+    for (const mkt_command *c = mkt_commands; c->name != NULL; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
