@@ -23,8 +23,10 @@ for tool in abidw abidiff meson ninja; do
 done
 
 if [ ! -f "$builddir/build.ninja" ]; then
-    # The baseline describes a plain build with debug info: no sanitizers, default compiler.
-    meson setup "$builddir" "$top" --buildtype=debugoptimized -Dtests=false -Dbindings=disabled
+    # The baseline describes a plain gcc build with debug info (no sanitizers): the ABI test
+    # compares only builds made the same way.
+    CC=gcc meson setup "$builddir" "$top" --buildtype=debugoptimized -Dtests=false \
+        -Dbindings=disabled
 fi
 meson compile -C "$builddir" marketing:shared_library
 

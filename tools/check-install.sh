@@ -49,7 +49,7 @@ if [ -e "$so" ]; then
     soname=$(LC_ALL=C readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
     [ "$soname" = libmarketing.so.0 ] || fail "SONAME is '$soname', expected libmarketing.so.0"
     others=$(nm -D --defined-only "$so" | awk '$2 != "A" && $3 !~ /^mkt_/ { print $3 }')
-    [ -z "$others" ] || fail "exports non-mkt_ symbols: $(echo $others)"
+    [ -z "$others" ] || fail "exports non-mkt_ symbols: $(echo "$others" | tr '\n' ' ')"
 fi
 
 pc=$lib/pkgconfig/libmarketing.pc

@@ -78,10 +78,12 @@ int mkt__csv_finish(mkt__csv *r)
     return report_progress(r, 1);
 }
 
+/* The line named is where the record being read when the stream failed starts: everything
+ * before it was decoded intact. */
 static int gz_error(mkt__csv *r, const char *what)
 {
     z_stream *z = r->z;
-    return mkt__error_at(r->ctx, MKT_EIO, r->name, 0, 0, NULL, "%s%s%s", what,
+    return mkt__error_at(r->ctx, MKT_EIO, r->name, r->next_line, 0, NULL, "%s%s%s", what,
                          z->msg ? ": " : "", z->msg ? z->msg : "");
 }
 
@@ -144,6 +146,11 @@ static int setup(mkt__csv *r, const struct mkt__csv_options *opts)
 {
     r->block = opts && opts->block_size ? opts->block_size : CSV_DEFAULT_BLOCK;
     r->cap = r->block < CSV_DEFAULT_BLOCK ? CSV_DEFAULT_BLOCK : r->block;
+    /* Small inputs get small buffers (the buffer still grows when gzip expands). */
+    if (r->raw_total > 0 && r->raw_total < r->cap / 2)
+        r->cap = (size_t)r->raw_total + 64;
+    if (r->block > r->cap)
+        r->block = r->cap;
     r->buf = mkt__malloc(r->ctx, r->cap);
     r->zin_cap = r->block < 16 ? 16 : r->block;
     r->zin = mkt__malloc(r->ctx, r->zin_cap);

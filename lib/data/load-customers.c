@@ -53,7 +53,7 @@ static int customer_row(mkt_table *t, mkt__csv *r, int id_col, uint32_t *row)
     int rc = mkt__field_str(r, id_col, 1, &id);
     if (rc)
         return rc;
-    if (!mkt__intern_find(&t->ids, id.p, id.n, row))
+    if (!mkt__idindex_find(t, id.p, id.n, row))
         return mkt__table_append_row(t, id.p, id.n, row);
     if (!mkt__bitmap_test(&t->stub, *row))
         return mkt__csv_error(r, MKT_EEXIST, (size_t)id_col, "duplicate customer_id '%.*s'",

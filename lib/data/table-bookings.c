@@ -163,20 +163,27 @@ static void apply(mkt_table *t, size_t i)
 
 int mkt__bookings_commit(mkt_table *t)
 {
-    size_t n = mkt__intern_count(&t->currencies);
+    size_t ncur = mkt__intern_count(&t->currencies);
     size_t have = t->cur_bookings.len;
-    if (n > have) {
-        if (MKT__VEC_RESERVE(t->ctx, &t->cur_bookings, n - have) ||
-            MKT__VEC_RESERVE(t->ctx, &t->cur_amount, n - have))
+    if (ncur > have) {
+        if (MKT__VEC_RESERVE(t->ctx, &t->cur_bookings, ncur - have) ||
+            MKT__VEC_RESERVE(t->ctx, &t->cur_amount, ncur - have))
             return MKT_ENOMEM;
-        for (size_t k = have; k < n; k++) {
+        for (size_t k = have; k < ncur; k++) {
             t->cur_bookings.data[k] = 0;
             t->cur_amount.data[k] = 0;
         }
-        t->cur_bookings.len = t->cur_amount.len = n;
+        t->cur_bookings.len = t->cur_amount.len = ncur;
     }
-    /* From here on nothing can fail. */
-    for (size_t i = t->mark.bookings; i < t->bk.len; i++)
-        apply(t, i);
+    size_t from = t->mark.bookings, n = t->bk.len - from;
+    if (n == 0)
+        return MKT_OK; /* (and the arrays may still be NULL) */
+    uint32_t *order;
+    if (mkt__order_by_customer(t, t->bk.cust + from, n, &order))
+        return MKT_ENOMEM;
+    /* From here on nothing can fail; every aggregate is independent of the order. */
+    for (size_t k = 0; k < n; k++)
+        apply(t, from + (order ? order[k] : k));
+    mkt__free(t->ctx, order);
     return MKT_OK;
 }

@@ -77,7 +77,15 @@ int mkt__events_commit(mkt_table *t)
 {
     struct mkt__col *count = t->cols.data[MKT__COL_EV_COUNT];
     struct mkt__col *last = t->cols.data[MKT__COL_EV_LAST];
-    for (size_t i = t->mark.events; i < t->ev.len; i++) {
+    size_t from = t->mark.events, n = t->ev.len - from;
+    if (n == 0)
+        return MKT_OK; /* (and the arrays may still be NULL) */
+    uint32_t *order;
+    if (mkt__order_by_customer(t, t->ev.cust + from, n, &order))
+        return MKT_ENOMEM;
+    /* From here on nothing can fail. */
+    for (size_t k = 0; k < n; k++) {
+        size_t i = from + (order ? order[k] : k);
         size_t row = t->ev.cust[i];
         mkt_time ts = t->ev.ts[i];
         count->v.i64[row]++;
@@ -90,5 +98,6 @@ int mkt__events_commit(mkt_table *t)
         if (t->last_event == MKT_NULL_INT64 || ts > t->last_event)
             t->last_event = ts;
     }
+    mkt__free(t->ctx, order);
     return MKT_OK;
 }

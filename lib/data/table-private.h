@@ -92,9 +92,21 @@ struct mkt__mark {
     int64_t amount_guard;
 };
 
+struct mkt__idx_slot {
+    uint64_t key;  /* the id bytes (<= 8) or their hash */
+    uint32_t row1; /* row + 1; 0 = empty */
+    uint32_t len;
+};
+
+struct mkt__idindex {
+    struct mkt__idx_slot *slots;
+    uint32_t mask;
+};
+
 struct mkt_table {
     mkt_ctx *ctx;
     mkt__intern ids; /* customer ids, id == row */
+    struct mkt__idindex index; /* customer id -> row, one cache miss per lookup */
     size_t row_cap;
     MKT__VEC(struct mkt__col *) cols;
     mkt__bitmap stub;             /* rows created id-only by a booking/event load */
@@ -143,6 +155,14 @@ static inline size_t mkt__table_rows(const mkt_table *t)
     return mkt__intern_count(&t->ids);
 }
 
+/* idindex.c: the customer-id index (see there). */
+int mkt__idindex_find(const mkt_table *t, const char *s, size_t len, uint32_t *row);
+/* Room for @rows customers, so that mkt__idindex_add() cannot fail. */
+int mkt__idindex_reserve(mkt_table *t, size_t rows);
+void mkt__idindex_add(mkt_table *t, const char *s, size_t len, uint32_t row);
+/* Forget rows >= n; call before truncating the id dictionary. */
+void mkt__idindex_truncate(mkt_table *t, uint32_t n);
+
 /* table-rows.c */
 int mkt__table_reserve_rows(mkt_table *t, size_t n);
 /* Append a customer (id not present yet); its row is the new intern id. */
@@ -165,6 +185,12 @@ int mkt__grow_arrays(mkt_ctx *ctx, void *const *slots, const size_t *sizes, size
 int mkt__str_id(mkt__intern *dict, struct mkt__str s, uint32_t *id);
 /* 1 for an ISO 4217-looking code: three ASCII capital letters. */
 int mkt__currency_valid(const char *s, size_t n);
+
+/* The positions 0..n-1 of @cust (customer rows) stably ordered by row, as an array the caller
+ * frees with mkt__free(); NULL in *order when n is small enough that order does not matter.
+ * Folding records into the per-customer columns in row order turns random memory access into
+ * a sequential sweep, which matters a lot at millions of rows. */
+int mkt__order_by_customer(mkt_table *t, const uint32_t *cust, size_t n, uint32_t **order);
 
 /* table-columns.c */
 int mkt__table_add_column(mkt_table *t, const char *name, size_t len, int32_t type,

@@ -74,6 +74,8 @@ int mkt__table_append_row(mkt_table *t, const char *id, size_t len, uint32_t *ro
     if (n >= UINT32_MAX - 2)
         return mkt__error(t->ctx, MKT_ETOOBIG, "too many customers");
     int rc = mkt__table_reserve_rows(t, n + 1);
+    if (rc == MKT_OK)
+        rc = mkt__idindex_reserve(t, n + 1);
     if (rc)
         return rc;
     uint32_t rid;
@@ -83,6 +85,7 @@ int mkt__table_append_row(mkt_table *t, const char *id, size_t len, uint32_t *ro
         return rc;
     if (!is_new || rid != n)
         return mkt__error(t->ctx, MKT_EINTERNAL, "customer id interned out of order");
+    mkt__idindex_add(t, id, len, rid);
     init_derived(t, rid);
     *row = rid;
     return MKT_OK;
@@ -90,7 +93,7 @@ int mkt__table_append_row(mkt_table *t, const char *id, size_t len, uint32_t *ro
 
 int mkt__table_customer_for(mkt_table *t, struct mkt__str id, int32_t unknown, uint32_t *row)
 {
-    if (mkt__intern_find(&t->ids, id.p, id.n, row))
+    if (mkt__idindex_find(t, id.p, id.n, row))
         return MKT_OK;
     if (unknown == MKT_UNKNOWN_CUSTOMER_AUTO)
         unknown = t->customers_loaded ? MKT_UNKNOWN_CUSTOMER_ERROR : MKT_UNKNOWN_CUSTOMER_CREATE;
@@ -141,6 +144,7 @@ void mkt__table_rollback(mkt_table *t)
             mkt__intern_truncate(c->dict, c->mark_dict);
     }
     clear_range(&t->stub, m->nrows, nrows);
+    mkt__idindex_truncate(t, (uint32_t)m->nrows);
     mkt__intern_truncate(&t->ids, (uint32_t)m->nrows);
     t->bk.len = m->bookings;
     mkt__intern_truncate(&t->bk.ids, (uint32_t)m->bookings);
@@ -182,4 +186,28 @@ int mkt__currency_valid(const char *s, size_t n)
         if (s[i] < 'A' || s[i] > 'Z')
             return 0;
     return 1;
+}
+
+int mkt__order_by_customer(mkt_table *t, const uint32_t *cust, size_t n, uint32_t **order)
+{
+    *order = NULL;
+    if (n < 4096)
+        return MKT_OK;
+    size_t rows = mkt__table_rows(t);
+    uint32_t *start = mkt__calloc(t->ctx, rows + 1, sizeof *start);
+    uint32_t *out = mkt__reallocarray(t->ctx, NULL, n, sizeof *out);
+    if (!start || !out) {
+        mkt__free(t->ctx, start);
+        mkt__free(t->ctx, out);
+        return mkt__oom(t->ctx);
+    }
+    for (size_t i = 0; i < n; i++)
+        start[cust[i] + 1]++;
+    for (size_t r = 0; r < rows; r++)
+        start[r + 1] += start[r];
+    for (size_t i = 0; i < n; i++)
+        out[start[cust[i]]++] = (uint32_t)i;
+    mkt__free(t->ctx, start);
+    *order = out;
+    return MKT_OK;
 }

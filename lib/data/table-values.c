@@ -249,7 +249,7 @@ MKT_EXPORT int mkt_table_add_customer(mkt_table *t, const char *customer_id, siz
         return mkt__error(t->ctx, MKT_EINVAL,
                           "mkt_table_add_customer: empty or invalid UTF-8 customer id");
     uint32_t id;
-    if (mkt__intern_find(&t->ids, customer_id, id_len, &id)) {
+    if (mkt__idindex_find(t, customer_id, id_len, &id)) {
         if (row)
             *row = id;
         return mkt__error(t->ctx, MKT_EEXIST, "mkt_table_add_customer: customer '%.*s' exists",

@@ -108,6 +108,7 @@ MKT_EXPORT void mkt_table_free(mkt_table *t)
     MKT__VEC_FREE(ctx, &t->cur_bookings);
     MKT__VEC_FREE(ctx, &t->cur_amount);
     mkt__intern_free(&t->ids);
+    mkt__free(ctx, t->index.slots);
     mkt__bitmap_free(&t->stub);
     mkt__bookings_free(ctx, &t->bk);
     mkt__events_free(ctx, &t->ev);
@@ -127,7 +128,7 @@ MKT_EXPORT int mkt_table_find(const mkt_table *t, const char *customer_id, size_
     if (!t || !customer_id || !row)
         return t ? mkt__error(t->ctx, MKT_EINVAL, "mkt_table_find: NULL argument") : MKT_EINVAL;
     uint32_t id;
-    if (!mkt__intern_find(&t->ids, customer_id, id_len, &id))
+    if (!mkt__idindex_find(t, customer_id, id_len, &id))
         return MKT_ENOTFOUND; /* a plain answer, not a failure worth a message */
     *row = id;
     return MKT_OK;

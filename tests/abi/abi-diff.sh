@@ -11,7 +11,8 @@
 # Usage: abi-diff.sh ABIDW ABIDIFF BASELINE SHARED_LIB INCLUDE_DIR
 #        abi-diff.sh --dump ABIDW SHARED_LIB INCLUDE_DIR OUT_FILE
 # Exit status: 0 no change, 1 a change or an error, 77 (skip) when abigail-tools are not
-# installed, the library has no debug information, or the machine is not the baseline's (x86_64).
+# installed, the library has no debug information, or it was not built the way the baseline
+# was (gcc on x86_64: other compilers describe the same types differently in DWARF).
 set -u
 
 # Only types declared under INCLUDE_DIR are described (the context's private layout is not
@@ -25,9 +26,16 @@ has_debug_info() {
     LC_ALL=C readelf -S "$1" 2>/dev/null | grep -q '\.debug_info'
 }
 
+# The compiler named in the first compilation unit's DWARF producer string.
+built_by_gcc() {
+    LC_ALL=C readelf --debug-dump=info "$1" 2>/dev/null | grep -m1 'DW_AT_producer' |
+        grep -q 'GNU C'
+}
+
 if [ "${1:-}" = --dump ]; then
     [ $# -eq 5 ] || { echo "usage: $0 --dump ABIDW SHARED_LIB INCLUDE_DIR OUT_FILE" >&2; exit 2; }
     has_debug_info "$3" || { echo "$3 has no debug information" >&2; exit 1; }
+    built_by_gcc "$3" || { echo "$3 was not built by gcc, as the baseline must be" >&2; exit 1; }
     dump "$2" "$3" "$4" "$5"
     exit
 fi
@@ -47,6 +55,10 @@ if [ "$(uname -m)" != x86_64 ]; then
 fi
 if ! has_debug_info "$lib"; then
     echo "SKIP: $lib has no debug information (configure with buildtype debug or debugoptimized)"
+    exit 77
+fi
+if ! built_by_gcc "$lib"; then
+    echo "SKIP: the baseline is made from a gcc build; $lib was built by another compiler"
     exit 77
 fi
 if [ ! -f "$baseline" ]; then

@@ -54,7 +54,7 @@ inits=$(sed -n 's/^[[:space:]]*#[[:space:]]*define[[:space:]]\{1,\}MKT_\([A-Z0-9
     "$incdir"/libmarketing/*.h)
 body=""
 for m in $inits; do
-    t=$(printf 'mkt_%s' "$m" | tr 'A-Z' 'a-z')
+    t=$(printf 'mkt_%s' "$m" | tr '[:upper:]' '[:lower:]')
     body="$body
     $t v_$t = MKT_${m}_INIT;
     (void)v_$t;"

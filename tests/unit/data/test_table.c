@@ -333,6 +333,50 @@ START_TEST(test_add_event_and_stub_rules)
 }
 END_TEST
 
+START_TEST(test_id_index_long_ids_and_rollback)
+{
+    mkt_ctx *ctx = new_ctx();
+    mkt_table *t;
+    ck_assert_int_eq(mkt_table_new(&t, ctx), MKT_OK);
+    char id[64];
+    for (int i = 0; i < 3000; i++) {
+        int n = snprintf(id, sizeof id, i % 2 ? "K%d" : "customer-%08d-long-identifier", i);
+        ck_assert_int_eq(mkt_table_add_customer(t, id, (size_t)n, NULL), MKT_OK);
+    }
+    /* A load adding 2000 more (the index grows) that fails on its last line. */
+    size_t cap = 200000, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)snprintf(text, cap, "customer_id,email\n");
+    for (int i = 3000; i < 5000; i++)
+        len += (size_t)snprintf(text + len, cap - len, i % 2 ? "K%d,x\n" : "customer-%08d-long-identifier,x\n", i);
+    snprintf(text + len, cap - len, "K1,duplicate\n");
+    ck_assert_int_eq(mkt_table_load_customers(t, write_text("ids.csv", text), NULL), MKT_EEXIST);
+    free(text);
+    ck_assert_uint_eq(mkt_table_customer_count(t), 3000);
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(id, sizeof id, i % 2 ? "K%d" : "customer-%08d-long-identifier", i);
+        uint64_t row;
+        int rc = mkt_table_find(t, id, (size_t)n, &row);
+        if (i < 3000) {
+            ck_assert_int_eq(rc, MKT_OK);
+            ck_assert_uint_eq(row, (uint64_t)i);
+        } else {
+            ck_assert_int_eq(rc, MKT_ENOTFOUND);
+        }
+    }
+    /* Prefixes and extensions of stored ids are not found. */
+    uint64_t row;
+    ck_assert_int_eq(mkt_table_find(t, "K", 1, &row), MKT_ENOTFOUND);
+    ck_assert_int_eq(mkt_table_find(t, "K11", 2, &row), MKT_OK);
+    ck_assert_int_eq(mkt_table_find(t, "customer-00000000-long-identifierX", 34, &row),
+                     MKT_ENOTFOUND);
+    ck_assert_int_eq(mkt_table_add_customer(t, "K3001", 5, &row), MKT_OK);
+    ck_assert_uint_eq(row, 3000);
+    mkt_table_free(t);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("table");
@@ -343,6 +387,7 @@ int main(void)
     tcase_add_test(tc, test_many_rows_grow);
     tcase_add_test(tc, test_add_booking);
     tcase_add_test(tc, test_add_event_and_stub_rules);
+    tcase_add_test(tc, test_id_index_long_ids_and_rollback);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
