@@ -5,11 +5,12 @@
 #
 # Usage: tools/demo.sh [BUILD_DIR]        (default: build; CUSTOMERS=2000 to change the size)
 #
-# Needs only what the README's install line brings: a C compiler, meson, ninja, pkg-config,
-# python3 and the library's -dev packages (libxml2, pcre2, zlib, sqlite3, check).
+# It first installs what building needs (tools/install-deps.sh --build-only: a C compiler,
+# meson, ninja, pkg-config, python3 and the library's -dev packages; nothing when all present).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+sh "$root/tools/install-deps.sh" --build-only
 build=${1:-$root/build}
 customers=${CUSTOMERS:-2000}
 sample=$build/sample
