@@ -12,5 +12,6 @@
 #include "libmarketing/host.h"
 #include "libmarketing/ctx.h"
 #include "libmarketing/data.h"
+#include "libmarketing/segment.h"
 
 #endif /* LIBMARKETING_H */

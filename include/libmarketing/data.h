@@ -34,7 +34,10 @@ typedef enum mkt_type {
     MKT_TYPE_MONEY = 4,  /**< int64 minor units. */
     MKT_TYPE_DATE = 5,   /**< ::mkt_date. */
     MKT_TYPE_TIME = 6,   /**< ::mkt_time. */
-    MKT_TYPE_BOOL = 7    /**< 0 or 1. */
+    MKT_TYPE_BOOL = 7,   /**< 0 or 1. */
+    /** A list of UTF-8 strings (booking.routes_12m); read with mkt_table_get_list_count() and
+     *  mkt_table_get_list_item(). Only the library makes list columns. @since 0.1 */
+    MKT_TYPE_LIST = 8
 } mkt_type;
 
 /** Null marker in ::mkt_date fields of the structs below. @since 0.1 */
@@ -148,8 +151,8 @@ typedef struct mkt_table_stats {
 /**
  * Create an empty table with the standard customer columns of spec/data-formats.md and the
  * derived booking aggregates (booking.count, booking.total_spend, booking.ancillary_spend,
- * booking.currency, booking.first_date, booking.last_date, booking.cancelled_count,
- * booking.passengers) and event aggregates (event.count, event.last_time).
+ * booking.currency, booking.first_date_all, booking.last_date_all, booking.cancelled_count,
+ * booking.passengers: all loaded bookings, whatever their date) and event aggregates (event.count, event.last_time).
  * @return ::MKT_OK, ::MKT_EINVAL, ::MKT_ENOMEM.
  * @since 0.1
  */
@@ -293,6 +296,55 @@ int mkt_table_stats_get(const mkt_table *table, mkt_table_stats *out);
  */
 int mkt_table_currency(const mkt_table *table, uint32_t index, const char **code,
                        uint64_t *bookings, int64_t *amount);
+
+/* ------------------------------------------------------------------------------------------ */
+/* As-of fields                                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Compute the as-of fields of every customer at date @p as_of (D) into derived, read-only
+ * columns: booking.count_12m, booking.spend_12m, booking.count_total, booking.spend_total,
+ * booking.first_date, booking.last_date, booking.days_since_last, the booking.*_share_12m
+ * fields, booking.preferred_cabin, booking.preferred_channel, booking.avg_advance_days_12m,
+ * booking.routes_12m (::MKT_TYPE_LIST), "age" (customer.age) and the event.* window counts
+ * (doc/fields.md defines each exactly). The columns are created by the first call and
+ * overwritten by later ones. Loading or adding bookings, events or customers, or changing a
+ * date_of_birth, makes them stale: reading them then fails with ::MKT_ESTATE until this is
+ * called again. If the table already has a column "age" of its own (from customers.csv or the
+ * host), customer.age is not computed and that column is left alone.
+ * One pass over the bookings and events; the table must not be read meanwhile.
+ * @return ::MKT_OK, ::MKT_EINVAL (NULL), ::MKT_ERANGE (D - 12 months or D + 1 day outside years
+ *         1..9999), ::MKT_ENOMEM (the table then keeps its previous as-of state).
+ * @since 0.1
+ */
+int mkt_table_set_as_of(mkt_table *table, mkt_date as_of);
+
+/**
+ * The date of the last mkt_table_set_as_of().
+ * @return ::MKT_OK; ::MKT_ENOTFOUND if never computed; ::MKT_ESTATE if stale (@p *as_of is
+ *         still set to the date used); ::MKT_EINVAL.
+ * @since 0.1
+ */
+int mkt_table_as_of(const mkt_table *table, mkt_date *as_of);
+
+/**
+ * Number of items of a LIST value (0 for an empty list). @p *is_null is 1 for null.
+ * @return ::MKT_OK, ::MKT_ENOTFOUND (bad row/column), ::MKT_ETYPE (not a list column),
+ *         ::MKT_ESTATE (stale as-of field), ::MKT_EINVAL.
+ * @since 0.1
+ */
+int mkt_table_get_list_count(const mkt_table *table, uint32_t column, uint64_t row,
+                             uint32_t *count, int32_t *is_null);
+
+/**
+ * Item @p index of a LIST value: @p *out is borrowed from the table and NUL-terminated;
+ * @p len may be NULL. Items are distinct and sorted by byte order.
+ * @return as mkt_table_get_list_count(), and ::MKT_ENOTFOUND for @p index past the end or a
+ *         null list.
+ * @since 0.1
+ */
+int mkt_table_get_list_item(const mkt_table *table, uint32_t column, uint64_t row,
+                            uint32_t index, const char **out, size_t *len);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Attribution paths                                                                          */

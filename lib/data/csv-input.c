@@ -14,7 +14,7 @@
 
 #include "csv-private.h"
 
-#define CSV_DEFAULT_BLOCK (256u * 1024u)
+#define CSV_DEFAULT_BLOCK (1024u * 1024u) /* fewer reads and block-boundary reparses */
 #define CSV_PROGRESS_STEP (UINT64_C(1) << 20)
 
 static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
@@ -71,6 +71,11 @@ static int report_progress(mkt__csv *r, int final)
         return mkt__error_at(r->ctx, MKT_EUSER, r->name, 0, 0, NULL,
                              "load aborted by the progress callback");
     return MKT_OK;
+}
+
+uint64_t mkt__csv_consumed(const mkt__csv *r)
+{
+    return r->gz ? 0 : r->raw_done - (r->end - r->start);
 }
 
 int mkt__csv_finish(mkt__csv *r)

@@ -86,6 +86,8 @@ int mkt__csv_open_memory(mkt__csv **out, mkt_ctx *ctx, const char *name, const v
 int mkt__csv_next(mkt__csv *r);
 /* Name of column @col (0-based) from the header, or NULL. */
 const char *mkt__csv_column_name(const mkt__csv *r, size_t col);
+/* Stored bytes parsed so far for plain input (0 for gzip, where it means nothing). */
+uint64_t mkt__csv_consumed(const mkt__csv *r);
 /* Report a final progress call (done == total). Returns MKT_OK or MKT_EUSER. */
 int mkt__csv_finish(mkt__csv *r);
 void mkt__csv_free(mkt__csv *r);

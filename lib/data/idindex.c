@@ -58,6 +58,13 @@ int mkt__idindex_find(const mkt_table *t, const char *s, size_t len, uint32_t *r
     }
 }
 
+void mkt__idindex_prefetch(const mkt_table *t, const char *s, size_t len)
+{
+    const struct mkt__idindex *x = &t->index;
+    if (x->slots && len <= UINT32_MAX)
+        __builtin_prefetch(&x->slots[home(key_of(s, len), (uint32_t)len, x->mask)]);
+}
+
 static void place(struct mkt__idindex *x, uint64_t key, uint32_t len, uint32_t row)
 {
     uint32_t i = home(key, len, x->mask);

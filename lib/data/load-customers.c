@@ -64,9 +64,25 @@ static int customer_row(mkt_table *t, mkt__csv *r, int id_col, uint32_t *row)
     return MKT_OK;
 }
 
+/* Store field @col of the record at @row. Text columns (names, cities, tiers ...) repeat a
+ * lot: they go through the table's string cache before their dictionary. */
+static int store_field(mkt_table *t, mkt__csv *r, size_t col, uint32_t column, uint32_t row)
+{
+    struct mkt__col *c = t->cols.data[column];
+    if (c->type != MKT_TYPE_STRING)
+        return mkt__field_store(r, (int)col, c, column, row);
+    struct mkt__str s = {r->fields[col].ptr, r->fields[col].len};
+    int rc = mkt__strcache_id(t->scache, c->dict, s, &c->v.u32[row]);
+    if (rc == MKT_OK)
+        mkt__bitmap_set(&c->valid, row);
+    return rc;
+}
+
 static int load_rows(mkt_table *t, mkt__csv *r, const uint32_t *map, int id_col, size_t *rows)
 {
     int rc;
+    if (!t->scache) /* without it (no memory) every lookup goes to the dictionary */
+        t->scache = mkt__calloc(t->ctx, 1, mkt__strcache_size());
     while ((rc = mkt__csv_next(r)) == 1) {
         if ((rc = mkt__check_width(r)))
             return rc;
@@ -76,7 +92,7 @@ static int load_rows(mkt_table *t, mkt__csv *r, const uint32_t *map, int id_col,
         for (size_t col = 0; col < r->nfields; col++) {
             if ((int)col == id_col || r->fields[col].len == 0)
                 continue; /* empty = null, and the row's values start null */
-            if ((rc = mkt__field_store(r, (int)col, t->cols.data[map[col]], map[col], row)))
+            if ((rc = store_field(t, r, col, map[col], row)))
                 return rc;
         }
         (*rows)++;

@@ -35,6 +35,10 @@ int mkt__field_money(mkt__csv *r, int col, int required, int nonneg, int64_t *ou
 /* Parse @col into column @c of the table at @row by the column's type (non-empty text). */
 int mkt__field_store(mkt__csv *r, int col, struct mkt__col *c, uint32_t column, size_t row);
 
+/* About how many records follow in a plain file, from the average size of the @seen records
+ * read so far (with some slack); 0 when unknown (gzip, memory input). */
+size_t mkt__records_ahead(const mkt__csv *r, size_t seen);
+
 /* Open @path with the load options, for a loader. */
 int mkt__open_for_load(mkt__csv **out, mkt_ctx *ctx, const char *path, int32_t sep,
                        mkt_progress_fn progress, void *progress_data);

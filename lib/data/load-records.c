@@ -79,12 +79,92 @@ static int parse_booking(mkt__csv *r, const int *m, struct mkt__bk_in *in)
     return MKT_OK;
 }
 
-/* Turn a staging failure into an error at the right column. */
-static int stage_failed(mkt__csv *r, int rc, int bad, const char *kind, int id_col,
-                        int cust_col, int amount_col, struct mkt__str id, struct mkt__str cust)
+/* Lines of the records of a load, kept sparsely: only records that do not start on the line
+ * after the previous record's start (blank lines, quoted newlines) are noted, so a plain file
+ * costs nothing, yet the line of any record is found again when its id turns out to be a
+ * duplicate at commit time. */
+struct line_jump {
+    uint64_t rec, line;
+};
+struct rec_lines {
+    MKT__VEC(struct line_jump) jumps;
+    uint64_t n, last;
+};
+
+static int note_line(mkt_ctx *ctx, struct rec_lines *l, uint64_t line)
 {
-    if (bad == MKT__BAD_ID)
-        return mkt__csv_error(r, rc, (size_t)id_col, "duplicate %s_id '%.*s'", kind,
+    int rc = MKT_OK;
+    if (l->n == 0 || line != l->last + 1)
+        rc = MKT__VEC_PUSH(ctx, &l->jumps, ((struct line_jump){l->n, line}));
+    l->last = line;
+    l->n++;
+    return rc;
+}
+
+static uint64_t line_of(const struct rec_lines *l, uint64_t rec)
+{
+    size_t lo = 0, hi = l->jumps.len; /* the last jump with .rec <= rec; jumps[0].rec == 0 */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->jumps.data[mid].rec <= rec)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return l->jumps.data[lo].line + (rec - l->jumps.data[lo].rec);
+}
+
+/* What a record loop needs to name a duplicate id found after the row that carried it. */
+struct id_check {
+    mkt__csv *r;
+    struct mkt__idstore *ids;
+    size_t from;          /* first id of this load */
+    int col;              /* id column */
+    const char *kind;     /* "booking" / "event" */
+    struct rec_lines lines;
+};
+
+static int dup_error(struct id_check *c, uint64_t line, size_t dup)
+{
+    size_t n;
+    const char *id = mkt__idstore_str(c->ids, dup, &n);
+    return mkt__error_at(c->r->ctx, MKT_EEXIST, c->r->name, line, (uint64_t)c->col + 1,
+                         mkt__csv_column_name(c->r, (size_t)c->col), "duplicate %s_id '%.*s'",
+                         c->kind, mkt__quote_len(id, n), id);
+}
+
+/* After a commit found id @dup repeating an earlier one: the error at its line. */
+static int commit_dup(struct id_check *c, int rc, size_t dup)
+{
+    if (rc != MKT_EEXIST)
+        return rc;
+    return dup_error(c, line_of(&c->lines, dup - c->from), dup);
+}
+
+/* A row failed with @rc. Ids are checked for duplicates only at commit, so a duplicate in an
+ * earlier row must win: that is the error a row-by-row check would have stopped at. */
+static int row_failed(struct id_check *c, int rc)
+{
+    size_t dup_of, dup;
+    int irc = mkt__idstore_index(c->ids, &dup_of, &dup);
+    if (irc == MKT_EEXIST)
+        return commit_dup(c, irc, dup);
+    return irc ? irc : rc;
+}
+
+/* Turn a staging failure into an error at the right column; the row's own id is checked
+ * first, as it was the first thing checked when ids were looked up row by row. */
+static int stage_failed(struct id_check *c, int rc, int bad, int cust_col, int amount_col,
+                        struct mkt__str id, struct mkt__str cust)
+{
+    mkt__csv *r = c->r;
+    if (rc == MKT_ENOMEM)
+        return row_failed(c, rc);
+    int irc = row_failed(c, MKT_OK);
+    if (irc)
+        return irc;
+    if (mkt__idstore_find(c->ids, id.p, id.n))
+        return mkt__csv_error(r, MKT_EEXIST, (size_t)c->col, "duplicate %s_id '%.*s'", c->kind,
                               mkt__quote_len(id.p, id.n), id.p);
     if (bad == MKT__BAD_CUSTOMER)
         return mkt__csv_error(r, rc, (size_t)cust_col, "unknown customer_id '%.*s'",
@@ -94,20 +174,54 @@ static int stage_failed(mkt__csv *r, int rc, int bad, const char *kind, int id_c
     return rc;
 }
 
-static int booking_rows(mkt_table *t, mkt__csv *r, const int *m, int32_t unknown)
+/* Records read before the rest of the file is estimated from their average size. */
+#define PRESIZE_AFTER 256
+
+/* How many more records a plain file probably holds (0 when unknown, e.g. gzip): growing the
+ * arrays step by step would copy them several times, which costs more than parsing. */
+size_t mkt__records_ahead(const mkt__csv *r, size_t seen)
 {
+    uint64_t done = mkt__csv_consumed(r);
+    if (done == 0 || seen == 0 || r->raw_total <= done)
+        return 0;
+    uint64_t more = (r->raw_total - done) / (done / seen + 1);
+    more += more / 16; /* slack: untouched pages of an over-estimate cost no memory */
+    return more > SIZE_MAX / 64 ? 0 : (size_t)more;
+}
+
+/* Size the stores for the rest of the file once; failing here only means growing later. */
+static void presize(mkt_table *t, const struct id_check *c, int (*reserve)(mkt_table *, size_t))
+{
+    size_t seen = c->ids->len - c->from;
+    size_t more = mkt__records_ahead(c->r, (size_t)c->lines.n);
+    if (more == 0 || seen == 0)
+        return;
+    size_t per_id = (c->ids->nbytes - c->ids->off[c->from]) / seen + 1;
+    if (reserve(t, more) != MKT_OK || more > SIZE_MAX / per_id ||
+        mkt__idstore_reserve(c->ids, more, more * per_id) != MKT_OK)
+        mkt_ctx_clear_error(t->ctx); /* a failed optional reservation is no error */
+}
+
+static int booking_rows(mkt_table *t, struct id_check *c, const int *m, int32_t unknown)
+{
+    mkt__csv *r = c->r;
     int rc;
     while ((rc = mkt__csv_next(r)) == 1) {
         struct mkt__bk_in in;
         int bad = 0;
+        if (m[B_CUST] < (int)r->nfields)
+            mkt__idindex_prefetch(t, r->fields[m[B_CUST]].ptr, r->fields[m[B_CUST]].len);
         if ((rc = mkt__check_width(r)) || (rc = parse_booking(r, m, &in)))
-            return rc;
+            return row_failed(c, rc);
         rc = mkt__bookings_stage(t, &in, unknown, &bad);
         if (rc)
-            return stage_failed(r, rc, bad, "booking", m[B_ID], m[B_CUST], m[B_TOTAL], in.id,
-                                in.cust);
+            return stage_failed(c, rc, bad, m[B_CUST], m[B_TOTAL], in.id, in.cust);
+        if ((rc = note_line(t->ctx, &c->lines, r->line)))
+            return rc;
+        if (c->lines.n == PRESIZE_AFTER)
+            presize(t, c, mkt__bookings_reserve);
     }
-    return rc;
+    return rc ? row_failed(c, rc) : MKT_OK;
 }
 
 static int read_header(mkt_table *t, mkt__csv *r)
@@ -127,11 +241,14 @@ int mkt__load_bookings_csv(mkt_table *t, mkt__csv *r, int32_t unknown)
     if (rc)
         return rc;
     mkt__table_mark(t);
-    rc = booking_rows(t, r, m, unknown);
-    if (rc == MKT_OK)
-        rc = mkt__csv_finish(r);
-    if (rc == MKT_OK)
-        rc = mkt__bookings_commit(t);
+    struct id_check c = {r, &t->bk.ids, t->bk.len, m[B_ID], "booking", {MKT__VEC_EMPTY, 0, 0}};
+    size_t dup_of, dup;
+    rc = booking_rows(t, &c, m, unknown);
+    if (rc == MKT_OK && (rc = mkt__csv_finish(r)))
+        rc = row_failed(&c, rc);
+    if (rc == MKT_OK && (rc = mkt__bookings_commit(t, &dup_of, &dup)))
+        rc = commit_dup(&c, rc, dup);
+    MKT__VEC_FREE(t->ctx, &c.lines.jumps);
     if (rc)
         mkt__table_rollback(t);
     return rc;
@@ -144,27 +261,33 @@ static const struct mkt__field_spec event_spec[E_N] = {
     {"campaign", 0}, {"channel", 0},     {"value", 0}, {"properties", 0},
 };
 
-static int event_rows(mkt_table *t, mkt__csv *r, const int *m, int32_t unknown)
+static int event_rows(mkt_table *t, struct id_check *c, const int *m, int32_t unknown)
 {
+    mkt__csv *r = c->r;
     int rc;
     while ((rc = mkt__csv_next(r)) == 1) {
         struct mkt__ev_in in;
         int bad = 0;
+        if (m[E_CUST] < (int)r->nfields)
+            mkt__idindex_prefetch(t, r->fields[m[E_CUST]].ptr, r->fields[m[E_CUST]].len);
         if ((rc = mkt__check_width(r)) || (rc = mkt__field_str(r, m[E_ID], 1, &in.id)) ||
             (rc = mkt__field_str(r, m[E_CUST], 1, &in.cust)) ||
             (rc = mkt__field_time(r, m[E_TS], 1, "invalid timestamp", &in.ts)) ||
             (rc = mkt__field_str(r, m[E_TYPE], 1, &in.type)) ||
             (rc = mkt__field_money(r, m[E_VALUE], 0, 1, &in.value)))
-            return rc;
+            return row_failed(c, rc);
         in.campaign = mkt__field(r, m[E_CAMPAIGN]);
         in.channel = mkt__field(r, m[E_CHANNEL]);
         in.props = mkt__field(r, m[E_PROPS]);
         rc = mkt__events_stage(t, &in, unknown, &bad);
         if (rc)
-            return stage_failed(r, rc, bad, "event", m[E_ID], m[E_CUST], m[E_VALUE], in.id,
-                                in.cust);
+            return stage_failed(c, rc, bad, m[E_CUST], m[E_VALUE], in.id, in.cust);
+        if ((rc = note_line(t->ctx, &c->lines, r->line)))
+            return rc;
+        if (c->lines.n == PRESIZE_AFTER)
+            presize(t, c, mkt__events_reserve);
     }
-    return rc;
+    return rc ? row_failed(c, rc) : MKT_OK;
 }
 
 int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown)
@@ -176,11 +299,14 @@ int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown)
     if (rc)
         return rc;
     mkt__table_mark(t);
-    rc = event_rows(t, r, m, unknown);
-    if (rc == MKT_OK)
-        rc = mkt__csv_finish(r);
-    if (rc == MKT_OK)
-        rc = mkt__events_commit(t);
+    struct id_check c = {r, &t->ev.ids, t->ev.len, m[E_ID], "event", {MKT__VEC_EMPTY, 0, 0}};
+    size_t dup_of, dup;
+    rc = event_rows(t, &c, m, unknown);
+    if (rc == MKT_OK && (rc = mkt__csv_finish(r)))
+        rc = row_failed(&c, rc);
+    if (rc == MKT_OK && (rc = mkt__events_commit(t, &dup_of, &dup)))
+        rc = commit_dup(&c, rc, dup);
+    MKT__VEC_FREE(t->ctx, &c.lines.jumps);
     if (rc)
         mkt__table_rollback(t);
     return rc;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The booking store: one flat array per booking field (categorical text as interned ids, ids
- * interned for the uniqueness check with id == booking index), staging of new bookings and
+ * The booking store: one flat array per booking field (categorical text as interned ids,
+ * booking ids in an id store by index), staging of new bookings and
  * the commit step that folds them into the per-customer aggregates and the table statistics.
- * Staging may fail (duplicates, unknown customers, memory); the commit reserves what it needs
- * first and then cannot fail, which is what makes loads all-or-nothing.
+ * Staging may fail (unknown customers, memory); the commit finds duplicate ids and reserves what
+ * it needs first and then cannot fail, which is what makes loads all-or-nothing.
  */
 #include <string.h>
 
@@ -38,8 +38,10 @@ void mkt__bookings_free(mkt_ctx *ctx, struct mkt__bookings *b)
                       b->currency, b->pax, b->status, b->total, b->anc};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         mkt__free(ctx, arrays[i]);
-    mkt__intern_free(&b->ids);
+    mkt__idstore_free(&b->ids);
+    mkt_ctx *keep = b->ids.ctx;
     memset(b, 0, sizeof *b);
+    mkt__idstore_init(&b->ids, keep);
 }
 
 int mkt__bookings_stage(mkt_table *t, const struct mkt__bk_in *in, int32_t unknown, int *bad)
@@ -48,11 +50,6 @@ int mkt__bookings_stage(mkt_table *t, const struct mkt__bk_in *in, int32_t unkno
     *bad = 0;
     if (b->len >= UINT32_MAX - 2)
         return mkt__error(t->ctx, MKT_ETOOBIG, "too many bookings");
-    uint32_t id;
-    if (mkt__intern_find(&b->ids, in->id.p, in->id.n, &id)) {
-        *bad = MKT__BAD_ID;
-        return MKT_EEXIST;
-    }
     /* Every amount ever added fits in int64, so no per-customer or per-currency sum can
      * overflow later, in the commit step that must not fail. */
     int64_t add = in->total, guard;
@@ -70,20 +67,21 @@ int mkt__bookings_stage(mkt_table *t, const struct mkt__bk_in *in, int32_t unkno
         *bad = MKT__BAD_CUSTOMER;
     if (rc)
         return rc;
+    if (!t->scache) /* without it (no memory) every lookup goes to the dictionary */
+        t->scache = mkt__calloc(t->ctx, 1, mkt__strcache_size());
+    struct mkt__strcache *sc = t->scache;
     size_t i = b->len;
     struct mkt__str cur = in->currency.p ? in->currency : (struct mkt__str){"USD", 3};
-    if ((rc = mkt__str_id(&t->strings, in->origin, &b->origin[i])) ||
-        (rc = mkt__str_id(&t->strings, in->dest, &b->dest[i])) ||
-        (rc = mkt__str_id(&t->strings, in->route, &b->route[i])) ||
-        (rc = mkt__str_id(&t->strings, in->trip, &b->trip[i])) ||
-        (rc = mkt__str_id(&t->strings, in->cabin, &b->cabin[i])) ||
-        (rc = mkt__str_id(&t->strings, in->fare, &b->fare[i])) ||
-        (rc = mkt__str_id(&t->strings, in->channel, &b->channel[i])) ||
-        (rc = mkt__str_id(&t->currencies, cur, &b->currency[i])) ||
-        (rc = mkt__intern_put(&b->ids, in->id.p, in->id.n, &id, NULL)))
+    if ((rc = mkt__strcache_id(sc, &t->strings, in->origin, &b->origin[i])) ||
+        (rc = mkt__strcache_id(sc, &t->strings, in->dest, &b->dest[i])) ||
+        (rc = mkt__strcache_id(sc, &t->strings, in->route, &b->route[i])) ||
+        (rc = mkt__strcache_id(sc, &t->strings, in->trip, &b->trip[i])) ||
+        (rc = mkt__strcache_id(sc, &t->strings, in->cabin, &b->cabin[i])) ||
+        (rc = mkt__strcache_id(sc, &t->strings, in->fare, &b->fare[i])) ||
+        (rc = mkt__strcache_id(sc, &t->strings, in->channel, &b->channel[i])) ||
+        (rc = mkt__strcache_id(sc, &t->currencies, cur, &b->currency[i])) ||
+        (rc = mkt__idstore_append(&b->ids, in->id.p, in->id.n)))
         return rc;
-    if (id != i)
-        return mkt__error(t->ctx, MKT_EINTERNAL, "booking id interned out of order");
     b->cust[i] = row;
     b->time[i] = in->time;
     b->dep[i] = in->dep;
@@ -161,8 +159,11 @@ static void apply(mkt_table *t, size_t i)
     add_spend(t, row, cur, b->total[i], b->anc[i]);
 }
 
-int mkt__bookings_commit(mkt_table *t)
+int mkt__bookings_commit(mkt_table *t, size_t *dup_of, size_t *dup)
 {
+    int rc = mkt__idstore_index(&t->bk.ids, dup_of, dup);
+    if (rc)
+        return rc;
     size_t ncur = mkt__intern_count(&t->currencies);
     size_t have = t->cur_bookings.len;
     if (ncur > have) {

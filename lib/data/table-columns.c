@@ -15,6 +15,7 @@ static size_t elem_size(int32_t type)
     case MKT_TYPE_DATE: return sizeof(int32_t);
     case MKT_TYPE_BOOL: return sizeof(uint8_t);
     case MKT_TYPE_NUMBER: return sizeof(double);
+    case MKT_TYPE_LIST: return sizeof(struct mkt__span);
     default: return sizeof(int64_t);
     }
 }
@@ -37,6 +38,7 @@ void mkt__col_free(mkt_ctx *ctx, struct mkt__col *c)
         return;
     mkt__free(ctx, c->name);
     mkt__free(ctx, c->v.any);
+    mkt__free(ctx, c->items);
     mkt__bitmap_free(&c->valid);
     mkt__intern_free(&c->own);
     mkt__free(ctx, c);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The event store (flat arrays, categorical text interned, ids interned with id == event
+ * The event store (flat arrays, categorical text interned, event ids in an id store by
  * index) and its aggregates event.count and event.last_time, folded in by a commit step that
  * cannot fail, as for bookings.
  */
@@ -8,7 +8,7 @@
 
 #include "table-private.h"
 
-static int events_reserve(mkt_table *t, size_t extra)
+int mkt__events_reserve(mkt_table *t, size_t extra)
 {
     struct mkt__events *e = &t->ev;
     if (e->len + extra <= e->cap)
@@ -33,8 +33,10 @@ void mkt__events_free(mkt_ctx *ctx, struct mkt__events *e)
     void *arrays[] = {e->cust, e->ts, e->type, e->campaign, e->channel, e->props, e->value};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         mkt__free(ctx, arrays[i]);
-    mkt__intern_free(&e->ids);
+    mkt__idstore_free(&e->ids);
+    mkt_ctx *keep = e->ids.ctx;
     memset(e, 0, sizeof *e);
+    mkt__idstore_init(&e->ids, keep);
 }
 
 int mkt__events_stage(mkt_table *t, const struct mkt__ev_in *in, int32_t unknown, int *bad)
@@ -43,12 +45,7 @@ int mkt__events_stage(mkt_table *t, const struct mkt__ev_in *in, int32_t unknown
     *bad = 0;
     if (e->len >= UINT32_MAX - 2)
         return mkt__error(t->ctx, MKT_ETOOBIG, "too many events");
-    uint32_t id;
-    if (mkt__intern_find(&e->ids, in->id.p, in->id.n, &id)) {
-        *bad = MKT__BAD_ID;
-        return MKT_EEXIST;
-    }
-    int rc = events_reserve(t, 1);
+    int rc = mkt__events_reserve(t, 1);
     if (rc)
         return rc;
     uint32_t row;
@@ -57,15 +54,16 @@ int mkt__events_stage(mkt_table *t, const struct mkt__ev_in *in, int32_t unknown
         *bad = MKT__BAD_CUSTOMER;
     if (rc)
         return rc;
+    if (!t->scache) /* without it (no memory) every lookup goes to the dictionary */
+        t->scache = mkt__calloc(t->ctx, 1, mkt__strcache_size());
+    struct mkt__strcache *sc = t->scache;
     size_t i = e->len;
-    if ((rc = mkt__str_id(&t->strings, in->type, &e->type[i])) ||
-        (rc = mkt__str_id(&t->strings, in->campaign, &e->campaign[i])) ||
-        (rc = mkt__str_id(&t->strings, in->channel, &e->channel[i])) ||
-        (rc = mkt__str_id(&t->strings, in->props, &e->props[i])) ||
-        (rc = mkt__intern_put(&e->ids, in->id.p, in->id.n, &id, NULL)))
+    if ((rc = mkt__strcache_id(sc, &t->strings, in->type, &e->type[i])) ||
+        (rc = mkt__strcache_id(sc, &t->strings, in->campaign, &e->campaign[i])) ||
+        (rc = mkt__strcache_id(sc, &t->strings, in->channel, &e->channel[i])) ||
+        (rc = mkt__strcache_id(sc, &t->strings, in->props, &e->props[i])) ||
+        (rc = mkt__idstore_append(&e->ids, in->id.p, in->id.n)))
         return rc;
-    if (id != i)
-        return mkt__error(t->ctx, MKT_EINTERNAL, "event id interned out of order");
     e->cust[i] = row;
     e->ts[i] = in->ts;
     e->value[i] = in->value;
@@ -73,8 +71,11 @@ int mkt__events_stage(mkt_table *t, const struct mkt__ev_in *in, int32_t unknown
     return MKT_OK;
 }
 
-int mkt__events_commit(mkt_table *t)
+int mkt__events_commit(mkt_table *t, size_t *dup_of, size_t *dup)
 {
+    int rc = mkt__idstore_index(&t->ev.ids, dup_of, dup);
+    if (rc)
+        return rc;
     struct mkt__col *count = t->cols.data[MKT__COL_EV_COUNT];
     struct mkt__col *last = t->cols.data[MKT__COL_EV_LAST];
     size_t from = t->mark.events, n = t->ev.len - from;

@@ -8,7 +8,8 @@
  * - customer ids are interned in row order, so the id of row r is intern id r;
  * - every column holds row_cap values; its `valid` bitmap (row_cap bits) has a 1 for each row
  *   holding a value, and bits at rows >= nrows are always 0 (new rows start null);
- * - booking and event ids are interned in load order, so the id of booking i is intern id i.
+ * - booking and event ids are kept in load order in a struct mkt__idstore: the id of booking i
+ *   is mkt__idstore_str(&t->bk.ids, i, &len).
  */
 #ifndef MKT_DATA_TABLE_PRIVATE_H
 #define MKT_DATA_TABLE_PRIVATE_H
@@ -25,6 +26,7 @@
 /* Fixed positions of the standard and derived columns. */
 enum {
     MKT__COL_CUSTOMER_ID = 0,
+    MKT__COL_DATE_OF_BIRTH = 5, /* input of the as-of field customer.age */
     MKT__COL_EMAIL_OPEN_RATE = 21,
     MKT__COL_NPS = 22,
     MKT__COL_LAST_PROFILE = 23,
@@ -46,6 +48,11 @@ enum {
 /* A null string id in the booking and event stores. */
 #define MKT__NO_STR UINT32_MAX
 
+/* LIST values of one row: items[off .. off + len) of its column (derive-list.c). */
+struct mkt__span {
+    uint32_t off, len;
+};
+
 struct mkt__col {
     char *name;
     int32_t type;
@@ -57,11 +64,26 @@ struct mkt__col {
         uint8_t *u8;  /* BOOL */
         double *f64;  /* NUMBER */
         uint32_t *u32; /* STRING: ids in *dict */
+        struct mkt__span *span; /* LIST: each row's run of ids (in *dict) in items */
     } v;
     mkt__bitmap valid;
     mkt__intern *dict; /* STRING: own, or the table's currency dictionary */
     mkt__intern own;
     uint32_t mark_dict; /* dict count when the current load started */
+    uint32_t *items;    /* LIST: the rows' item ids back to back (derive-list.c) */
+    int as_of;          /* an as-of field (derive.c): unreadable while t->as_of_dirty */
+};
+
+/* Booking or event ids by index, with a hash set for duplicates (idstore.c). */
+struct mkt__idstore {
+    mkt_ctx *ctx;
+    char *bytes;      /* ids back to back, each NUL-terminated */
+    size_t nbytes, bytes_cap;
+    uint64_t *off;    /* off[i]: start of id i in bytes; off[len] == nbytes */
+    size_t len, cap;  /* ids stored; cap counts off[] entries */
+    size_t indexed;   /* ids [0, indexed) are in the duplicate set */
+    uint64_t *slots;  /* hash >> 32 << 32 | (index + 1); 0 = empty */
+    uint32_t mask;
 };
 
 struct mkt__bookings {
@@ -73,7 +95,7 @@ struct mkt__bookings {
     int32_t *pax;
     uint8_t *status;
     int64_t *total, *anc;
-    mkt__intern ids;
+    struct mkt__idstore ids; /* booking_id of booking i: mkt__idstore_str(&ids, i, &len) */
 };
 
 struct mkt__events {
@@ -82,7 +104,7 @@ struct mkt__events {
     int64_t *ts;
     uint32_t *type, *campaign, *channel, *props;
     int64_t *value;
-    mkt__intern ids;
+    struct mkt__idstore ids; /* event_id of event i: mkt__idstore_str(&ids, i, &len) */
 };
 
 /* What a load may roll back to. */
@@ -90,6 +112,7 @@ struct mkt__mark {
     size_t nrows, ncols, bookings, events;
     uint32_t strings, currencies;
     int64_t amount_guard;
+    int as_of_dirty;
 };
 
 struct mkt__idx_slot {
@@ -124,6 +147,9 @@ struct mkt_table {
     uint64_t bookings_cancelled, customers_with_bookings;
     mkt_date first_booking, last_booking;
     mkt_time first_event, last_event;
+    struct mkt__as_of *as_of;     /* derive.c: the as-of fields, NULL until computed */
+    int as_of_dirty;              /* records or dates of birth changed since: stale */
+    struct mkt__strcache *scache; /* strcache.c: categorical text -> id, NULL until used */
 };
 
 /* A string given to the stores: p == NULL means null. */
@@ -155,8 +181,36 @@ static inline size_t mkt__table_rows(const mkt_table *t)
     return mkt__intern_count(&t->ids);
 }
 
+/* strcache.c: mkt__str_id() through a cache (@c may be NULL); cleared on rollback. */
+struct mkt__strcache;
+size_t mkt__strcache_size(void); /* for mkt__calloc(ctx, 1, size): starts empty */
+int mkt__strcache_id(struct mkt__strcache *c, mkt__intern *dict, struct mkt__str s,
+                     uint32_t *id);
+void mkt__strcache_clear(struct mkt__strcache *c);
+
+/* idstore.c (see there) */
+void mkt__idstore_init(struct mkt__idstore *s, mkt_ctx *ctx);
+void mkt__idstore_free(struct mkt__idstore *s);
+/* Room for @ids more ids of @bytes bytes in all (NULs included). */
+int mkt__idstore_reserve(struct mkt__idstore *s, size_t ids, size_t bytes);
+/* Append an id without looking for duplicates (mkt__idstore_index() does). */
+int mkt__idstore_append(struct mkt__idstore *s, const char *p, size_t n);
+/* Id @i (NUL-terminated; *len may be NULL), or NULL when out of range. */
+const char *mkt__idstore_str(const struct mkt__idstore *s, size_t i, size_t *len);
+/* Add the ids appended since the last call to the duplicate set. MKT_EEXIST when id *dup
+ * equals the earlier id *dup_of (the first such id in append order; later ids are not
+ * indexed); MKT_ENOMEM / MKT_ETOOBIG. */
+int mkt__idstore_index(struct mkt__idstore *s, size_t *dup_of, size_t *dup);
+/* 1 when an indexed id equals [p, p+n). */
+int mkt__idstore_find(const struct mkt__idstore *s, const char *p, size_t n);
+/* Forget ids >= n. Never fails. */
+void mkt__idstore_truncate(struct mkt__idstore *s, size_t n);
+
 /* idindex.c: the customer-id index (see there). */
 int mkt__idindex_find(const mkt_table *t, const char *s, size_t len, uint32_t *row);
+/* Start loading the slot of an id that mkt__idindex_find() will look up soon: a booking's
+ * customer is prefetched before its other fields are parsed, hiding most of a cache miss. */
+void mkt__idindex_prefetch(const mkt_table *t, const char *s, size_t len);
 /* Room for @rows customers, so that mkt__idindex_add() cannot fail. */
 int mkt__idindex_reserve(mkt_table *t, size_t rows);
 void mkt__idindex_add(mkt_table *t, const char *s, size_t len, uint32_t row);
@@ -202,11 +256,13 @@ int mkt__table_column_lookup(const mkt_table *t, const char *name, size_t len, u
 
 /* table-bookings.c / table-events.c */
 int mkt__bookings_reserve(mkt_table *t, size_t extra);
+int mkt__events_reserve(mkt_table *t, size_t extra);
 int mkt__bookings_stage(mkt_table *t, const struct mkt__bk_in *in, int32_t unknown, int *bad);
-int mkt__bookings_commit(mkt_table *t);
+/* The commit indexes the new ids first: MKT_EEXIST when booking *dup repeats *dup_of. */
+int mkt__bookings_commit(mkt_table *t, size_t *dup_of, size_t *dup);
 void mkt__bookings_free(mkt_ctx *ctx, struct mkt__bookings *b);
 int mkt__events_stage(mkt_table *t, const struct mkt__ev_in *in, int32_t unknown, int *bad);
-int mkt__events_commit(mkt_table *t);
+int mkt__events_commit(mkt_table *t, size_t *dup_of, size_t *dup);
 void mkt__events_free(mkt_ctx *ctx, struct mkt__events *e);
 
 /* Loaders on an open reader (used by the public loaders and the fuzz target). */
@@ -221,5 +277,20 @@ int mkt__parse_number(const char *s, size_t n, double *out);
 int mkt__parse_bool(const char *s, size_t n, uint8_t *out);
 /* Money with @decimals digits; @round: round excess digits half to even instead of failing. */
 int mkt__parse_money_round(const char *s, size_t n, int32_t decimals, int round, int64_t *out);
+
+/* derive.c: the as-of fields (see derive-private.h). Anything that changes their inputs
+ * (bookings, events, customer rows, date_of_birth) calls mkt__as_of_invalidate(); reading an
+ * as-of column while stale is MKT_ESTATE until mkt_table_set_as_of() runs again. */
+static inline void mkt__as_of_invalidate(mkt_table *t)
+{
+    t->as_of_dirty = 1;
+}
+static inline int mkt__col_stale(const mkt_table *t, const struct mkt__col *c)
+{
+    return c->as_of && t->as_of_dirty;
+}
+/* MKT_ESTATE with a message naming the column and @fn. */
+int mkt__as_of_stale_error(const mkt_table *t, const struct mkt__col *c, const char *fn);
+void mkt__as_of_free(mkt_table *t);
 
 #endif /* MKT_DATA_TABLE_PRIVATE_H */

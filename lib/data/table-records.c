@@ -87,11 +87,14 @@ MKT_EXPORT int mkt_table_add_booking(mkt_table *t, const mkt_booking *booking)
     int rc = booking_input(t, booking, &in);
     if (rc)
         return rc;
+    int bad = MKT__BAD_ID;
+    if (mkt__idstore_find(&t->bk.ids, in.id.p, in.id.n))
+        return stage_error(t, MKT_EEXIST, bad, "booking", in.id, in.cust);
     mkt__table_mark(t);
-    int bad;
+    size_t dup_of, dup;
     rc = mkt__bookings_stage(t, &in, MKT_UNKNOWN_CUSTOMER_AUTO, &bad);
     if (rc == MKT_OK)
-        rc = mkt__bookings_commit(t);
+        rc = mkt__bookings_commit(t, &dup_of, &dup);
     if (rc) {
         mkt__table_rollback(t);
         return stage_error(t, rc, bad, "booking", in.id, in.cust);
@@ -121,7 +124,7 @@ MKT_EXPORT int mkt_table_get_booking(const mkt_table *t, uint64_t index, mkt_boo
     mkt_booking r;
     memset(&r, 0, sizeof r);
     r.struct_size = sizeof r;
-    r.booking_id = mkt__intern_str(&b->ids, (uint32_t)i, NULL);
+    r.booking_id = mkt__idstore_str(&b->ids, i, NULL);
     r.customer_row = b->cust[i];
     r.customer_id = mkt__intern_str(&t->ids, b->cust[i], NULL);
     r.booking_time = b->time[i];
@@ -176,11 +179,14 @@ MKT_EXPORT int mkt_table_add_event(mkt_table *t, const mkt_event *event)
     int rc = event_input(t, event, &in);
     if (rc)
         return rc;
+    int bad = MKT__BAD_ID;
+    if (mkt__idstore_find(&t->ev.ids, in.id.p, in.id.n))
+        return stage_error(t, MKT_EEXIST, bad, "event", in.id, in.cust);
     mkt__table_mark(t);
-    int bad;
+    size_t dup_of, dup;
     rc = mkt__events_stage(t, &in, MKT_UNKNOWN_CUSTOMER_AUTO, &bad);
     if (rc == MKT_OK)
-        rc = mkt__events_commit(t);
+        rc = mkt__events_commit(t, &dup_of, &dup);
     if (rc) {
         mkt__table_rollback(t);
         return stage_error(t, rc, bad, "event", in.id, in.cust);
@@ -205,7 +211,7 @@ MKT_EXPORT int mkt_table_get_event(const mkt_table *t, uint64_t index, mkt_event
     mkt_event r;
     memset(&r, 0, sizeof r);
     r.struct_size = sizeof r;
-    r.event_id = mkt__intern_str(&e->ids, (uint32_t)i, NULL);
+    r.event_id = mkt__idstore_str(&e->ids, i, NULL);
     r.customer_row = e->cust[i];
     r.customer_id = mkt__intern_str(&t->ids, e->cust[i], NULL);
     r.ts = e->ts[i];

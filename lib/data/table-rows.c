@@ -86,6 +86,7 @@ int mkt__table_append_row(mkt_table *t, const char *id, size_t len, uint32_t *ro
     if (!is_new || rid != n)
         return mkt__error(t->ctx, MKT_EINTERNAL, "customer id interned out of order");
     mkt__idindex_add(t, id, len, rid);
+    mkt__as_of_invalidate(t);
     init_derived(t, rid);
     *row = rid;
     return MKT_OK;
@@ -115,6 +116,8 @@ void mkt__table_mark(mkt_table *t)
     t->mark.strings = mkt__intern_count(&t->strings);
     t->mark.currencies = mkt__intern_count(&t->currencies);
     t->mark.amount_guard = t->amount_guard;
+    t->mark.as_of_dirty = t->as_of_dirty;
+    mkt__as_of_invalidate(t); /* records or rows may change; a rollback restores the flag */
     for (size_t i = 0; i < t->cols.len; i++) {
         struct mkt__col *c = t->cols.data[i];
         c->mark_dict = c->dict ? mkt__intern_count(c->dict) : 0;
@@ -147,12 +150,14 @@ void mkt__table_rollback(mkt_table *t)
     mkt__idindex_truncate(t, (uint32_t)m->nrows);
     mkt__intern_truncate(&t->ids, (uint32_t)m->nrows);
     t->bk.len = m->bookings;
-    mkt__intern_truncate(&t->bk.ids, (uint32_t)m->bookings);
+    mkt__idstore_truncate(&t->bk.ids, m->bookings);
     t->ev.len = m->events;
-    mkt__intern_truncate(&t->ev.ids, (uint32_t)m->events);
+    mkt__idstore_truncate(&t->ev.ids, m->events);
     mkt__intern_truncate(&t->strings, m->strings);
+    mkt__strcache_clear(t->scache); /* it may name ids just truncated */
     mkt__intern_truncate(&t->currencies, m->currencies);
     t->amount_guard = m->amount_guard;
+    t->as_of_dirty = m->as_of_dirty;
 }
 
 int mkt__grow_arrays(mkt_ctx *ctx, void *const *slots, const size_t *sizes, size_t n,

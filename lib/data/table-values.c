@@ -44,6 +44,18 @@ static struct mkt__col *locate(const mkt_table *t, uint32_t column, uint64_t row
     return t->cols.data[column];
 }
 
+/* locate() for the getters: an as-of column is unreadable while stale. */
+static const struct mkt__col *readable(const mkt_table *t, uint32_t column, uint64_t row,
+                                       int *rc, const char *fn)
+{
+    const struct mkt__col *c = locate(t, column, row, rc, fn);
+    if (c && mkt__col_stale(t, c)) {
+        *rc = mkt__as_of_stale_error(t, c, fn);
+        return NULL;
+    }
+    return c;
+}
+
 static int type_error(const mkt_table *t, const struct mkt__col *c, const char *fn)
 {
     return mkt__error(t->ctx, MKT_ETYPE, "%s: column '%s' has another type", fn, c->name);
@@ -56,10 +68,10 @@ MKT_EXPORT int mkt_table_get_int(const mkt_table *t, uint32_t column, uint64_t r
         return t ? mkt__error(t->ctx, MKT_EINVAL, "mkt_table_get_int: NULL argument")
                  : MKT_EINVAL;
     int rc = MKT_OK;
-    const struct mkt__col *c = locate(t, column, row, &rc, "mkt_table_get_int");
+    const struct mkt__col *c = readable(t, column, row, &rc, "mkt_table_get_int");
     if (!c)
         return rc;
-    if (c->type == MKT_TYPE_STRING || c->type == MKT_TYPE_NUMBER)
+    if (c->type == MKT_TYPE_STRING || c->type == MKT_TYPE_NUMBER || c->type == MKT_TYPE_LIST)
         return type_error(t, c, "mkt_table_get_int");
     *is_null = !mkt__bitmap_test(&c->valid, row);
     *out = 0;
@@ -81,7 +93,7 @@ MKT_EXPORT int mkt_table_get_number(const mkt_table *t, uint32_t column, uint64_
         return t ? mkt__error(t->ctx, MKT_EINVAL, "mkt_table_get_number: NULL argument")
                  : MKT_EINVAL;
     int rc = MKT_OK;
-    const struct mkt__col *c = locate(t, column, row, &rc, "mkt_table_get_number");
+    const struct mkt__col *c = readable(t, column, row, &rc, "mkt_table_get_number");
     if (!c)
         return rc;
     if (c->type != MKT_TYPE_NUMBER && c->type != MKT_TYPE_INT)
@@ -100,7 +112,7 @@ MKT_EXPORT int mkt_table_get_string(const mkt_table *t, uint32_t column, uint64_
         return t ? mkt__error(t->ctx, MKT_EINVAL, "mkt_table_get_string: NULL argument")
                  : MKT_EINVAL;
     int rc = MKT_OK;
-    const struct mkt__col *c = locate(t, column, row, &rc, "mkt_table_get_string");
+    const struct mkt__col *c = readable(t, column, row, &rc, "mkt_table_get_string");
     if (!c)
         return rc;
     if (c->type != MKT_TYPE_STRING)
@@ -136,6 +148,8 @@ static void touch(mkt_table *t, struct mkt__col *c, uint64_t row)
 {
     mkt__bitmap_set(&c->valid, row);
     mkt__bitmap_clear(&t->stub, row);
+    if (c == t->cols.data[MKT__COL_DATE_OF_BIRTH])
+        mkt__as_of_invalidate(t); /* customer.age depends on it */
 }
 
 MKT_EXPORT int mkt_table_set_int(mkt_table *t, uint32_t column, uint64_t row, int64_t value)
@@ -213,6 +227,8 @@ MKT_EXPORT int mkt_table_set_null(mkt_table *t, uint32_t column, uint64_t row)
         return rc;
     mkt__bitmap_clear(&c->valid, row);
     mkt__bitmap_clear(&t->stub, row);
+    if (column == MKT__COL_DATE_OF_BIRTH)
+        mkt__as_of_invalidate(t); /* customer.age depends on it */
     return MKT_OK;
 }
 

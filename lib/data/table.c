@@ -40,8 +40,8 @@ static const struct {
     {"booking.total_spend", MKT_TYPE_MONEY},
     {"booking.ancillary_spend", MKT_TYPE_MONEY},
     {"booking.currency", MKT_TYPE_STRING},
-    {"booking.first_date", MKT_TYPE_DATE},
-    {"booking.last_date", MKT_TYPE_DATE},
+    {"booking.first_date_all", MKT_TYPE_DATE}, /* the as-of fields own the plain names */
+    {"booking.last_date_all", MKT_TYPE_DATE},
     {"booking.cancelled_count", MKT_TYPE_INT},
     {"booking.passengers", MKT_TYPE_INT},
     {"event.count", MKT_TYPE_INT},
@@ -81,8 +81,8 @@ MKT_EXPORT int mkt_table_new(mkt_table **out, mkt_ctx *ctx)
     t->ctx = ctx;
     mkt__intern_init(&t->ids, ctx);
     mkt__bitmap_init(&t->stub, ctx);
-    mkt__intern_init(&t->bk.ids, ctx);
-    mkt__intern_init(&t->ev.ids, ctx);
+    mkt__idstore_init(&t->bk.ids, ctx);
+    mkt__idstore_init(&t->ev.ids, ctx);
     mkt__intern_init(&t->strings, ctx);
     mkt__intern_init(&t->currencies, ctx);
     t->first_booking = t->last_booking = MKT_NULL_DATE;
@@ -109,9 +109,11 @@ MKT_EXPORT void mkt_table_free(mkt_table *t)
     MKT__VEC_FREE(ctx, &t->cur_amount);
     mkt__intern_free(&t->ids);
     mkt__free(ctx, t->index.slots);
+    mkt__as_of_free(t);
     mkt__bitmap_free(&t->stub);
     mkt__bookings_free(ctx, &t->bk);
     mkt__events_free(ctx, &t->ev);
+    mkt__free(ctx, t->scache);
     mkt__intern_free(&t->strings);
     mkt__intern_free(&t->currencies);
     mkt__free(ctx, t);

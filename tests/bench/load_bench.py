@@ -9,6 +9,7 @@ Needs GNU time as /usr/bin/time: on Debian `apt-get install time` (the `time` pa
 shell's `time` keyword does not report peak RSS).
 
     tests/bench/load_bench.py [--customers N] [--mkt PATH] [--data-dir DIR] [--repeat K]
+    tests/bench/load_bench.py --per-file [--timer PATH] [--dir DIR]   (one line per file)
 
 Defaults: 1,000,000 customers (~10M bookings, ~1.1 GB of bookings.csv; generating it takes a
 few minutes once, then the cache in DATA_DIR/<N>/ is reused), mkt from build/tools/mkt/mkt.
@@ -70,6 +71,28 @@ def run_once(mkt, paths):
         return json.loads(r.stdout), parse_time_v(timing.read())
 
 
+def run_per_file(timer, data):
+    """Per-file figures from load_timer (tests/bench/load_timer.c): wall, CPU, MB/s, rows/s
+    and the process's peak RSS after each file."""
+    with tempfile.TemporaryFile(mode="w+") as timing:
+        cmd = [TIME, "-v", "-o", "/dev/fd/%d" % timing.fileno(), timer, data]
+        r = subprocess.run(cmd, capture_output=True, text=True, pass_fds=(timing.fileno(),))
+        if r.returncode != 0:
+            raise RuntimeError(f"load_timer failed ({r.returncode}): {r.stderr}")
+        timing.seek(0)
+        wall, rss_kib, user, system = parse_time_v(timing.read())
+    for line in r.stdout.splitlines():
+        f = dict(kv.split("=", 1) for kv in line.split())
+        print(f"{f['kind']:10} {int(f['bytes']) / 1e6:8.1f} MB {int(f['rows']):>10} rows  "
+              f"wall {float(f['wall_s']):6.2f} s  cpu {float(f['cpu_s']):6.2f} s  "
+              f"{float(f['mb_per_s']):7.1f} MB/s  {float(f['rows_per_s']):>11,.0f} rows/s  "
+              f"peak RSS {int(f['peak_rss_kib']) / 1024:7.1f} MiB")
+    print(f"process: wall {wall:.2f} s (user {user:.2f} s, sys {system:.2f} s), "
+          f"peak RSS {rss_kib / 1024:,.1f} MiB")
+    print(r.stdout.strip())
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--customers", type=int,
@@ -79,9 +102,16 @@ def main():
     ap.add_argument("--data-dir", default=os.environ.get(
         "MKT_BENCH_DATA", os.path.join(ROOT, "build", "bench-data")))
     ap.add_argument("--repeat", type=int, default=1, help="runs; the best wall time is kept")
+    ap.add_argument("--per-file", action="store_true",
+                    help="time each file on its own with load_timer instead of `mkt load`")
+    ap.add_argument("--timer", default=os.path.join(ROOT, "build", "tests", "bench", "load_timer"))
+    ap.add_argument("--dir", help="an existing data set (customers.csv ...) instead of DATA_DIR")
     args = ap.parse_args()
     if not os.access(TIME, os.X_OK):
         sys.exit("load_bench: %s not found; install it with `apt-get install time`" % TIME)
+    if args.per_file:
+        data = args.dir or ensure_data(args.generator, args.data_dir, args.customers)
+        return run_per_file(args.timer, data)
 
     out = ensure_data(args.generator, args.data_dir, args.customers)
     paths = {k: os.path.join(out, k + ".csv") for k in FILES}

@@ -5,12 +5,11 @@
  * CPU time (user + system, so parallel loads show CPU > wall), MB/s, rows/s and the process's
  * peak RSS so far. Used by load_bench.py; runnable on its own:
  *
- *     load_timer DIR [THREADS]     (THREADS: mkt_load_options.threads, default 0 = all CPUs)
+ *     load_timer DIR
  *
  * The last line is machine-readable: kind=... wall_s=... for each file.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -51,7 +50,7 @@ static int find_file(const char *dir, const char *kind, char *path, size_t size)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: load_timer DIR [THREADS]\n");
+        fprintf(stderr, "usage: load_timer DIR\n");
         return 2;
     }
     static const char *kinds[] = {"customers", "bookings", "events"};
@@ -61,11 +60,10 @@ int main(int argc, char **argv)
                                       mkt_table_event_count};
     mkt_ctx *ctx = NULL;
     mkt_table *t = NULL;
-    if (mkt_ctx_new(&ctx, NULL) != MKT_OK || mkt_table_new(&t, ctx) != MKT_OK)
+    if (mkt_ctx_new(&ctx, NULL, NULL) != MKT_OK || mkt_table_new(&t, ctx) != MKT_OK)
         return 1;
     mkt_load_options o;
     mkt_load_options_init(&o);
-    o.threads = argc > 2 ? (int32_t)atoi(argv[2]) : 0;
     for (int k = 0; k < 3; k++) {
         char path[4096];
         struct stat st;
@@ -77,7 +75,7 @@ int main(int argc, char **argv)
         int rc = loads[k](t, path, &o);
         double w = now_s() - w0, c = cpu_s(&rss) - c0;
         if (rc != MKT_OK) {
-            fprintf(stderr, "load_timer: %s\n", mkt_ctx_last_error(ctx));
+            fprintf(stderr, "load_timer: %s\n", mkt_ctx_last_error(ctx)->message);
             return 1;
         }
         uint64_t rows = counts[k](t) - before;

@@ -56,6 +56,7 @@ const char *type_name(int32_t type)
     case MKT_TYPE_DATE: return "date";
     case MKT_TYPE_TIME: return "time";
     case MKT_TYPE_BOOL: return "bool";
+    case MKT_TYPE_LIST: return "list";
     default: return "unknown";
     }
 }

@@ -342,6 +342,12 @@ _PROTOTYPES = {
     "mkt_table_stats_get": (c_int, [c_void_p, P(TableStats)]),
     "mkt_table_currency": (c_int, [c_void_p, c_uint32, P(c_char_p), P(c_uint64),
                                    P(c_int64)]),
+    "mkt_table_set_as_of": (c_int, [c_void_p, c_int32]),
+    "mkt_table_as_of": (c_int, [c_void_p, P(c_int32)]),
+    "mkt_table_get_list_count": (c_int, [c_void_p, c_uint32, c_uint64, P(c_uint32),
+                                         P(c_int32)]),
+    "mkt_table_get_list_item": (c_int, [c_void_p, c_uint32, c_uint64, c_uint32, P(c_void_p),
+                                        P(c_size_t)]),
     # data.h: paths
     "mkt_paths_options_init": (c_int, [P(PathsOptions)]),
     "mkt_paths_new": (c_int, [P(c_void_p), c_void_p]),

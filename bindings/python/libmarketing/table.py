@@ -4,7 +4,11 @@ bookings and events, summary figures and currencies.
 
 Values come back as Python types: STRING ``str``, INT and MONEY ``int`` (minor units), NUMBER
 ``float``, DATE :class:`datetime.date`, TIME aware :class:`datetime.datetime`, BOOL ``bool``,
-null ``None``.
+LIST ``list[str]``, null ``None``.
+
+The as-of fields (doc/fields.md: booking.count_12m, booking.routes_12m, age, event.*_30d...)
+are computed by :meth:`Table.set_as_of`; after a load or an added booking, event or customer
+they are stale and reading one raises :class:`StateError` until ``set_as_of`` runs again.
 """
 
 import collections
@@ -26,6 +30,7 @@ class Type(enum.IntEnum):
     DATE = 5
     TIME = 6
     BOOL = 7
+    LIST = 8  # list of str (booking.routes_12m); only the library makes list columns
 
 
 class UnknownCustomer(enum.IntEnum):
@@ -266,6 +271,22 @@ class Table(ChildHandle):
             return None
         return ctypes.string_at(out, size.value).decode("utf-8")
 
+    def get_list(self, row, column):
+        """LIST value as a list of str, distinct and in byte order (None for null)."""
+        idx = self.column(column)
+        count, is_null = ctypes.c_uint32(), ctypes.c_int32()
+        self._call("mkt_table_get_list_count", idx, row, ctypes.byref(count),
+                   ctypes.byref(is_null))
+        if is_null.value:
+            return None
+        out, size = ctypes.c_void_p(), ctypes.c_size_t()
+        items = []
+        for i in range(count.value):
+            self._call("mkt_table_get_list_item", idx, row, i, ctypes.byref(out),
+                       ctypes.byref(size))
+            items.append(ctypes.string_at(out, size.value).decode("utf-8"))
+        return items
+
     def set_int(self, row, column, value):
         self._call("mkt_table_set_int", self.column(column), row, value)
 
@@ -293,6 +314,8 @@ class Table(ChildHandle):
             return self.get_string(row, idx)
         if t == Type.NUMBER:
             return self.get_number(row, idx)
+        if t == Type.LIST:
+            return self.get_list(row, idx)
         v = self.get_int(row, idx)
         if v is None:
             return None
@@ -325,6 +348,31 @@ class Table(ChildHandle):
     def row(self, row):
         """Every column of ``row`` as a dict {name: value}."""
         return {c.name: self.get(row, c.index) for c in self.columns}
+
+    # ---- as-of fields -----------------------------------------------------------------------
+    def set_as_of(self, as_of):
+        """Compute the as-of fields of every customer at ``as_of`` (a :class:`datetime.date`
+        or int day number); see doc/fields.md. :class:`RangeError` when D - 12 months or
+        D + 1 day falls outside years 1..9999."""
+        self._call("mkt_table_set_as_of", values.to_days(as_of))
+
+    @property
+    def as_of(self):
+        """The date of the last :meth:`set_as_of`, or None if never computed.
+
+        Raises :class:`StateError` when the fields are stale; the exception's ``as_of``
+        attribute holds the date they were computed for."""
+        out = ctypes.c_int32()
+        rc = _lib.lib().mkt_table_as_of(self._ptr(), ctypes.byref(out))
+        if rc == _lib.MKT_ENOTFOUND:
+            return None
+        if rc == _lib.MKT_ESTATE:
+            err = errors.from_ctx(self._ctx._handle, rc)
+            err.as_of = values.from_days(out.value)
+            raise err
+        if rc != _lib.MKT_OK:
+            raise errors.from_ctx(self._ctx._handle, rc)
+        return values.from_days(out.value)
 
     # ---- bookings ---------------------------------------------------------------------------
     @property

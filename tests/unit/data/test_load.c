@@ -75,29 +75,29 @@ START_TEST(test_fixture_aggregates)
     ck_assert_int_eq(ival(t, "C1", "booking.total_spend"), 30050);
     ck_assert_int_eq(ival(t, "C1", "booking.ancillary_spend"), 1000);
     ck_assert_str_eq(sval(t, "C1", "booking.currency"), "USD");
-    ck_assert_int_eq(ival(t, "C1", "booking.first_date"), ymd(2024, 1, 10));
-    ck_assert_int_eq(ival(t, "C1", "booking.last_date"), ymd(2024, 3, 5));
+    ck_assert_int_eq(ival(t, "C1", "booking.first_date_all"), ymd(2024, 1, 10));
+    ck_assert_int_eq(ival(t, "C1", "booking.last_date_all"), ymd(2024, 3, 5));
     ck_assert_int_eq(ival(t, "C1", "booking.cancelled_count"), 1);
     ck_assert_int_eq(ival(t, "C1", "booking.passengers"), 3);
     /* C2: one booking at 23:30 -02:00, i.e. 2024-01-01 UTC; no passenger count = 1. */
     ck_assert_int_eq(ival(t, "C2", "booking.count"), 1);
     ck_assert_int_eq(ival(t, "C2", "booking.total_spend"), 5000);
     ck_assert_int_eq(ival(t, "C2", "booking.ancillary_spend"), 150);
-    ck_assert_int_eq(ival(t, "C2", "booking.first_date"), ymd(2024, 1, 1));
+    ck_assert_int_eq(ival(t, "C2", "booking.first_date_all"), ymd(2024, 1, 1));
     ck_assert_int_eq(ival(t, "C2", "booking.passengers"), 1);
     /* C3: EUR and USD bookings: spend and currency are null, never mixed. */
     ck_assert_int_eq(ival(t, "C3", "booking.count"), 2);
     ck_assert_int_eq(ival(t, "C3", "booking.total_spend"), INT64_MIN);
     ck_assert_int_eq(ival(t, "C3", "booking.ancillary_spend"), INT64_MIN);
     ck_assert_ptr_null(sval(t, "C3", "booking.currency"));
-    ck_assert_int_eq(ival(t, "C3", "booking.first_date"), ymd(2024, 5, 1));
-    ck_assert_int_eq(ival(t, "C3", "booking.last_date"), ymd(2024, 5, 2));
+    ck_assert_int_eq(ival(t, "C3", "booking.first_date_all"), ymd(2024, 5, 1));
+    ck_assert_int_eq(ival(t, "C3", "booking.last_date_all"), ymd(2024, 5, 2));
     ck_assert_int_eq(ival(t, "C3", "booking.passengers"), 4);
     /* C4: only a cancelled booking. */
     ck_assert_int_eq(ival(t, "C4", "booking.count"), 0);
     ck_assert_int_eq(ival(t, "C4", "booking.total_spend"), 0);
     ck_assert_ptr_null(sval(t, "C4", "booking.currency"));
-    ck_assert_int_eq(ival(t, "C4", "booking.first_date"), INT64_MIN);
+    ck_assert_int_eq(ival(t, "C4", "booking.first_date_all"), INT64_MIN);
     ck_assert_int_eq(ival(t, "C4", "booking.cancelled_count"), 1);
     ck_assert_int_eq(ival(t, "C4", "booking.passengers"), 0);
     /* Events. */
