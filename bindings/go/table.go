@@ -26,6 +26,9 @@ const (
 	TypeDate   Type = 5
 	TypeTime   Type = 6
 	TypeBool   Type = 7
+	// TypeList is a list of strings (booking.routes_12m); only the library makes list
+	// columns. Read it with GetList, or Get, which returns a []string.
+	TypeList Type = 8
 )
 
 // UnknownCustomer says what a load does with a booking or event of an unknown customer.
@@ -365,8 +368,37 @@ func (t *Table) GetString(row uint64, col int) (v string, ok bool, err error) {
 	return s, true, nil
 }
 
+// GetList reads a LIST value: its items, distinct and in byte order (an empty, non-nil slice
+// for an empty list); null reports ok == false. ErrType for another column type.
+func (t *Table) GetList(row uint64, col int) (v []string, ok bool, err error) {
+	var n C.uint32_t
+	var isNull C.int32_t
+	err = t.call(func(p *C.mkt_table) C.int {
+		return C.mkt_table_get_list_count(p, C.uint32_t(col), C.uint64_t(row), &n, &isNull)
+	})
+	if err != nil || isNull != 0 {
+		return nil, false, err
+	}
+	items := make([]string, 0, int(n))
+	for i := C.uint32_t(0); i < n; i++ {
+		var out *C.char
+		var size C.size_t
+		err = t.call(func(p *C.mkt_table) C.int {
+			return C.mkt_table_get_list_item(p, C.uint32_t(col), C.uint64_t(row), i, &out, &size)
+		})
+		if err != nil {
+			return nil, false, err
+		}
+		// Copy while the table is alive: the item is borrowed from it.
+		items = append(items, C.GoStringN(out, C.int(size)))
+		runtime.KeepAlive(t)
+	}
+	return items, true, nil
+}
+
 // Get reads (row, column name) as a Go value: string, int64 (INT and MONEY minor units),
-// float64, Date, time.Time, bool, or nil for null.
+// float64, Date, time.Time, bool, []string (LIST), or nil for null. A stale as-of field is
+// an ErrState error (see SetAsOf).
 func (t *Table) Get(row uint64, column string) (interface{}, error) {
 	col, err := t.Column(column)
 	if err != nil {
@@ -382,6 +414,9 @@ func (t *Table) Get(row uint64, column string) (interface{}, error) {
 		return nullable(v, ok), err
 	case TypeNumber:
 		v, ok, err := t.GetNumber(row, col)
+		return nullable(v, ok), err
+	case TypeList:
+		v, ok, err := t.GetList(row, col)
 		return nullable(v, ok), err
 	}
 	v, ok, err := t.GetInt(row, col)
@@ -481,6 +516,38 @@ func (t *Table) setInteger(row uint64, col int, v int64) error {
 		return t.SetNumber(row, col, float64(v))
 	}
 	return t.SetInt(row, col, v)
+}
+
+// SetAsOf computes the as-of fields of every customer at date d (doc/fields.md:
+// booking.count_12m, booking.routes_12m, age, event.*_30d...) into derived, read-only columns.
+// Use DateOf for a time.Time. Loading or adding bookings, events or customers, or changing a
+// date_of_birth, makes them stale: reading one is then ErrState until SetAsOf runs again.
+// ErrRange when d - 12 months or d + 1 day falls outside years 1..9999.
+func (t *Table) SetAsOf(d Date) error {
+	return t.call(func(p *C.mkt_table) C.int { return C.mkt_table_set_as_of(p, C.mkt_date(d)) })
+}
+
+// AsOf is the date of the last SetAsOf; ok is false if it never ran. When the fields are
+// stale the date is still returned, with an ErrState error.
+func (t *Table) AsOf() (d Date, ok bool, err error) {
+	p, err := t.raw()
+	if err != nil {
+		return NullDate, false, err
+	}
+	var out C.mkt_date
+	t.ctx.begin()
+	rc := C.mkt_table_as_of(p, &out)
+	runtime.KeepAlive(t)
+	switch rc {
+	case C.int(ErrNotFound):
+		return NullDate, false, nil
+	case C.int(ErrState):
+		return Date(out), true, t.ctx.check(rc)
+	}
+	if err := t.ctx.check(rc); err != nil {
+		return NullDate, false, err
+	}
+	return Date(out), true, nil
 }
 
 // AddBooking appends a booking and updates the aggregates.

@@ -414,10 +414,11 @@ static int string_leaf(struct mkt__comp *c, const struct mkt_rule *r, int32_t op
         return rc ? rc : mkt__oom(c->ctx);
     n->sop = sop;
     n->lut = c->seg->nluts++;
-    for (size_t i = 0; i < r->nvals; i++, n->nstrs++) {
+    for (size_t i = 0; i < r->nvals; i++) {
         struct mkt__strlit *s = &n->strs[i];
         if (!(s->s = mkt__strndup(c->ctx, r->vals[i].text, r->vals[i].len)))
             return mkt__oom(c->ctx);
+        n->nstrs++;
         s->n = r->vals[i].len;
         if ((ci || sop == MKT__S_MATCHES) &&
             (rc = mkt__regex_compile(c, r, &r->vals[i], pattern_options(sop, ci), &s->re)))

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A complete text dump of a customer table through the public API (every column of every row,
- * every booking and event, the statistics and currencies), used to prove that a failed load
- * left the table exactly as it was, and helpers to read one value by column name.
+ * every booking and event, the statistics and currencies; list columns as "[a|b]" and a stale
+ * as-of column as "stale"), used to prove that a failed load left the table exactly as it was,
+ * and helpers to read one value by column name.
  */
 #ifndef MKT_TEST_TABLE_DUMP_H
 #define MKT_TEST_TABLE_DUMP_H
@@ -40,6 +41,58 @@ static inline const char *nz(const char *s)
     return s ? s : "(null)";
 }
 
+/* Items of a LIST value as "[a|b]", or "null". */
+static inline int dump_list(struct dump *d, const mkt_table *t, uint32_t c, uint64_t r)
+{
+    uint32_t n;
+    int32_t is_null;
+    int rc = mkt_table_get_list_count(t, c, r, &n, &is_null);
+    if (rc != MKT_OK)
+        return rc;
+    if (is_null) {
+        dump_add(d, " null");
+        return MKT_OK;
+    }
+    dump_add(d, " [");
+    for (uint32_t i = 0; i < n; i++) {
+        const char *s;
+        ck_assert_int_eq(mkt_table_get_list_item(t, c, r, i, &s, NULL), MKT_OK);
+        dump_add(d, "%s%s", i ? "|" : "", s);
+    }
+    dump_add(d, "]");
+    return MKT_OK;
+}
+
+/* One value of column @c, typed by @type; returns MKT_OK or MKT_ESTATE (stale as-of field),
+ * anything else fails the test. */
+static inline int dump_value(struct dump *d, const mkt_table *t, uint32_t c, int32_t type,
+                             uint64_t r)
+{
+    int32_t is_null = 0;
+    int rc;
+    if (type == MKT_TYPE_STRING) {
+        const char *s = NULL;
+        rc = mkt_table_get_string(t, c, r, &s, NULL);
+        if (rc == MKT_OK)
+            dump_add(d, " %s", nz(s));
+    } else if (type == MKT_TYPE_NUMBER) {
+        double v = 0;
+        rc = mkt_table_get_number(t, c, r, &v, &is_null);
+        if (rc == MKT_OK)
+            dump_add(d, is_null ? " null" : " %.17g", v);
+    } else if (type == MKT_TYPE_LIST) {
+        rc = dump_list(d, t, c, r);
+    } else {
+        int64_t v = 0;
+        rc = mkt_table_get_int(t, c, r, &v, &is_null);
+        if (rc == MKT_OK)
+            dump_add(d, is_null ? " null" : " %lld", (long long)v);
+    }
+    ck_assert_msg(rc == MKT_OK || rc == MKT_ESTATE, "column %u row %llu: status %d", c,
+                  (unsigned long long)r, rc);
+    return rc;
+}
+
 /* Caller frees the result. */
 static inline char *dump_table(const mkt_table *t)
 {
@@ -52,22 +105,12 @@ static inline char *dump_table(const mkt_table *t)
         ck_assert_int_eq(mkt_table_column_info(t, c, &info), MKT_OK);
         dump_add(&d, "col %s type=%d custom=%d derived=%d nulls=%llu:", info.name, info.type,
                  info.is_custom, info.is_derived, (unsigned long long)info.null_count);
-        for (uint64_t r = 0; r < rows; r++) {
-            int32_t is_null = 0;
-            if (info.type == MKT_TYPE_STRING) {
-                const char *s;
-                ck_assert_int_eq(mkt_table_get_string(t, c, r, &s, NULL), MKT_OK);
-                dump_add(&d, " %s", nz(s));
-            } else if (info.type == MKT_TYPE_NUMBER) {
-                double v;
-                ck_assert_int_eq(mkt_table_get_number(t, c, r, &v, &is_null), MKT_OK);
-                dump_add(&d, is_null ? " null" : " %.17g", v);
-            } else {
-                int64_t v;
-                ck_assert_int_eq(mkt_table_get_int(t, c, r, &v, &is_null), MKT_OK);
-                dump_add(&d, is_null ? " null" : " %lld", (long long)v);
+        /* A stale as-of column reads as MKT_ESTATE in every row: dump it as one word. */
+        for (uint64_t r = 0; r < rows; r++)
+            if (dump_value(&d, t, c, info.type, r) == MKT_ESTATE) {
+                dump_add(&d, " stale");
+                break;
             }
-        }
         dump_add(&d, "\n");
     }
     for (uint64_t i = 0; i < mkt_table_booking_count(t); i++) {

@@ -6,6 +6,7 @@
  * records, explain, and schema checks. Every rule is checked through the three evaluators
  * (batch, table row, record) which must agree.
  */
+#include "failalloc.h"
 #include "seg-test.h"
 
 enum { ROWS = 5 };
@@ -640,6 +641,76 @@ START_TEST(test_schema_growth)
 }
 END_TEST
 
+/* Every allocation of parse, compile, evaluate, record and explain may fail: each call then
+ * returns MKT_ENOMEM, leaks nothing, and the final run succeeds. */
+static int alloc_scenario(failalloc *fa, void *arg)
+{
+    (void)arg;
+    mkt_ctx *ctx = NULL;
+    mkt_table *t = NULL;
+    mkt_rule *r = NULL;
+    mkt_segment *s = NULL;
+    mkt_members *m = NULL;
+    mkt_record *rec = NULL;
+    char *text = NULL;
+    int rc = mkt_ctx_new(&ctx, &fa->host, NULL);
+    if (rc)
+        return rc;
+    failalloc_pause(fa);
+    t = new_table(ctx, 70);
+    set_s(t, "tier", 3, "GOLD");
+    set_s(t, "email", 3, "x@Example.com");
+    failalloc_resume(fa);
+    static const char text_rule[] = "customer.tier in ('GOLD', 'X') and (customer.email matches "
+                                    "'example' ci or customer.email ends with '.COM' ci) and "
+                                    "not booking.count_12m > 3";
+    mkt_segment_options o;
+    mkt_segment_options_init(&o);
+    o.as_of = TEST_AS_OF;
+    int32_t hit = 0;
+    if ((rc = mkt_rule_parse(&r, ctx, text_rule, strlen(text_rule), NULL)) ||
+        (rc = mkt_rule_format(r, ctx, &text)) ||
+        (rc = mkt_segment_compile(&s, ctx, r, t, &o)) ||
+        (rc = mkt_segment_evaluate(s, ctx, t, &m)) || (rc = mkt_record_new(&rec, ctx, t)) ||
+        (rc = mkt_record_load_row(rec, t, 3)) || (rc = mkt_segment_match(s, rec, &hit)))
+        goto out;
+    mkt_free(text);
+    text = NULL;
+    if ((rc = mkt_segment_explain(s, rec, &hit, &text)))
+        goto out;
+    ck_assert_int_eq(hit, 1);
+    ck_assert_uint_eq(mkt_members_count(m), 1);
+out:
+    mkt_free(text);
+    mkt_record_free(rec);
+    mkt_members_free(m);
+    mkt_segment_free(s);
+    mkt_rule_free(r);
+    failalloc_pause(fa);
+    mkt_table_free(t);
+    failalloc_resume(fa);
+    mkt_ctx_free(ctx);
+    return rc;
+}
+
+START_TEST(test_alloc_failures)
+{
+    failalloc_run(alloc_scenario, NULL);
+    failalloc_run_sticky(alloc_scenario, NULL);
+}
+END_TEST
+
+START_TEST(test_unicode_case)
+{
+    struct fixture f = fixture();
+    set_s(f.t, "city", 0, "ÃTÃ"); /* ÉTÉ */
+    expect(&f, "customer.city = 'Ã©tÃ©' ci", 0x01);
+    expect(&f, "customer.city = 'Ã©tÃ©'", 0x00);
+    expect(&f, "customer.city contains 'tÃ©' ci", 0x01);
+    done(&f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("segment");
@@ -654,6 +725,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_members);
     tcase_add_test(tc, test_record);
     tcase_add_test(tc, test_schema_growth);
+    tcase_add_test(tc, test_alloc_failures);
+    tcase_add_test(tc, test_unicode_case);
     suite_add_tcase(s, tc);
     return s;
 }
