@@ -69,6 +69,11 @@ static int go_progress(uint64_t done, uint64_t total, uint64_t rows, void *data)
     return mktGoProgress(done, total, rows, data);
 }
 
+static int go_resolve(const char *name, const mkt_rule **rule, void *ud)
+{
+    return mktGoResolve((char *)name, (mkt_rule **)rule, ud);
+}
+
 int mkt_go_ctx_new(mkt_ctx **out, uintptr_t handle, unsigned flags, const mkt_ctx_options *opts)
 {
     mkt_host host;
@@ -123,6 +128,12 @@ void mkt_go_paths_progress(mkt_paths_options *opts, uintptr_t handle)
 {
     opts->progress = go_progress;
     opts->progress_data = (void *)handle;
+}
+
+void mkt_go_segment_resolver(mkt_segment_options *opts, uintptr_t handle)
+{
+    opts->resolver = go_resolve;
+    opts->resolver_data = (void *)handle;
 }
 
 const char **mkt_go_strings_new(size_t n)

@@ -382,13 +382,14 @@ static int string_op(int32_t op)
     }
 }
 
-/* The pattern options of a string literal under `ci` (or of a `matches`). */
+/* The pattern options of a string literal under `ci` (or of a `matches`). A literal is
+ * escaped into a pattern (see mkt__regex_compile's @literal) rather than compiled with
+ * PCRE2_LITERAL, which PCRE2 does not combine with PCRE2_UCP (Unicode case folding). */
 static uint32_t pattern_options(int sop, int ci)
 {
     uint32_t o = ci ? PCRE2_CASELESS : 0;
     if (sop == MKT__S_MATCHES)
         return o;
-    o |= PCRE2_LITERAL;
     if (sop == MKT__S_EQ || sop == MKT__S_STARTS)
         o |= PCRE2_ANCHORED;
     if (sop == MKT__S_EQ || sop == MKT__S_ENDS)
@@ -421,7 +422,8 @@ static int string_leaf(struct mkt__comp *c, const struct mkt_rule *r, int32_t op
         n->nstrs++;
         s->n = r->vals[i].len;
         if ((ci || sop == MKT__S_MATCHES) &&
-            (rc = mkt__regex_compile(c, r, &r->vals[i], pattern_options(sop, ci), &s->re)))
+            (rc = mkt__regex_compile(c, r, &r->vals[i], pattern_options(sop, ci),
+                                     sop != MKT__S_MATCHES, &s->re)))
             return rc;
     }
     return MKT_OK;

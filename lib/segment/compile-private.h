@@ -26,9 +26,9 @@ int mkt__comp_error(struct mkt__comp *c, int code, const struct mkt_rule *r,
 /* The compiled predicate of condition @r on column @col of type @type (negations included). */
 int mkt__comp_condition(struct mkt__comp *c, const struct mkt_rule *r, uint32_t col,
                         int32_t type, struct mkt__node **out);
-/* Compile the string literal @v as a pattern (PCRE2_UTF | @options); errors name the
- * position inside the pattern. */
+/* Compile the string literal @v as a pattern (PCRE2_UTF | PCRE2_UCP | @options), or, with
+ * @literal, a pattern matching exactly its text; errors name the position in the pattern. */
 int mkt__regex_compile(struct mkt__comp *c, const struct mkt_rule *r, const struct mkt__lit *v,
-                       uint32_t options, pcre2_code **out);
+                       uint32_t options, int literal, pcre2_code **out);
 
 #endif /* MKT_SEGMENT_COMPILE_PRIVATE_H */

@@ -123,7 +123,8 @@ static void suggest(const mkt_table *t, const char *field, char *best, size_t si
 
 static int find_column(const mkt_table *t, const char *field, uint32_t *col)
 {
-    if (strncmp(field, "customer.", 9) == 0 && !strchr(field + 9, '.') &&
+    /* customer.X with no further dot: the last dot is the one after "customer" */
+    if (strncmp(field, "customer.", 9) == 0 && strrchr(field, '.') == field + 8 &&
         mkt_table_column_find(t, field + 9, col) == MKT_OK)
         return MKT_OK;
     if (!strchr(field, '.'))

@@ -54,16 +54,45 @@ static uint32_t pattern_column(const struct mkt__lit *v, size_t off)
     return col;
 }
 
-int mkt__regex_compile(struct mkt__comp *c, const struct mkt_rule *r, const struct mkt__lit *v,
-                       uint32_t options, pcre2_code **out)
+/* A pattern matching exactly @s: ASCII punctuation escaped (always safe in PCRE2), letters,
+ * digits and non-ASCII characters as they are. Freed by the caller. */
+static char *escape_literal(mkt_ctx *ctx, const char *s, size_t n, size_t *len)
 {
-    pcre2_compile_context *cc = pcre2_compile_context_create(c->seg->gctx);
-    if (!cc)
+    char *p = mkt__malloc(ctx, 2 * n + 1);
+    if (!p)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        int plain = ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+                    (ch >= 'A' && ch <= 'Z');
+        if (!plain)
+            p[j++] = '\\';
+        p[j++] = (char)ch;
+    }
+    p[j] = '\0';
+    *len = j;
+    return p;
+}
+
+int mkt__regex_compile(struct mkt__comp *c, const struct mkt_rule *r, const struct mkt__lit *v,
+                       uint32_t options, int literal, pcre2_code **out)
+{
+    *out = NULL;
+    size_t plen = v->len;
+    char *escaped = literal ? escape_literal(c->ctx, v->text, v->len, &plen) : NULL;
+    pcre2_compile_context *cc = (!literal || escaped) ? pcre2_compile_context_create(c->seg->gctx)
+                                                      : NULL;
+    if (!cc) {
+        mkt__free(c->ctx, escaped);
         return mkt__oom(c->ctx);
+    }
     int err = 0;
     PCRE2_SIZE off = 0;
-    *out = pcre2_compile((PCRE2_SPTR)v->text, v->len, options | PCRE2_UTF | PCRE2_UCP, &err, &off, cc);
+    *out = pcre2_compile((PCRE2_SPTR)(literal ? escaped : v->text), plen,
+                         options | PCRE2_UTF | PCRE2_UCP, &err, &off, cc);
     pcre2_compile_context_free(cc);
+    mkt__free(c->ctx, escaped);
     if (!*out) {
         if (err == PCRE2_ERROR_NOMEMORY || err == PCRE2_ERROR_HEAP_FAILED)
             return mkt__oom(c->ctx);

@@ -48,7 +48,7 @@ def data(name):
     return os.path.join(DATA, name)
 
 
-class UsageTest(unittest.TestCase):
+class UsageAssertions:
     def assert_usage_error(self, *args, needle=None):
         r = run(*args)
         self.assertEqual(r.returncode, 2, f"mkt {args}: {r.stderr}")
@@ -57,6 +57,8 @@ class UsageTest(unittest.TestCase):
         if needle:
             self.assertIn(needle, r.stderr)
 
+
+class UsageTest(UsageAssertions, unittest.TestCase):
     def test_help(self):
         r = run("--help")
         self.assertEqual(r.returncode, 0)
@@ -336,6 +338,368 @@ class MalformedInputTest(unittest.TestCase):
         self.assert_fails_at("bookings", p, 8)
 
 
+# Hand-computed from tests/cli/data (README.md there has the per-customer derivation).
+# Counted bookings: CONFIRMED or empty status, booking date <= D; the 12m window is
+# booking date > D - 12 months.
+#   D = 2026-06-30 (window 2025-07-01 .. 2026-06-30):
+#     C1: B8 only (0 EUR, ECONOMY)          count_12m 1, spend_12m 0.00,    premium 0.0
+#     C2: B3 is cancelled                   count_12m 0, spend_12m 0.00,    premium null
+#     C3: B4 (2025-06-01) is too old        count_12m 0, spend_12m 0.00,    premium null
+#     C4: B6 (2100.50 USD, BUSINESS)        count_12m 1, spend_12m 2100.50, premium 1.0
+#     C5: B7 (149.99 EUR, ECONOMY)          count_12m 1, spend_12m 149.99,  premium 0.0
+#   D = 2025-06-30 (window 2024-07-01 .. 2025-06-30):
+#     C1: B1 (USD, ECONOMY) + B2 (EUR, BUSINESS): count_12m 2, spend_12m null (two
+#         currencies), premium 0.5
+#     C3: B4 980.00 USD -> count 1; C4: B5 8200.00 USD FIRST -> count 1, premium 1.0;
+#     C2, C5: count 0 (B7 is after D).
+# Tiers: C1 GOLD, C2 NONE, C3 SILVER, C4 PLATINUM, C5 NONE; C3 has no email.
+PREMIUM_GOLD = ("booking.premium_share_12m >= 0.5 and "
+                "customer.tier in ('GOLD','PLATINUM')")
+SEGMENT_COUNTS = [
+    # (rule, as-of, expected count, members)
+    ("booking.count_12m >= 1", "2026-06-30", 3, ["C1", "C4", "C5"]),
+    ("booking.count_12m >= 1", "2025-06-30", 3, ["C1", "C3", "C4"]),
+    ("booking.count_12m >= 2", "2025-06-30", 1, ["C1"]),
+    ("booking.count_12m >= 2", "2026-06-30", 0, []),
+    ("booking.spend_12m >= 2000", "2026-06-30", 1, ["C4"]),
+    # C1's mixed-currency sum is null: neither >= nor < holds for it.
+    ("booking.spend_12m < 1000", "2025-06-30", 3, ["C2", "C3", "C5"]),
+    (PREMIUM_GOLD, "2026-06-30", 1, ["C4"]),
+    (PREMIUM_GOLD, "2025-06-30", 2, ["C1", "C4"]),
+    # Null shares (C2, C3) fail `<`; `not` is the exact complement of `>=`.
+    ("booking.premium_share_12m < 0.5", "2026-06-30", 2, ["C1", "C5"]),
+    ("not booking.premium_share_12m >= 0.5", "2026-06-30", 4, ["C1", "C2", "C3", "C5"]),
+    ("customer.email is null", "2026-06-30", 1, ["C3"]),
+    ("customer.tier = 'gold' ci or customer.country = 'FR'", "2026-06-30", 2, ["C1", "C5"]),
+    # `today` is the as-of date. Signups: C3 2025-06-30, C5 2026-05-01 (exactly 60 days
+    # before 2026-06-30, and after 2025-06-30, so `within last` leaves it out then).
+    ("customer.signup_date >= today - 60 days", "2026-06-30", 1, ["C5"]),
+    ("customer.signup_date >= today - 60 days", "2025-06-30", 2, ["C3", "C5"]),
+    ("customer.signup_date within last 60 days", "2026-06-30", 1, ["C5"]),
+    ("customer.signup_date within last 60 days", "2025-06-30", 1, ["C3"]),
+]
+
+
+def segment(sub, *args, files=("customers", "bookings")):
+    """Run `mkt segment SUB` on the sample files."""
+    paths = []
+    for kind in files:
+        paths += ["--" + kind, data(kind + ".csv")]
+    return run("segment", sub, *paths, *args)
+
+
+class SegmentUsageTest(UsageAssertions, unittest.TestCase):
+    def test_help_lists_subcommands(self):
+        a = run("help", "segment")
+        b = run("segment", "--help")
+        c = run("segment", "count", "--help")
+        self.assertEqual(a.returncode, 0)
+        self.assertEqual(a.stdout, b.stdout)
+        self.assertEqual(a.stdout, c.stdout)
+        for sub in ("count", "members", "check", "explain"):
+            self.assertRegex(a.stdout, r"(?m)^  %s\s+\S" % sub)
+        for opt in ("--rule", "--as-of", "--out", "--gzip", "--customer ", "--events"):
+            self.assertIn(opt, a.stdout)
+        self.assertRegex(run("--help").stdout, r"(?m)^  segment\s+\S")
+
+    def test_segment_usage_errors(self):
+        cb = ["--customers", data("customers.csv"), "--bookings", data("bookings.csv")]
+        rule = ["--rule", "customer.tier = 'GOLD'"]
+        e = self.assert_usage_error
+        e("segment", needle="no subcommand")
+        e("segment", "frob", *rule, needle="unknown subcommand 'frob'")
+        e("segment", "count", *cb, needle="--rule")
+        e("segment", "count", *rule, needle="--customers")
+        e("segment", "count", "--customers", data("customers.csv"), *rule, needle="--bookings")
+        e("segment", "count", *cb, *rule, "extra", needle="unexpected argument 'extra'")
+        e("segment", "count", *cb, *rule, "--as-of", "2026-02-30", needle="--as-of")
+        e("segment", "count", *cb, *rule, "--as-of", "30/06/2026", needle="YYYY-MM-DD")
+        e("segment", "count", *cb, *rule, "--out", "x.csv", needle="--out")
+        e("segment", "count", *cb, *rule, "--gzip", needle="--gzip")
+        e("segment", "count", *cb, *rule, "--customer", "C1", needle="--customer")
+        e("segment", "count", *cb, "--rule", needle="missing argument")
+        e("segment", "count", *cb, *rule, "--bogus", needle="'--bogus'")
+        e("segment", "count", *cb, *rule, "--separator", "ab", needle="separator")
+        e("segment", "members", *cb, *rule, needle="--out")
+        e("segment", "explain", *cb, *rule, needle="--customer")
+        e("segment", "check", needle="--rule")
+        r = run("segment", "frob")
+        self.assertIn("mkt segment --help", r.stderr)
+
+
+class SegmentCountTest(unittest.TestCase):
+    def test_counts(self):
+        for rule, as_of, count, _ in SEGMENT_COUNTS:
+            with self.subTest(rule=rule, as_of=as_of):
+                r = segment("count", "--rule", rule, "--as-of", as_of)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stdout, "%d\n" % count)
+                self.assertEqual(r.stderr, "")
+
+    def test_subcommand_after_options(self):
+        r = run("segment", "--rule", PREMIUM_GOLD, "--as-of", "2025-06-30",
+                "--customers", data("customers.csv"), "--bookings", data("bookings.csv"),
+                "count")
+        self.assertEqual((r.returncode, r.stdout), (0, "2\n"), r.stderr)
+
+    def test_events(self):
+        # At 2026-06-30: C1 opened an email on 2026-06-01 (90-day window), C3 searched on
+        # 2026-06-03 (30-day window); nobody else has either event.
+        rule = "event.email_opens_90d >= 1 or event.searches_30d >= 1"
+        r = segment("count", "--rule", rule, "--as-of", "2026-06-30",
+                    files=("customers", "bookings", "events"))
+        self.assertEqual((r.returncode, r.stdout), (0, "2\n"), r.stderr)
+        # 2026-09-15: 106 days after E2, 104 after E4: outside both windows.
+        r = segment("count", "--rule", rule, "--as-of", "2026-09-15",
+                    files=("customers", "bookings", "events"))
+        self.assertEqual((r.returncode, r.stdout), (0, "0\n"), r.stderr)
+
+    def test_default_as_of_is_today(self):
+        import datetime
+        rule = "customer.signup_date >= today - 300 days or booking.count_12m >= 1"
+        for _ in range(2):  # retry once if the UTC date changed in between
+            today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+            a = segment("count", "--rule", rule)
+            b = segment("count", "--rule", rule, "--as-of", today)
+            if today == datetime.datetime.now(datetime.timezone.utc).date().isoformat():
+                break
+        self.assertEqual(a.returncode, 0, a.stderr)
+        self.assertEqual(a.stdout, b.stdout)
+
+    def test_parse_error_has_line_and_column(self):
+        r = segment("count", "--rule", "customer.tier = 'GOLD'\n  and booking.count_12m >> 3",
+                    "--as-of", "2026-06-30")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        # Line 2, column 26: the second '>' of '>>' ("  and booking.count_12m >" is 25).
+        self.assertRegex(r.stderr, r"^mkt: rule:2:26: .*'>'")
+        self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+
+    def test_unknown_field_hint(self):
+        r = segment("count", "--rule", "customer.tier = 'GOLD' and customer.teir = 'GOLD'")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertRegex(r.stderr, r"^mkt: rule:1:28: unknown field 'customer\.teir'")
+        self.assertIn("did you mean customer.tier", r.stderr)
+
+    def test_type_error(self):
+        r = segment("count", "--rule", "booking.count_12m = 'many'")
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, r"^mkt: rule:1:\d+: ")
+
+    def test_load_error(self):
+        r = run("segment", "count", "--customers", data("customers.csv"),
+                "--bookings", data("no-such.csv"), "--rule", "customer.tier = 'GOLD'")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no-such.csv", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+    def test_parse_error_before_loading(self):
+        # A rule error is reported without reading the (missing) files.
+        r = run("segment", "count", "--customers", data("no-such.csv"),
+                "--bookings", data("no-such.csv"), "--rule", "customer.tier = ")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("rule:1:", r.stderr)
+        self.assertNotIn("no-such", r.stderr)
+
+
+class SegmentMembersTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def test_members_match_counts(self):
+        for rule, as_of, count, members in SEGMENT_COUNTS:
+            with self.subTest(rule=rule, as_of=as_of):
+                out = self.path("m.csv")
+                r = segment("members", "--rule", rule, "--as-of", as_of, "--out", out)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual((r.stdout, r.stderr), ("", ""))
+                with open(out, encoding="utf-8", newline="") as f:
+                    self.assertEqual(f.read(), "customer_id\n" + "".join(
+                        m + "\n" for m in members))
+                self.assertEqual(len(members), count)
+
+    def test_stdout(self):
+        r = segment("members", "--rule", PREMIUM_GOLD, "--as-of", "2025-06-30", "--out", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "customer_id\nC1\nC4\n")
+
+    def test_sorted_in_byte_order_and_quoted(self):
+        # File order differs from byte order; "é" (0xC3 0xA9) sorts after ASCII, upper case
+        # before lower case, "a10" before "a9"; ids with a comma or quote are CSV-quoted.
+        ids = ["z9", "é1", "a9", "Z", "a10", "a", "b,c", 'q"t', "A b"]
+        cust = self.path("customers.csv")
+        with open(cust, "w", encoding="utf-8") as f:
+            f.write("customer_id,tier\n")
+            for i in ids:
+                quoted = '"%s"' % i.replace('"', '""') if ("," in i or '"' in i) else i
+                f.write("%s,GOLD\n" % quoted)
+            f.write("nope,NONE\n")
+        book = self.path("bookings.csv")
+        with open(data("bookings.csv"), encoding="utf-8") as f:
+            header = f.readline()
+        with open(book, "w", encoding="utf-8") as f:
+            f.write(header)
+        out = self.path("m.csv")
+        r = run("segment", "members", "--customers", cust, "--bookings", book,
+                "--rule", "customer.tier = 'GOLD'", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        expected = sorted(ids, key=lambda s: s.encode("utf-8"))
+        self.assertEqual(expected[:3], ["A b", "Z", "a"])
+        with open(out, encoding="utf-8", newline="") as f:
+            text = f.read()
+        import csv
+        import io
+        rows = list(csv.reader(io.StringIO(text)))
+        self.assertEqual(rows, [["customer_id"]] + [[i] for i in expected])
+        self.assertIn('"b,c"\n', text)
+        self.assertIn('"q""t"\n', text)
+
+    def read_gzip(self, path):
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(2), b"\x1f\x8b")
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
+            return f.read()
+
+    def test_gzip(self):
+        want = "customer_id\nC1\nC4\nC5\n"
+        args = ("--rule", "booking.count_12m >= 1", "--as-of", "2026-06-30")
+        gz = self.path("m.csv.gz")
+        r = segment("members", *args, "--out", gz)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.read_gzip(gz), want)
+        plain_name = self.path("m.out")
+        r = segment("members", *args, "--out", plain_name, "--gzip")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.read_gzip(plain_name), want)
+        r = subprocess.run([MKT, "segment", "members", "--customers", data("customers.csv"),
+                            "--bookings", data("bookings.csv"), *args, "--out", "-",
+                            "--gzip"], capture_output=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(gzip.decompress(r.stdout).decode(), want)
+
+    def test_atomic_no_file_on_compile_error(self):
+        out = self.path("m.csv")
+        r = segment("members", "--rule", "customer.teir = 'GOLD'", "--out", out)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("did you mean customer.tier", r.stderr)
+        self.assertEqual(os.listdir(self.tmp), [])  # neither the file nor a temporary one
+
+    def test_atomic_keeps_old_file_on_failure(self):
+        out = self.path("m.csv")
+        with open(out, "w") as f:
+            f.write("old\n")
+        r = segment("members", "--rule", "customer.tier = ", "--out", out)
+        self.assertEqual(r.returncode, 1)
+        with open(out) as f:
+            self.assertEqual(f.read(), "old\n")
+        self.assertEqual(os.listdir(self.tmp), ["m.csv"])
+        r = segment("members", "--rule", "customer.tier = 'GOLD'", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            self.assertEqual(f.read(), "customer_id\nC1\n")
+        self.assertEqual(os.listdir(self.tmp), ["m.csv"])
+
+    def test_file_mode_follows_umask(self):
+        out = self.path("m.csv")
+        r = segment("members", "--rule", "customer.tier = 'GOLD'", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        old = os.umask(0)
+        os.umask(old)
+        self.assertEqual(os.stat(out).st_mode & 0o777, 0o666 & ~old)
+
+    def test_write_errors(self):
+        bad = self.path("no-such-dir/m.csv")
+        r = segment("members", "--rule", "customer.tier = 'GOLD'", "--out", bad)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(bad, r.stderr)
+        if os.path.exists("/dev/full"):
+            for extra in ((), ("--gzip",)):
+                with open("/dev/full", "w") as full:
+                    p = subprocess.run([MKT, "segment", "members", "--customers",
+                                        data("customers.csv"), "--bookings",
+                                        data("bookings.csv"), "--rule",
+                                        "customer.tier = 'GOLD'", "--out", "-", *extra],
+                                       stdout=full, stderr=subprocess.PIPE, text=True,
+                                       timeout=120)
+                self.assertEqual(p.returncode, 1, extra)
+                self.assertIn("standard output", p.stderr)
+
+
+class SegmentCheckTest(unittest.TestCase):
+    def test_normalized(self):
+        r = run("segment", "check", "--rule",
+                "customer.tier IN ('GOLD','PLATINUM') AND booking.spend_12m>=5000\n"
+                "  OR NOT (customer.email IS NULL)  -- comment")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "customer.tier in ('GOLD', 'PLATINUM') and "
+                                   "booking.spend_12m >= 5000 or not customer.email is null\n")
+        again = run("segment", "check", "--rule", r.stdout.strip())
+        self.assertEqual(again.stdout, r.stdout)  # the normal form is a fixed point
+
+    def test_fields_unchecked_without_data(self):
+        r = run("segment", "check", "--rule", "customer.teir = 'GOLD'")
+        self.assertEqual((r.returncode, r.stdout), (0, "customer.teir = 'GOLD'\n"), r.stderr)
+
+    def test_compile_against_data(self):
+        r = run("segment", "check", "--customers", data("customers.csv"), "--rule",
+                "customer.teir = 'GOLD'")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertRegex(r.stderr, r"^mkt: rule:1:1: unknown field 'customer\.teir'; "
+                                   r"did you mean customer\.tier\?")
+        r = run("segment", "check", "--customers", data("customers.csv"),
+                "--bookings", data("bookings.csv"), "--rule", PREMIUM_GOLD)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "booking.premium_share_12m >= 0.5 and "
+                                   "customer.tier in ('GOLD', 'PLATINUM')\n")
+
+    def test_parse_error(self):
+        r = run("segment", "check", "--rule", "(customer.tier = 'GOLD'")
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, r"^mkt: rule:1:\d+: ")
+        self.assertEqual(r.stdout, "")
+
+
+class SegmentExplainTest(unittest.TestCase):
+    def test_member(self):
+        r = segment("explain", "--customer", "C4", "--rule", PREMIUM_GOLD,
+                    "--as-of", "2026-06-30")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "customer C4: member (as of 2026-06-30)")
+        self.assertRegex(lines[1], r"^yes\s+and$")
+        self.assertRegex(r.stdout, r"(?m)^  yes booking\.premium_share_12m >= 0\.5\s+"
+                                   r"\[booking\.premium_share_12m = 1\]$")
+        self.assertRegex(r.stdout, r"(?m)^  yes customer\.tier in \('GOLD', 'PLATINUM'\)\s+"
+                                   r"\[customer\.tier = 'PLATINUM'\]$")
+
+    def test_non_member_shows_values(self):
+        # C1 at 2025-06-30: premium share 0.5 (B2 of B1, B2) holds, the two-currency spend is
+        # null so the spend clause fails.
+        rule = PREMIUM_GOLD + " and booking.spend_12m >= 100"
+        r = segment("explain", "--customer", "C1", "--rule", rule, "--as-of", "2025-06-30")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("customer C1: not a member (as of 2025-06-30)\n"))
+        self.assertRegex(r.stdout, r"(?m)^no\s+and$")
+        self.assertRegex(r.stdout, r"(?m)^  yes booking\.premium_share_12m >= 0\.5\s+"
+                                   r"\[booking\.premium_share_12m = 0\.5\]$")
+        self.assertRegex(r.stdout, r"(?m)^  no\s+booking\.spend_12m >= 100\s+"
+                                   r"\[booking\.spend_12m = null\]$")
+
+    def test_unknown_customer(self):
+        r = segment("explain", "--customer", "C99", "--rule", PREMIUM_GOLD)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("'C99'", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+
 class ProgressTest(unittest.TestCase):
     """The progress line goes to stderr only when stderr is a terminal."""
 
@@ -389,6 +753,24 @@ class ProgressTest(unittest.TestCase):
         self.assertIn("loading " + self.path, err)
         self.assertRegex(err, r"\d+%\s+[\d.]+ MB/s\s+\d+ rows")
         self.assertNotIn("loading", out)
+
+    def test_segment_progress_on_tty(self):
+        with open(self.path, encoding="utf-8") as f:
+            ids = sorted({line.split(",")[1] for line in list(f)[1:]})
+        cust = os.path.join(self.tmp, "customers.csv")
+        with open(cust, "w", encoding="utf-8") as f:
+            f.write("customer_id,tier\n" + "".join("%s,GOLD\n" % i for i in ids))
+        want = "%d\n" % len(ids)
+        args = ("segment", "count", "--customers", cust, "--bookings", self.path,
+                "--as-of", "2026-06-30", "--rule", "customer.tier = 'GOLD'")
+        rc, out, err = self.run_with_tty_stderr(*args)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out, want)
+        self.assertIn("loading " + self.path, err)
+        rc, out, err = self.run_with_tty_stderr(*args, "--no-progress")
+        self.assertEqual((rc, out, err), (0, want, ""))
+        r = run(*args)
+        self.assertEqual((r.returncode, r.stdout, r.stderr), (0, want, ""))
 
     def test_no_progress_option_on_tty(self):
         rc, _, err = self.run_with_tty_stderr("load", "--no-progress", "--bookings", self.path)

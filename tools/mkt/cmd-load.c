@@ -5,42 +5,16 @@
  * per file, customer and booking counts, date ranges, the currency mix and the nulls of every
  * column. Nothing is printed on stdout unless every file loaded.
  */
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "mkt.h"
 
-enum { FILE_CUSTOMERS, FILE_BOOKINGS, FILE_EVENTS, FILE_KINDS };
-enum { OPT_CUSTOMERS = OPT_FIRST_COMMAND_OPTION, OPT_BOOKINGS, OPT_EVENTS, OPT_SEPARATOR,
-       OPT_JSON, OPT_NO_PROGRESS };
-
-typedef struct load_file {
-    const char *path;  /* NULL when not given */
-    uint64_t rows;     /* records the load added */
-    uint64_t bytes;    /* size as stored (compressed for .gz) */
-} load_file;
+enum { OPT_JSON = OPT_FIRST_OWN_OPTION };
 
 typedef struct load_args {
-    load_file files[FILE_KINDS];
-    int32_t separator;
+    input_set in;
     int json;
-    int progress;
 } load_args;
-
-typedef int (*load_fn)(mkt_table *, const char *, const mkt_load_options *);
-typedef uint64_t (*count_fn)(const mkt_table *);
-
-static const struct {
-    const char *kind;
-    load_fn load;
-    count_fn count;
-} kinds[FILE_KINDS] = {
-    { "customers", mkt_table_load_customers, mkt_table_customer_count },
-    { "bookings", mkt_table_load_bookings, mkt_table_booking_count },
-    { "events", mkt_table_load_events, mkt_table_event_count },
-};
 
 void cmd_load_usage(FILE *out)
 {
@@ -64,12 +38,8 @@ void cmd_load_usage(FILE *out)
 }
 
 static const struct option load_options[] = {
-    { "customers", required_argument, NULL, OPT_CUSTOMERS },
-    { "bookings", required_argument, NULL, OPT_BOOKINGS },
-    { "events", required_argument, NULL, OPT_EVENTS },
-    { "separator", required_argument, NULL, OPT_SEPARATOR },
+    MKT_INPUT_LONG_OPTIONS,
     { "json", no_argument, NULL, OPT_JSON },
-    { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
     MKT_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
@@ -79,61 +49,25 @@ static int parse_args(mkt_app *app, const mkt_command *self, int argc, char **ar
                       load_args *a)
 {
     memset(a, 0, sizeof *a);
-    a->separator = ',';
-    a->progress = isatty(STDERR_FILENO);
+    input_init(&a->in);
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":h", load_options, NULL)) != -1) {
-        switch (c) {
-        case OPT_CUSTOMERS: a->files[FILE_CUSTOMERS].path = optarg; break;
-        case OPT_BOOKINGS: a->files[FILE_BOOKINGS].path = optarg; break;
-        case OPT_EVENTS: a->files[FILE_EVENTS].path = optarg; break;
-        case OPT_JSON: a->json = 1; break;
-        case OPT_NO_PROGRESS: a->progress = 0; break;
-        case OPT_SEPARATOR:
-            if (parse_separator(optarg, &a->separator) != 0)
-                return usage_error("load", "invalid separator '%s': one byte or 'tab'", optarg);
-            break;
-        default: {
-            int rc = common_option(app, self, c, argv);
-            if (rc >= 0)
-                return rc;
-        }
-        }
+        int rc = -1;
+        if (IS_INPUT_OPTION(c))
+            rc = input_option(&a->in, "load", c, optarg);
+        else if (c == OPT_JSON)
+            a->json = 1;
+        else
+            rc = common_option(app, self, c, argv);
+        if (rc >= 0)
+            return rc;
     }
     if (optind < argc)
         return usage_error("load", "unexpected argument '%s'", argv[optind]);
-    if (!a->files[0].path && !a->files[1].path && !a->files[2].path)
+    if (!input_any(&a->in))
         return usage_error("load", "give at least one of --customers, --bookings, --events");
     return -1;
-}
-
-static int load_all(mkt_app *app, mkt_table *table, load_args *a)
-{
-    mkt_load_options o;
-    mkt_load_options_init(&o);
-    o.separator = a->separator;
-    mkt_progress prog;
-    progress_init(&prog, a->progress);
-    if (a->progress) { /* no callback at all when nothing is shown */
-        o.progress = progress_report;
-        o.progress_data = &prog;
-    }
-    for (int k = 0; k < FILE_KINDS; k++) {
-        load_file *f = &a->files[k];
-        if (f->path == NULL)
-            continue;
-        struct stat st;
-        f->bytes = stat(f->path, &st) == 0 ? (uint64_t)st.st_size : 0;
-        uint64_t before = kinds[k].count(table);
-        progress_begin(&prog, f->path);
-        int rc = kinds[k].load(table, f->path, &o);
-        progress_end(&prog);
-        if (rc != MKT_OK)
-            return app_fail(app, rc);
-        f->rows = kinds[k].count(table) - before;
-    }
-    return MKT_EXIT_OK;
 }
 
 /* ---- text report ------------------------------------------------------------------------ */
@@ -141,11 +75,12 @@ static int load_all(mkt_app *app, mkt_table *table, load_args *a)
 static void text_files(const load_args *a)
 {
     printf("%-10s %12s %14s  %s\n", "File", "Rows", "Bytes", "Path");
-    for (int k = 0; k < FILE_KINDS; k++)
-        if (a->files[k].path != NULL)
-            printf("%-10s %12llu %14llu  %s\n", kinds[k].kind,
-                   (unsigned long long)a->files[k].rows,
-                   (unsigned long long)a->files[k].bytes, a->files[k].path);
+    for (int k = 0; k < FILE_KINDS; k++) {
+        const input_file *f = &a->in.files[k];
+        if (f->path != NULL)
+            printf("%-10s %12llu %14llu  %s\n", input_kind(k), (unsigned long long)f->rows,
+                   (unsigned long long)f->bytes, f->path);
+    }
 }
 
 static void text_line(const char *label, unsigned long long n)
@@ -211,12 +146,13 @@ static void json_files(const load_args *a)
     fputs("  \"files\": [", stdout);
     const char *sep = "";
     for (int k = 0; k < FILE_KINDS; k++) {
-        if (a->files[k].path == NULL)
+        const input_file *f = &a->in.files[k];
+        if (f->path == NULL)
             continue;
-        printf("%s\n    {\"kind\": \"%s\", \"path\": ", sep, kinds[k].kind);
-        json_string(stdout, a->files[k].path);
-        printf(", \"rows\": %llu, \"bytes\": %llu}", (unsigned long long)a->files[k].rows,
-               (unsigned long long)a->files[k].bytes);
+        printf("%s\n    {\"kind\": \"%s\", \"path\": ", sep, input_kind(k));
+        json_string(stdout, f->path);
+        printf(", \"rows\": %llu, \"bytes\": %llu}", (unsigned long long)f->rows,
+               (unsigned long long)f->bytes);
         sep = ",";
     }
     fputs("\n  ],\n", stdout);
@@ -319,16 +255,10 @@ int cmd_load(mkt_app *app, int argc, char **argv)
     int rc = parse_args(app, self, argc, argv, &a);
     if (rc >= 0)
         return rc;
-    mkt_ctx *ctx;
-    if ((rc = app_ctx(app, &ctx)) != MKT_EXIT_OK)
-        return rc;
     mkt_table *table = NULL;
-    int st = mkt_table_new(&table, ctx);
-    if (st != MKT_OK)
-        return app_fail(app, st);
-    rc = load_all(app, table, &a);
-    if (rc == MKT_EXIT_OK)
-        rc = report(app, table, &a);
+    if ((rc = input_load(app, &a.in, &table)) != MKT_EXIT_OK)
+        return rc;
+    rc = report(app, table, &a);
     mkt_table_free(table);
     return rc;
 }

@@ -10,6 +10,8 @@
 const mkt_command mkt_commands[] = {
     { "load", "Load customer, booking and event files and print a profile of the data",
       cmd_load, cmd_load_usage },
+    { "segment", "Count, list, check or explain the customers a rule selects",
+      cmd_segment, cmd_segment_usage },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -83,8 +83,63 @@ void progress_begin(mkt_progress *p, const char *label);
 int progress_report(uint64_t done, uint64_t total, uint64_t rows, void *data);
 void progress_end(mkt_progress *p);
 
+/* ---- input.c: the input files of data commands (load, segment) ------------------------- */
+enum { FILE_CUSTOMERS, FILE_BOOKINGS, FILE_EVENTS, FILE_KINDS };
+/* Option values of the input options; a command's own options start at OPT_FIRST_OWN_OPTION. */
+enum { OPT_CUSTOMERS = OPT_FIRST_COMMAND_OPTION, OPT_BOOKINGS, OPT_EVENTS, OPT_SEPARATOR,
+       OPT_NO_PROGRESS, OPT_FIRST_OWN_OPTION };
+#define IS_INPUT_OPTION(c) ((c) >= OPT_CUSTOMERS && (c) < OPT_FIRST_OWN_OPTION)
+#define MKT_INPUT_LONG_OPTIONS                                                                 \
+    { "customers", required_argument, NULL, OPT_CUSTOMERS },                                    \
+    { "bookings", required_argument, NULL, OPT_BOOKINGS },                                      \
+    { "events", required_argument, NULL, OPT_EVENTS },                                          \
+    { "separator", required_argument, NULL, OPT_SEPARATOR },                                    \
+    { "no-progress", no_argument, NULL, OPT_NO_PROGRESS }
+
+typedef struct input_file {
+    const char *path; /* NULL when not given */
+    uint64_t rows;    /* records the load added */
+    uint64_t bytes;   /* size as stored (compressed for .gz) */
+} input_file;
+
+typedef struct input_set {
+    input_file files[FILE_KINDS];
+    int32_t separator;
+    int progress; /* show the progress line (stderr is a terminal, no --no-progress) */
+} input_set;
+
+/* Defaults: no files, ',' separator, progress when stderr is a terminal. */
+void input_init(input_set *in);
+/* Apply input option @c (IS_INPUT_OPTION) with argument @arg: -1 to go on, or a usage error. */
+int input_option(input_set *in, const char *command, int c, const char *arg);
+/* 1 if at least one file was given. */
+int input_any(const input_set *in);
+/* "customers", "bookings", "events". */
+const char *input_kind(int kind);
+/* Create the context and a table and load the given files into it (customers, bookings,
+ * events in that order), filling in rows and bytes. Prints the error and returns
+ * MKT_EXIT_FAIL on failure (then *out is NULL). */
+int input_load(mkt_app *app, input_set *in, mkt_table **out);
+
+/* ---- outfile.c: output files written atomically, optionally gzip-compressed --------------- */
+typedef struct out_file out_file;
+/* Open @path for writing ("-": standard output). A file is written to a temporary file in the
+ * same directory and renamed over @path by out_commit(), so readers never see half a file and
+ * a failure leaves any previous file alone. @gzip compresses with zlib. Prints the error and
+ * returns MKT_EXIT_FAIL on failure. */
+int out_open(out_file **out, const char *path, int gzip);
+/* Buffered write; errors are remembered and reported by out_commit(). */
+void out_write(out_file *o, const char *data, size_t len);
+/* Finish: flush, sync, rename into place (or flush standard output). Frees @o. Returns
+ * MKT_EXIT_OK, or prints the error, removes the temporary file and returns MKT_EXIT_FAIL. */
+int out_commit(out_file *o);
+/* Give up: remove the temporary file. Frees @o; NULL is ignored. */
+void out_abort(out_file *o);
+
 /* ---- commands ---------------------------------------------------------------------------- */
 int cmd_load(mkt_app *app, int argc, char **argv);
 void cmd_load_usage(FILE *out);
+int cmd_segment(mkt_app *app, int argc, char **argv);
+void cmd_segment_usage(FILE *out);
 
 #endif /* MKT_TOOL_H */

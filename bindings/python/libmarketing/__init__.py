@@ -24,6 +24,8 @@ from .errors import (AlreadyExists, Conflict, InternalError, InvalidArgument, IO
                      RangeError, StateError, TooBig, Unsupported, UserAbort, WrongType,
                      strerror)
 from .paths import Path, Paths
+from .segment import (Explanation, Members, Op, Record, Rule, RuleFlag, RuleKind, Segment,
+                      Today, ValueKind, op_from_name, op_name)
 from .store import Item, MemoryStore, Store
 from .table import (Booking, BookingStatus, ColumnInfo, Currency, Event, Table, TableStats,
                     Type, UnknownCustomer)

@@ -270,6 +270,47 @@ class Path(ctypes.Structure):
     ]
 
 
+# segment.h
+class RuleValue(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("kind", c_int32),
+        ("text", c_void_p),  # not NUL-terminated for the caller: read with len
+        ("len", c_size_t),
+        ("integer", c_int64),
+    ]
+
+
+class RuleParseOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("source", c_char_p),
+        ("first_line", c_uint32),
+        ("max_length", c_uint32),
+        ("max_depth", c_uint32),
+        ("max_list", c_uint32),
+    ]
+
+
+# The resolved rule travels out as a void ** so a Python-side failure cannot happen while
+# ctypes converts it.
+SEGMENT_RESOLVER_FN = ctypes.CFUNCTYPE(c_int, c_char_p, P(c_void_p), c_void_p)
+
+
+class SegmentOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("as_of", c_int32),
+        ("case_insensitive", c_int32),
+        ("regex_match_limit", c_uint32),
+        ("regex_depth_limit", c_uint32),
+        ("regex_jit", c_int32),
+        ("resolver", SEGMENT_RESOLVER_FN),
+        ("resolver_data", c_void_p),
+        ("max_nodes", c_uint32),
+    ]
+
+
 # ---- prototypes: name -> (restype, argtypes) ------------------------------------------------
 _PROTOTYPES = {
     # common.h
@@ -361,6 +402,65 @@ _PROTOTYPES = {
     "mkt_paths_channel_name": (c_char_p, [c_void_p, c_uint32]),
     "mkt_paths_campaign_count": (c_uint32, [c_void_p]),
     "mkt_paths_campaign_name": (c_char_p, [c_void_p, c_uint32]),
+    # segment.h: rules
+    "mkt_rule_parse_options_init": (c_int, [P(RuleParseOptions)]),
+    "mkt_rule_parse": (c_int, [P(c_void_p), c_void_p, c_char_p, c_size_t,
+                               P(RuleParseOptions)]),
+    "mkt_rule_free": (None, [c_void_p]),
+    "mkt_rule_format": (c_int, [c_void_p, c_void_p, P(c_void_p)]),
+    "mkt_rule_equal": (c_int32, [c_void_p, c_void_p]),
+    "mkt_rule_condition": (c_int, [P(c_void_p), c_void_p, c_char_p, c_int32, P(RuleValue),
+                                   c_size_t, c_int32]),
+    "mkt_rule_and": (c_int, [P(c_void_p), c_void_p, P(c_void_p), c_size_t]),
+    "mkt_rule_or": (c_int, [P(c_void_p), c_void_p, P(c_void_p), c_size_t]),
+    "mkt_rule_not": (c_int, [P(c_void_p), c_void_p, c_void_p]),
+    "mkt_rule_segment_ref": (c_int, [P(c_void_p), c_void_p, c_char_p]),
+    "mkt_rule_copy": (c_int, [P(c_void_p), c_void_p, c_void_p]),
+    "mkt_rule_kind_get": (c_int32, [c_void_p]),
+    "mkt_rule_child_count": (c_size_t, [c_void_p]),
+    "mkt_rule_child": (c_void_p, [c_void_p, c_size_t]),
+    "mkt_rule_field": (c_char_p, [c_void_p]),
+    "mkt_rule_op_get": (c_int32, [c_void_p]),
+    "mkt_rule_flags": (c_int32, [c_void_p]),
+    "mkt_rule_value_count": (c_size_t, [c_void_p]),
+    "mkt_rule_value_get": (c_int, [c_void_p, c_size_t, P(RuleValue)]),
+    "mkt_rule_op_name": (c_char_p, [c_int32]),
+    "mkt_rule_op_from_name": (c_int, [c_char_p, P(c_int32)]),
+    # segment.h: compiled segments
+    "mkt_segment_options_init": (c_int, [P(SegmentOptions)]),
+    "mkt_segment_compile": (c_int, [P(c_void_p), c_void_p, c_void_p, c_void_p,
+                                    P(SegmentOptions)]),
+    "mkt_segment_free": (None, [c_void_p]),
+    "mkt_segment_rule": (c_void_p, [c_void_p]),
+    "mkt_segment_as_of": (c_int32, [c_void_p]),
+    "mkt_segment_evaluate": (c_int, [c_void_p, c_void_p, c_void_p, P(c_void_p)]),
+    "mkt_segment_match_row": (c_int, [c_void_p, c_void_p, c_void_p, c_uint64, P(c_int32)]),
+    "mkt_segment_match": (c_int, [c_void_p, c_void_p, P(c_int32)]),
+    "mkt_segment_explain": (c_int, [c_void_p, c_void_p, P(c_int32), P(c_void_p)]),
+    "mkt_segment_explain_row": (c_int, [c_void_p, c_void_p, c_void_p, c_uint64, P(c_int32),
+                                        P(c_void_p)]),
+    # segment.h: records
+    "mkt_record_new": (c_int, [P(c_void_p), c_void_p, c_void_p]),
+    "mkt_record_free": (None, [c_void_p]),
+    "mkt_record_clear": (None, [c_void_p]),
+    "mkt_record_set_int": (c_int, [c_void_p, c_char_p, c_int64]),
+    "mkt_record_set_number": (c_int, [c_void_p, c_char_p, c_double]),
+    "mkt_record_set_string": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t]),
+    "mkt_record_set_null": (c_int, [c_void_p, c_char_p]),
+    "mkt_record_load_row": (c_int, [c_void_p, c_void_p, c_uint64]),
+    # segment.h: member sets
+    "mkt_members_new": (c_int, [P(c_void_p), c_void_p, c_uint64]),
+    "mkt_members_free": (None, [c_void_p]),
+    "mkt_members_copy": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_members_rows": (c_uint64, [c_void_p]),
+    "mkt_members_count": (c_uint64, [c_void_p]),
+    "mkt_members_contains": (c_int32, [c_void_p, c_uint64]),
+    "mkt_members_set": (c_int, [c_void_p, c_uint64, c_int32]),
+    "mkt_members_next": (c_int, [c_void_p, c_uint64, P(c_uint64)]),
+    "mkt_members_and": (c_int, [c_void_p, c_void_p]),
+    "mkt_members_or": (c_int, [c_void_p, c_void_p]),
+    "mkt_members_andnot": (c_int, [c_void_p, c_void_p]),
+    "mkt_members_not": (c_int, [c_void_p]),
 }
 
 #: Every public C function this binding calls (the tests check that each one is reachable).

@@ -149,7 +149,7 @@ static void text(const struct node *n, char *buf, size_t size)
     lit(a, sizeof a, n, n->a);
     lit(b, sizeof b, n, n->b);
     if (n->col == C_STR)
-        snprintf(b, sizeof b, "'%s'", words[(n->b + 1) % 6]);
+        snprintf(b, sizeof b, "'%s'", words[(size_t)(((n->b + 1) % 6 + 6) % 6)]);
     const char *f = field_names[n->col];
     switch (n->op) {
     case OP_IN:
@@ -201,7 +201,7 @@ static int ref_eval(const struct node *n, size_t r)
     }
     int nul;
     int c = ref_cmp(n, r, n->a, &nul);
-    const char *bstr = words[(n->b + 1) % 6];
+    const char *bstr = words[(size_t)(((n->b + 1) % 6 + 6) % 6)];
     switch (n->op) {
     case OP_ISNULL: return nul;
     case OP_NOTNULL: return !nul;
