@@ -13,5 +13,7 @@
 #include "libmarketing/ctx.h"
 #include "libmarketing/data.h"
 #include "libmarketing/segment.h"
+#include "libmarketing/catalog.h"
+#include "libmarketing/audience.h"
 
 #endif /* LIBMARKETING_H */

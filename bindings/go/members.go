@@ -100,6 +100,22 @@ func (r *Record) SetString(field, v string) error {
 	})
 }
 
+// SetList sets a LIST field ("booking.routes_12m"); an empty (or nil) items is an empty list,
+// not null. ErrType for another field type, ErrParse for an item that is not UTF-8; on failure
+// the field keeps its value.
+func (r *Record) SetList(field string, items []string) error {
+	arr := C.mkt_go_strings_new(C.size_t(len(items))) // C memory: freed with its strings
+	defer C.mkt_go_strings_free(arr, C.size_t(len(items)))
+	lens := make([]C.size_t, len(items)+1) // Go memory without pointers: fine to pass
+	for i, it := range items {
+		C.mkt_go_strings_set(arr, C.size_t(i), C.CString(it))
+		lens[i] = C.size_t(len(it))
+	}
+	return r.set(field, func(p *C.mkt_record, f *C.char) C.int {
+		return C.mkt_record_set_list(p, f, arr, &lens[0], C.size_t(len(items)))
+	})
+}
+
 // SetNull sets a field to null.
 func (r *Record) SetNull(field string) error {
 	return r.set(field, func(p *C.mkt_record, f *C.char) C.int {
@@ -107,14 +123,16 @@ func (r *Record) SetNull(field string) error {
 	})
 }
 
-// Set sets a field from a Go value: nil, string, bool, int, int32, int64 (money in minor
-// units), float64, Date or time.Time.
+// Set sets a field from a Go value: nil, string, []string, bool, int, int32, int64 (money in
+// minor units), float64, Date or time.Time.
 func (r *Record) Set(field string, v interface{}) error {
 	switch x := v.(type) {
 	case nil:
 		return r.SetNull(field)
 	case string:
 		return r.SetString(field, x)
+	case []string:
+		return r.SetList(field, x)
 	case bool:
 		if x {
 			return r.SetInt(field, 1)

@@ -102,6 +102,8 @@ func TestRuleParseErrors(t *testing.T) {
 	wantCode(t, err, ErrTooBig)
 	_, err = c.ParseRule("customer.tier in ('A', 'B')", &ParseOptions{MaxList: 2})
 	must(t, err)
+	_, err = c.ParseRule("", nil)
+	wantCode(t, err, ErrParse)
 }
 
 func TestRuleInspect(t *testing.T) {
@@ -454,6 +456,57 @@ func TestRecordMatchExplain(t *testing.T) {
 	must(t, rec.Set("customer.loyalty_member", false))
 	if ok, _ := s2.Match(rec); ok {
 		t.Fatal("loyalty false: must not match")
+	}
+}
+
+func TestRecordList(t *testing.T) {
+	// As of 2024-06-15, C1's routes in the last 12 months are JFK-LAX and LAX-JFK; C2's only
+	// booking is cancelled and C3 has none: empty lists.
+	c, tb := segmentTable(t)
+	d, _ := DateFromYMD(2024, 6, 15)
+	must(t, tb.SetAsOf(d))
+	s := compile(t, c, tb, "booking.routes_12m contains 'jfk-lax' ci", nil)
+	m, err := s.Evaluate(tb)
+	must(t, err)
+	if !reflect.DeepEqual(m.Rows(), []uint64{0}) {
+		t.Fatalf("members %v", m.Rows())
+	}
+	rec, err := c.NewRecord(tb)
+	must(t, err)
+	must(t, rec.Set("booking.routes_12m", []string{"CDG-JFK", "JFK-LAX"}))
+	ex, err := s.Explain(rec)
+	must(t, err)
+	if want := "yes booking.routes_12m contains 'jfk-lax' ci  [booking.routes_12m = ('CDG-JFK', 'JFK-LAX')]\n"; !ex.Matched || ex.Text != want {
+		t.Fatalf("explain %q", ex.Text)
+	}
+	match := func(s *Segment) bool {
+		t.Helper()
+		ok, err := s.Match(rec)
+		must(t, err)
+		return ok
+	}
+	must(t, rec.SetList("booking.routes_12m", []string{"JFK-LAXX", "JFK"})) // items, not substrings
+	if match(s) {
+		t.Fatal("substring matched")
+	}
+	isNull := compile(t, c, tb, "booking.routes_12m is null", nil)
+	must(t, rec.SetList("booking.routes_12m", nil))
+	if match(s) || match(isNull) {
+		t.Fatal("an empty list contains something or is null")
+	}
+	must(t, rec.SetNull("booking.routes_12m"))
+	if !match(isNull) {
+		t.Fatal("null list")
+	}
+	must(t, rec.LoadRow(tb, 0))
+	if !match(s) {
+		t.Fatal("list from row 0")
+	}
+	wantCode(t, rec.SetList("customer.tier", []string{"GOLD"}), ErrType)
+	wantCode(t, rec.SetList("booking.routes_12m", []string{"JFK-LAX", "\xff"}), ErrParse)
+	wantCode(t, rec.SetList("nope.field", nil), ErrNotFound)
+	if !match(s) {
+		t.Fatal("a failed SetList changed the field")
 	}
 }
 

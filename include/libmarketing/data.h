@@ -68,10 +68,16 @@ typedef struct mkt_load_options {
     int32_t unknown_customer;   /**< An ::mkt_unknown_customer (default AUTO). */
     mkt_progress_fn progress;   /**< Optional progress callback, called about every 1 MiB. */
     void *progress_data;        /**< Passed to @p progress. */
+    /** Threads parsing a plain (not gzip) bookings or events file: 0 (default) = the number
+     *  of online CPUs (sysconf(_SC_NPROCESSORS_ONLN)), 1 = single-threaded, N = at most N.
+     *  The result, errors included, is the same whatever the value; the host allocator is
+     *  only ever called from the loading thread. Negative is ::MKT_EINVAL. @since 0.1 */
+    int32_t threads;
 } mkt_load_options;
 
 /** Static initialiser for ::mkt_load_options. @since 0.1 */
-#define MKT_LOAD_OPTIONS_INIT { sizeof(mkt_load_options), ',', MKT_UNKNOWN_CUSTOMER_AUTO, NULL, NULL }
+#define MKT_LOAD_OPTIONS_INIT \
+    { sizeof(mkt_load_options), ',', MKT_UNKNOWN_CUSTOMER_AUTO, NULL, NULL, 0 }
 
 /** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL. @since 0.1 */
 int mkt_load_options_init(mkt_load_options *opts);

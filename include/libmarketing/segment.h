@@ -377,6 +377,22 @@ int mkt_record_set_number(mkt_record *record, const char *field, double value);
 int mkt_record_set_string(mkt_record *record, const char *field, const char *value,
                           size_t len);
 
+/**
+ * Set a LIST field (e.g. "booking.routes_12m") to @p n strings. The items are copied into the
+ * record's own buffers, which only grow, so evaluating never allocates and a record reused for
+ * many customers stops allocating once it has held its longest list. Order and duplicates do
+ * not matter to `contains`. @p n = 0 sets an empty list, which is not null (see
+ * mkt_record_set_null()).
+ * @param items  @p n UTF-8 strings (NULL when @p n is 0).
+ * @param lens   their lengths in bytes, or NULL when every item is NUL-terminated.
+ * @return ::MKT_OK, ::MKT_ENOTFOUND (no such field), ::MKT_ETYPE (not a list field),
+ *         ::MKT_EPARSE (an item is not valid UTF-8), ::MKT_EINVAL (NULL record, items or
+ *         item), ::MKT_ETOOBIG, ::MKT_ENOMEM. On failure the field keeps its previous value.
+ * @since 0.1
+ */
+int mkt_record_set_list(mkt_record *record, const char *field, const char *const *items,
+                        const size_t *lens, size_t n);
+
 /** Set a field to null. @since 0.1 */
 int mkt_record_set_null(mkt_record *record, const char *field);
 

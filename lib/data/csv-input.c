@@ -75,7 +75,35 @@ static int report_progress(mkt__csv *r, int final)
 
 uint64_t mkt__csv_consumed(const mkt__csv *r)
 {
+    if (r->consumed_at)
+        return r->consumed_at;
     return r->gz ? 0 : r->raw_done - (r->end - r->start);
+}
+
+int mkt__csv_read_more(mkt__csv *r, void *dst, size_t n, size_t *got)
+{
+    return raw_read(r, dst, n, got);
+}
+
+int mkt__csv_report(mkt__csv *r, uint64_t rows)
+{
+    r->records = rows;
+    return report_progress(r, 0);
+}
+
+int mkt__csv_resume_at(mkt__csv *r, uint64_t off, uint64_t line)
+{
+    if (r->fd < 0 || r->gz || off > (uint64_t)INT64_MAX)
+        return mkt__error(r->ctx, MKT_EINTERNAL, "CSV reader cannot resume here");
+    if (lseek(r->fd, (off_t)off, SEEK_SET) < 0)
+        return io_error(r, "seek failed", errno);
+    r->raw_done = off;
+    r->raw_eof = r->eof = 0;
+    r->start = r->end = 0;
+    r->started = 1;
+    r->next_line = line;
+    r->consumed_at = 0;
+    return MKT_OK;
 }
 
 int mkt__csv_finish(mkt__csv *r)

@@ -73,6 +73,10 @@ typedef struct mkt__csv {
     uint64_t raw_done, raw_total, next_progress;
     mkt_progress_fn progress;
     void *progress_data;
+
+    /* parallel loads (load-parallel.c) */
+    int quiet;                      /* a worker's reader: errors return codes, record nothing */
+    uint64_t consumed_at;           /* non-zero: what mkt__csv_consumed() answers */
 } mkt__csv;
 
 /* Open a file (plain or gzip). Errors: MKT_EIO (naming the file), MKT_ENOMEM, MKT_EINVAL. */
@@ -94,6 +98,19 @@ void mkt__csv_free(mkt__csv *r);
 /* Between the two halves of the reader: append decoded bytes at buf[end..cap); *got 0 means
  * the end of the input. */
 int mkt__csv_fill_(mkt__csv *r, size_t *got);
+
+/* The next record of a quiet reader whose buf[start, end) holds whole records up to the end
+ * of its input, by the fast path only (never allocates, never touches the context):
+ * 1 a record, 0 the end, -1 a record the fast path leaves to the general parser (quotes,
+ * invalid UTF-8, a limit, more fields than fields_cap, no final line feed). */
+int mkt__csv_next_fast(mkt__csv *r);
+/* Read up to @n more stored bytes of a plain file past what the reader buffered; *got 0 at
+ * the end. Counts them for progress, which is reported (@rows records so far). */
+int mkt__csv_read_more(mkt__csv *r, void *dst, size_t n, size_t *got);
+int mkt__csv_report(mkt__csv *r, uint64_t rows);
+/* Drop what is buffered and go on parsing a plain file from byte @off, where a record
+ * starts on line @line. */
+int mkt__csv_resume_at(mkt__csv *r, uint64_t off, uint64_t line);
 
 /* Record an error about column @col (0-based) of the current record: "name:line:col: field:
  * text". Returns @code. */

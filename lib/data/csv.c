@@ -43,6 +43,8 @@ static int perr(const mkt__csv *r, int code, uint64_t line, size_t col, const ch
 
 int mkt__csv_error(const mkt__csv *r, int code, size_t col, const char *fmt, ...)
 {
+    if (r->quiet) /* a worker thread: the loading thread parses the record again to report */
+        return code;
     va_list ap;
     va_start(ap, fmt);
     const char *field = col < r->nheader ? r->header[col].ptr : NULL;
@@ -336,6 +338,14 @@ static int fast_record(mkt__csv *r)
         r->records++;
         return 1;
     }
+}
+
+int mkt__csv_next_fast(mkt__csv *r)
+{
+    int rc = skip_blank(r); /* at the end of the input: never NEED_MORE */
+    if (rc == 3)
+        return 0;
+    return rc == 0 && fast_record(r) ? 1 : -1;
 }
 
 /* Parse one record from r->start: 1 record, 0 end of input, NEED_MORE, or an error. */

@@ -43,4 +43,27 @@ size_t mkt__records_ahead(const mkt__csv *r, size_t seen);
 int mkt__open_for_load(mkt__csv **out, mkt_ctx *ctx, const char *path, int32_t sep,
                        mkt_progress_fn progress, void *progress_data);
 
+/* load-parallel.c: records parsed by worker threads start with this header. */
+struct mkt__par_rec {
+    uint64_t line; /* relative to its chunk (the loader sees it in the reader's line) */
+    size_t end;    /* offset of the record's end in its chunk */
+};
+struct mkt__par_ops {
+    size_t rec_size; /* a record: struct mkt__par_rec, then what parse() fills in */
+    /* In a worker: parse the current record of the quiet reader @r into @rec; not MKT_OK
+     * leaves it (and the rest of the file) to rows(). Must not allocate or record errors. */
+    int (*parse)(mkt__csv *r, const void *cfg, void *rec);
+    /* In the loading thread: stage a parsed record (the reader's line is the record's). */
+    int (*stage)(void *cfg, void *rec);
+    /* In the loading thread: the sequential record loop, from the reader's position on. */
+    int (*rows)(void *cfg);
+};
+/* Threads to use for the threads load option (0: online CPUs). */
+size_t mkt__par_threads(int32_t threads);
+/* After the header: the records of @r through worker threads when the input is a plain file
+ * and @threads > 1, else (or for the rest, after anything unusual) through ops->rows(). */
+int mkt__load_parallel(mkt__csv *r, size_t threads, const struct mkt__par_ops *ops, void *cfg);
+/* Tests only: chunk size of parallel loads (0: the default). */
+extern size_t mkt__par_chunk_bytes;
+
 #endif /* MKT_DATA_LOAD_PRIVATE_H */

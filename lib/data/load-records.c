@@ -2,7 +2,8 @@
 /*
  * Loading bookings.csv and events.csv: each row is validated, staged into the columnar stores
  * (creating id-only customers as mkt_unknown_customer says) and, once the whole file has been
- * read, committed into the per-customer aggregates. Any error rolls the table back.
+ * read, committed into the per-customer aggregates. Any error rolls the table back. With the
+ * threads option the records are parsed by load-parallel.c and staged here all the same.
  */
 #include <string.h>
 
@@ -202,26 +203,96 @@ static void presize(mkt_table *t, const struct id_check *c, int (*reserve)(mkt_t
         mkt_ctx_clear_error(t->ctx); /* a failed optional reservation is no error */
 }
 
+/* Stage a parsed booking of the record the reader is at (a sequential or parallel load). */
+static int stage_booking(mkt_table *t, struct id_check *c, const int *m, int32_t unknown,
+                         const struct mkt__bk_in *in)
+{
+    int bad = 0;
+    int rc = mkt__bookings_stage(t, in, unknown, &bad);
+    if (rc)
+        return stage_failed(c, rc, bad, m[B_CUST], m[B_TOTAL], in->id, in->cust);
+    if ((rc = note_line(t->ctx, &c->lines, c->r->line)))
+        return rc;
+    if (c->lines.n == PRESIZE_AFTER)
+        presize(t, c, mkt__bookings_reserve);
+    return MKT_OK;
+}
+
 static int booking_rows(mkt_table *t, struct id_check *c, const int *m, int32_t unknown)
 {
     mkt__csv *r = c->r;
     int rc;
     while ((rc = mkt__csv_next(r)) == 1) {
         struct mkt__bk_in in;
-        int bad = 0;
         if (m[B_CUST] < (int)r->nfields)
             mkt__idindex_prefetch(t, r->fields[m[B_CUST]].ptr, r->fields[m[B_CUST]].len);
         if ((rc = mkt__check_width(r)) || (rc = parse_booking(r, m, &in)))
             return row_failed(c, rc);
-        rc = mkt__bookings_stage(t, &in, unknown, &bad);
-        if (rc)
-            return stage_failed(c, rc, bad, m[B_CUST], m[B_TOTAL], in.id, in.cust);
-        if ((rc = note_line(t->ctx, &c->lines, r->line)))
+        in.row1 = 0;
+        if ((rc = stage_booking(t, c, m, unknown, &in)))
             return rc;
-        if (c->lines.n == PRESIZE_AFTER)
-            presize(t, c, mkt__bookings_reserve);
     }
     return rc ? row_failed(c, rc) : MKT_OK;
+}
+
+/* ---- parallel loads: what load-parallel.c calls back ---------------------------------- */
+
+struct par_cfg {
+    mkt_table *t;
+    struct id_check *c;
+    const int *m;
+    int32_t unknown;
+    int lookup; /* the customer index cannot change during this load: workers look up rows */
+};
+
+struct bk_rec {
+    struct mkt__par_rec h;
+    struct mkt__bk_in in;
+};
+
+struct ev_rec {
+    struct mkt__par_rec h;
+    struct mkt__ev_in in;
+};
+
+/* In a worker: the customer's row when the index is read-only during the load. */
+static uint32_t lookup_row(const struct par_cfg *p, struct mkt__str cust)
+{
+    uint32_t row;
+    return p->lookup && mkt__idindex_find(p->t, cust.p, cust.n, &row) ? row + 1 : 0;
+}
+
+static int par_parse_booking(mkt__csv *r, const void *cfg, void *rec)
+{
+    const struct par_cfg *p = cfg;
+    struct mkt__bk_in *in = &((struct bk_rec *)rec)->in;
+    int rc = mkt__check_width(r);
+    if (rc == MKT_OK && (rc = parse_booking(r, p->m, in)) == MKT_OK)
+        in->row1 = lookup_row(p, in->cust);
+    return rc;
+}
+
+static int par_stage_booking(void *cfg, void *rec)
+{
+    struct par_cfg *p = cfg;
+    return stage_booking(p->t, p->c, p->m, p->unknown, &((struct bk_rec *)rec)->in);
+}
+
+static int par_booking_rows(void *cfg)
+{
+    struct par_cfg *p = cfg;
+    return booking_rows(p->t, p->c, p->m, p->unknown);
+}
+
+static const struct mkt__par_ops booking_ops = {
+    sizeof(struct bk_rec), par_parse_booking, par_stage_booking, par_booking_rows,
+};
+
+/* Whether a load may add customers (id-only stubs) while it runs. */
+static int adds_customers(const mkt_table *t, int32_t unknown)
+{
+    return unknown == MKT_UNKNOWN_CUSTOMER_CREATE ||
+           (unknown == MKT_UNKNOWN_CUSTOMER_AUTO && !t->customers_loaded);
 }
 
 static int read_header(mkt_table *t, mkt__csv *r)
@@ -234,6 +305,11 @@ static int read_header(mkt_table *t, mkt__csv *r)
 
 int mkt__load_bookings_csv(mkt_table *t, mkt__csv *r, int32_t unknown)
 {
+    return mkt__load_bookings_mt(t, r, unknown, 1);
+}
+
+int mkt__load_bookings_mt(mkt_table *t, mkt__csv *r, int32_t unknown, size_t threads)
+{
     int m[B_N];
     int rc = read_header(t, r);
     if (rc == MKT_OK)
@@ -243,7 +319,8 @@ int mkt__load_bookings_csv(mkt_table *t, mkt__csv *r, int32_t unknown)
     mkt__table_mark(t);
     struct id_check c = {r, &t->bk.ids, t->bk.len, m[B_ID], "booking", {MKT__VEC_EMPTY, 0, 0}};
     size_t dup_of, dup;
-    rc = booking_rows(t, &c, m, unknown);
+    struct par_cfg p = {t, &c, m, unknown, !adds_customers(t, unknown)};
+    rc = mkt__load_parallel(r, threads, &booking_ops, &p);
     if (rc == MKT_OK && (rc = mkt__csv_finish(r)))
         rc = row_failed(&c, rc);
     if (rc == MKT_OK && (rc = mkt__bookings_commit(t, &dup_of, &dup)))
@@ -261,36 +338,84 @@ static const struct mkt__field_spec event_spec[E_N] = {
     {"campaign", 0}, {"channel", 0},     {"value", 0}, {"properties", 0},
 };
 
+static int parse_event(mkt__csv *r, const int *m, struct mkt__ev_in *in)
+{
+    int rc;
+    if ((rc = mkt__check_width(r)) || (rc = mkt__field_str(r, m[E_ID], 1, &in->id)) ||
+        (rc = mkt__field_str(r, m[E_CUST], 1, &in->cust)) ||
+        (rc = mkt__field_time(r, m[E_TS], 1, "invalid timestamp", &in->ts)) ||
+        (rc = mkt__field_str(r, m[E_TYPE], 1, &in->type)) ||
+        (rc = mkt__field_money(r, m[E_VALUE], 0, 1, &in->value)))
+        return rc;
+    in->campaign = mkt__field(r, m[E_CAMPAIGN]);
+    in->channel = mkt__field(r, m[E_CHANNEL]);
+    in->props = mkt__field(r, m[E_PROPS]);
+    in->row1 = 0;
+    return MKT_OK;
+}
+
+static int stage_event(mkt_table *t, struct id_check *c, const int *m, int32_t unknown,
+                       const struct mkt__ev_in *in)
+{
+    int bad = 0;
+    int rc = mkt__events_stage(t, in, unknown, &bad);
+    if (rc)
+        return stage_failed(c, rc, bad, m[E_CUST], m[E_VALUE], in->id, in->cust);
+    if ((rc = note_line(t->ctx, &c->lines, c->r->line)))
+        return rc;
+    if (c->lines.n == PRESIZE_AFTER)
+        presize(t, c, mkt__events_reserve);
+    return MKT_OK;
+}
+
 static int event_rows(mkt_table *t, struct id_check *c, const int *m, int32_t unknown)
 {
     mkt__csv *r = c->r;
     int rc;
     while ((rc = mkt__csv_next(r)) == 1) {
         struct mkt__ev_in in;
-        int bad = 0;
         if (m[E_CUST] < (int)r->nfields)
             mkt__idindex_prefetch(t, r->fields[m[E_CUST]].ptr, r->fields[m[E_CUST]].len);
-        if ((rc = mkt__check_width(r)) || (rc = mkt__field_str(r, m[E_ID], 1, &in.id)) ||
-            (rc = mkt__field_str(r, m[E_CUST], 1, &in.cust)) ||
-            (rc = mkt__field_time(r, m[E_TS], 1, "invalid timestamp", &in.ts)) ||
-            (rc = mkt__field_str(r, m[E_TYPE], 1, &in.type)) ||
-            (rc = mkt__field_money(r, m[E_VALUE], 0, 1, &in.value)))
+        if ((rc = parse_event(r, m, &in)))
             return row_failed(c, rc);
-        in.campaign = mkt__field(r, m[E_CAMPAIGN]);
-        in.channel = mkt__field(r, m[E_CHANNEL]);
-        in.props = mkt__field(r, m[E_PROPS]);
-        rc = mkt__events_stage(t, &in, unknown, &bad);
-        if (rc)
-            return stage_failed(c, rc, bad, m[E_CUST], m[E_VALUE], in.id, in.cust);
-        if ((rc = note_line(t->ctx, &c->lines, r->line)))
+        if ((rc = stage_event(t, c, m, unknown, &in)))
             return rc;
-        if (c->lines.n == PRESIZE_AFTER)
-            presize(t, c, mkt__events_reserve);
     }
     return rc ? row_failed(c, rc) : MKT_OK;
 }
 
+static int par_parse_event(mkt__csv *r, const void *cfg, void *rec)
+{
+    const struct par_cfg *p = cfg;
+    struct mkt__ev_in *in = &((struct ev_rec *)rec)->in;
+    int rc = parse_event(r, p->m, in);
+    if (rc == MKT_OK)
+        in->row1 = lookup_row(p, in->cust);
+    return rc;
+}
+
+static int par_stage_event(void *cfg, void *rec)
+{
+    struct par_cfg *p = cfg;
+    return stage_event(p->t, p->c, p->m, p->unknown, &((struct ev_rec *)rec)->in);
+}
+
+static int par_event_rows(void *cfg)
+{
+    struct par_cfg *p = cfg;
+    return event_rows(p->t, p->c, p->m, p->unknown);
+}
+
+static const struct mkt__par_ops event_ops = {
+    sizeof(struct ev_rec), par_parse_event, par_stage_event, par_event_rows,
+};
+
 int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown)
+{
+    return mkt__load_events_mt(t, r, unknown, 1);
+}
+
+int mkt__load_events_mt(mkt_table *t, mkt__csv *r, int32_t unknown, size_t threads)
 {
     int m[E_N];
     int rc = read_header(t, r);
@@ -301,7 +426,8 @@ int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown)
     mkt__table_mark(t);
     struct id_check c = {r, &t->ev.ids, t->ev.len, m[E_ID], "event", {MKT__VEC_EMPTY, 0, 0}};
     size_t dup_of, dup;
-    rc = event_rows(t, &c, m, unknown);
+    struct par_cfg p = {t, &c, m, unknown, !adds_customers(t, unknown)};
+    rc = mkt__load_parallel(r, threads, &event_ops, &p);
     if (rc == MKT_OK && (rc = mkt__csv_finish(r)))
         rc = row_failed(&c, rc);
     if (rc == MKT_OK && (rc = mkt__events_commit(t, &dup_of, &dup)))
@@ -310,63 +436,4 @@ int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown)
     if (rc)
         mkt__table_rollback(t);
     return rc;
-}
-
-/* ---- public entry points --------------------------------------------------------------- */
-
-MKT_EXPORT int mkt_load_options_init(mkt_load_options *opts)
-{
-    if (!opts)
-        return MKT_EINVAL;
-    mkt_load_options d = MKT_LOAD_OPTIONS_INIT;
-    *opts = d;
-    return MKT_OK;
-}
-
-enum { LOAD_CUSTOMERS, LOAD_BOOKINGS, LOAD_EVENTS };
-
-static int load(mkt_table *t, const char *path, const mkt_load_options *user, int what)
-{
-    if (!t || !path)
-        return t ? mkt__error(t->ctx, MKT_EINVAL, "load: NULL argument") : MKT_EINVAL;
-    mkt_load_options o = MKT_LOAD_OPTIONS_INIT;
-    if (user) {
-        if (user->struct_size < offsetof(mkt_load_options, separator) + sizeof o.separator)
-            return mkt__error(t->ctx, MKT_EINVAL, "mkt_load_options: struct_size too small");
-        memcpy(&o, user, user->struct_size < sizeof o ? user->struct_size : sizeof o);
-    }
-    if (o.unknown_customer < MKT_UNKNOWN_CUSTOMER_AUTO ||
-        o.unknown_customer > MKT_UNKNOWN_CUSTOMER_CREATE)
-        return mkt__error(t->ctx, MKT_EINVAL, "invalid unknown_customer option %d",
-                          (int)o.unknown_customer);
-    mkt__csv *r;
-    int rc = mkt__open_for_load(&r, t->ctx, path, o.separator, o.progress, o.progress_data);
-    if (rc)
-        return rc;
-    if (what == LOAD_CUSTOMERS)
-        rc = mkt__load_customers_csv(t, r);
-    else if (what == LOAD_BOOKINGS)
-        rc = mkt__load_bookings_csv(t, r, o.unknown_customer);
-    else
-        rc = mkt__load_events_csv(t, r, o.unknown_customer);
-    mkt__csv_free(r);
-    return rc;
-}
-
-MKT_EXPORT int mkt_table_load_customers(mkt_table *t, const char *path,
-                                        const mkt_load_options *opts)
-{
-    return load(t, path, opts, LOAD_CUSTOMERS);
-}
-
-MKT_EXPORT int mkt_table_load_bookings(mkt_table *t, const char *path,
-                                       const mkt_load_options *opts)
-{
-    return load(t, path, opts, LOAD_BOOKINGS);
-}
-
-MKT_EXPORT int mkt_table_load_events(mkt_table *t, const char *path,
-                                     const mkt_load_options *opts)
-{
-    return load(t, path, opts, LOAD_EVENTS);
 }

@@ -61,8 +61,9 @@ int mkt__bookings_stage(mkt_table *t, const struct mkt__bk_in *in, int32_t unkno
     int rc = mkt__bookings_reserve(t, 1);
     if (rc)
         return rc;
-    uint32_t row;
-    rc = mkt__table_customer_for(t, in->cust, unknown, &row);
+    uint32_t row = in->row1 - 1;
+    if (in->row1 == 0) /* else found by a parsing thread */
+        rc = mkt__table_customer_for(t, in->cust, unknown, &row);
     if (rc == MKT_ENOTFOUND)
         *bad = MKT__BAD_CUSTOMER;
     if (rc)

@@ -48,8 +48,9 @@ int mkt__events_stage(mkt_table *t, const struct mkt__ev_in *in, int32_t unknown
     int rc = mkt__events_reserve(t, 1);
     if (rc)
         return rc;
-    uint32_t row;
-    rc = mkt__table_customer_for(t, in->cust, unknown, &row);
+    uint32_t row = in->row1 - 1;
+    if (in->row1 == 0) /* else found by a parsing thread */
+        rc = mkt__table_customer_for(t, in->cust, unknown, &row);
     if (rc == MKT_ENOTFOUND)
         *bad = MKT__BAD_CUSTOMER;
     if (rc)

@@ -165,12 +165,14 @@ struct mkt__bk_in {
     mkt_date dep;
     int32_t pax, status;
     int64_t total, anc;
+    uint32_t row1; /* the customer's row + 1 when already looked up, else 0 */
 };
 
 struct mkt__ev_in {
     struct mkt__str id, cust, type, campaign, channel, props;
     mkt_time ts;
     int64_t value;
+    uint32_t row1; /* as in struct mkt__bk_in */
 };
 
 /* Which input field a staging failure is about. */
@@ -269,6 +271,9 @@ void mkt__events_free(mkt_ctx *ctx, struct mkt__events *e);
 int mkt__load_customers_csv(mkt_table *t, mkt__csv *r);
 int mkt__load_bookings_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
 int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
+/* The same parsing with up to @threads threads (see load-parallel.c). */
+int mkt__load_bookings_mt(mkt_table *t, mkt__csv *r, int32_t unknown, size_t threads);
+int mkt__load_events_mt(mkt_table *t, mkt__csv *r, int32_t unknown, size_t threads);
 
 /* value-parse.c: strict parsers of field text (no surrounding space). MKT_OK / MKT_EPARSE /
  * MKT_ERANGE. */

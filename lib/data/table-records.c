@@ -83,7 +83,7 @@ MKT_EXPORT int mkt_table_add_booking(mkt_table *t, const mkt_booking *booking)
     if (!t || !booking)
         return t ? mkt__error(t->ctx, MKT_EINVAL, "mkt_table_add_booking: NULL argument")
                  : MKT_EINVAL;
-    struct mkt__bk_in in;
+    struct mkt__bk_in in = {0};
     int rc = booking_input(t, booking, &in);
     if (rc)
         return rc;
@@ -175,7 +175,7 @@ MKT_EXPORT int mkt_table_add_event(mkt_table *t, const mkt_event *event)
     if (!t || !event)
         return t ? mkt__error(t->ctx, MKT_EINVAL, "mkt_table_add_event: NULL argument")
                  : MKT_EINVAL;
-    struct mkt__ev_in in;
+    struct mkt__ev_in in = {0};
     int rc = event_input(t, event, &in);
     if (rc)
         return rc;

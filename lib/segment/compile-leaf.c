@@ -29,6 +29,7 @@ static const char *type_name(int32_t type)
     case MKT_TYPE_DATE: return "a date field";
     case MKT_TYPE_TIME: return "a timestamp field";
     case MKT_TYPE_BOOL: return "a true/false field";
+    case MKT_TYPE_LIST: return "a list field";
     default: return "a field of an unsupported type";
     }
 }
@@ -36,7 +37,8 @@ static const char *type_name(int32_t type)
 static const char *type_expects(int32_t type)
 {
     switch (type) {
-    case MKT_TYPE_STRING: return "a quoted string";
+    case MKT_TYPE_STRING:
+    case MKT_TYPE_LIST: return "a quoted string";
     case MKT_TYPE_INT: return "an integer";
     case MKT_TYPE_NUMBER: return "a number";
     case MKT_TYPE_MONEY: return "an amount in major units such as 5000 or 49.99";
@@ -50,7 +52,7 @@ static int lit_type_error(struct mkt__comp *c, const struct mkt_rule *r,
                           const struct mkt__lit *v, int32_t type)
 {
     const char *hint = "";
-    if (type == MKT_TYPE_STRING && (v->kind == MKT_VALUE_INT || v->kind == MKT_VALUE_DECIMAL))
+    if ((type == MKT_TYPE_STRING || type == MKT_TYPE_LIST) && (v->kind == MKT_VALUE_INT || v->kind == MKT_VALUE_DECIMAL))
         hint = " (put text in single quotes)";
     return mkt__comp_error(c, MKT_ETYPE, r, v, "%s is %s; expected %s%s", r->field,
                            type_name(type), type_expects(type), hint);
@@ -185,7 +187,7 @@ static int leaf_new(struct mkt__comp *c, int32_t kind, uint32_t col, int32_t typ
 {
     struct mkt__node *n = mkt__node_new(c, MKT__N_LEAF);
     if (!n)
-        return MKT_ENOMEM;
+        return c->ctx->err.pub.code; /* MKT_ETOOBIG or MKT_ENOMEM, recorded by node_new */
     n->leaf = kind;
     n->col = col;
     n->type = type;
@@ -468,11 +470,34 @@ static int anniv_leaf(struct mkt__comp *c, const struct mkt_rule *r, uint32_t co
     return MKT_OK;
 }
 
+/* `contains 'x'` on a list: an item equal to x (the string `=` predicate, so `ci` and the
+ * compile default work as on text), tested per item; the only operator besides is null. */
+static int list_leaf(struct mkt__comp *c, const struct mkt_rule *r, int32_t op, uint32_t col,
+                     struct mkt__node **out)
+{
+    if (op != MKT_OP_CONTAINS)
+        return mkt__comp_error(c, MKT_ETYPE, r, NULL,
+                               "operator '%s' does not apply to %s (a list field); use "
+                               "contains, not contains, is null or is not null",
+                               mkt_rule_op_name(r->op), r->field);
+    for (size_t i = 0; i < r->nvals; i++)
+        if (r->vals[i].kind != MKT_VALUE_STRING)
+            return lit_type_error(c, r, &r->vals[i], MKT_TYPE_LIST);
+    int rc = string_leaf(c, r, MKT_OP_EQ, col, out);
+    if (rc == MKT_OK) {
+        (*out)->leaf = MKT__L_LIST;
+        (*out)->type = MKT_TYPE_LIST;
+    }
+    return rc;
+}
+
 static int positive_leaf(struct mkt__comp *c, const struct mkt_rule *r, int32_t op,
                          uint32_t col, int32_t type, struct mkt__node **out)
 {
     if (op == MKT_OP_IS_NULL)
         return leaf_new(c, MKT__L_NULL, col, type, out);
+    if (type == MKT_TYPE_LIST)
+        return list_leaf(c, r, op, col, out);
     if (op == MKT_OP_ANNIVERSARY_NEXT || op == MKT_OP_ANNIVERSARY_MONTH)
         return anniv_leaf(c, r, col, type, out);
     if (r->flags && type != MKT_TYPE_STRING)
@@ -514,7 +539,7 @@ int mkt__comp_condition(struct mkt__comp *c, const struct mkt_rule *r, uint32_t 
     if (!n || !(n->kids = mkt__calloc(c->ctx, 1, sizeof *n->kids))) {
         mkt__node_free(c->ctx, leaf);
         mkt__node_free(c->ctx, n);
-        return n ? mkt__oom(c->ctx) : MKT_ENOMEM;
+        return n ? mkt__oom(c->ctx) : c->ctx->err.pub.code; /* node_new's ETOOBIG/ENOMEM */
     }
     n->kids[0] = leaf;
     n->nkids = 1;

@@ -207,7 +207,7 @@ static int compile_segment(struct mkt__comp *c, const struct mkt_rule *r, uint32
     struct mkt__node *n = mkt__node_new(c, MKT__N_AND);
     if (!n || !(n->kids = mkt__calloc(c->ctx, 1, sizeof *n->kids))) {
         mkt__node_free(c->ctx, n);
-        return n ? mkt__oom(c->ctx) : MKT_ENOMEM;
+        return n ? mkt__oom(c->ctx) : c->ctx->err.pub.code; /* node_new's ETOOBIG/ENOMEM */
     }
     n->src = r;
     if (MKT__VEC_PUSH(c->ctx, &c->stack, r->field)) {
@@ -243,7 +243,7 @@ static int compile_node(struct mkt__comp *c, const struct mkt_rule *r, uint32_t 
     struct mkt__node *n = mkt__node_new(c, kind);
     if (!n || !(n->kids = mkt__calloc(c->ctx, r->nkids ? r->nkids : 1, sizeof *n->kids))) {
         mkt__node_free(c->ctx, n);
-        return n ? mkt__oom(c->ctx) : MKT_ENOMEM;
+        return n ? mkt__oom(c->ctx) : c->ctx->err.pub.code; /* node_new's ETOOBIG/ENOMEM */
     }
     n->src = r;
     for (size_t i = 0; i < r->nkids; i++, n->nkids++) {

@@ -7,7 +7,8 @@
  * every comparison on a null false). and/or/not combine whole words. A leaf skips the words
  * its parent has already decided (0 under an `and`, all ones under an `or`), and a group
  * stops early when its chunk is decided. String predicates run once per distinct string of
- * the column's dictionary into a lookup table indexed by the string id.
+ * the column's dictionary into a lookup table indexed by the string id; list leaves use the
+ * same table and OR it over each row's items.
  */
 #include <string.h>
 
@@ -217,6 +218,41 @@ static void str_lut(const struct batch *b, const struct mkt__node *lf, const str
     }
 }
 
+/* List leaves: a row holds when the lookup table says yes for any of its items (null rows and
+ * empty lists: no). Each distinct string was (or is lazily) tested once, so a row costs a few
+ * byte loads. */
+static void list_lut(const struct batch *b, const struct mkt__node *lf,
+                     const struct mkt__col *c, size_t w0, size_t w1, const struct care *cr,
+                     uint64_t *out)
+{
+    const uint8_t *lut = b->luts[lf->lut];
+    const uint32_t len = b->lut_len[lf->lut];
+    const uint32_t *items = c->items;
+    for (size_t w = w0; w < w1; w++) {
+        uint64_t vw = valid_word(b, c, w), m = 0;
+        if (vw == 0 || !items || skip(cr, w - w0)) {
+            out[w - w0] = 0;
+            continue;
+        }
+        const struct mkt__span *sp = c->v.span + w * 64;
+        size_t n = word_rows(b, w);
+        for (unsigned j = 0; j < n; j++) {
+            if (!((vw >> j) & 1))
+                continue;
+            const uint32_t *it = items + sp[j].off;
+            uint64_t x = 0;
+            for (uint32_t k = 0; k < sp[j].len && !x; k++) {
+                uint32_t id = it[k] < len ? it[k] : len;
+                x = lut[id];
+                if (MKT_UNLIKELY(x == LUT_UNKNOWN))
+                    x = lut_fill(b, lf, id);
+            }
+            m |= x << j;
+        }
+        out[w - w0] = m;
+    }
+}
+
 static void anniv(const struct batch *b, const struct mkt__node *lf, const struct mkt__col *c,
                   size_t w0, size_t w1, const struct care *cr, uint64_t *out)
 {
@@ -274,6 +310,7 @@ static void eval_leaf(const struct batch *b, const struct mkt__node *lf, size_t 
     case MKT__L_F64_RANGE: range_f64(b, lf, c, w0, w1, cr, out); return;
     case MKT__L_F64_SET: set_f64(b, lf, c, w0, w1, cr, out); return;
     case MKT__L_STR: str_lut(b, lf, c, w0, w1, cr, out); return;
+    case MKT__L_LIST: list_lut(b, lf, c, w0, w1, cr, out); return;
     default: anniv(b, lf, c, w0, w1, cr, out); return;
     }
 }
@@ -330,11 +367,12 @@ static int build_luts(struct batch *b, const struct mkt__node *n)
         if (rc)
             return rc;
     }
-    if (n->kind != MKT__N_LEAF || n->leaf != MKT__L_STR)
+    if (n->kind != MKT__N_LEAF || (n->leaf != MKT__L_STR && n->leaf != MKT__L_LIST))
         return MKT_OK;
     const struct mkt__col *c = b->t->cols.data[n->col];
     const mkt__intern *dict = c->dict ? c->dict : &b->t->ids;
-    uint32_t len = mkt__intern_count(dict);
+    /* A list without a dictionary (never made by the library) has no item that can match. */
+    uint32_t len = n->leaf == MKT__L_LIST && !c->dict ? 0 : mkt__intern_count(dict);
     uint8_t *lut = mkt__calloc(b->ctx, (size_t)len + 1, 1);
     if (!lut)
         return mkt__oom(b->ctx);
@@ -343,7 +381,7 @@ static int build_luts(struct batch *b, const struct mkt__node *n)
     if (n->sop == MKT__S_EQ && !n->strs[0].re) { /* exact: look the literals up */
         for (size_t i = 0; i < n->nstrs; i++) {
             uint32_t id;
-            if (mkt__intern_find(dict, n->strs[i].s, n->strs[i].n, &id))
+            if (mkt__intern_find(dict, n->strs[i].s, n->strs[i].n, &id) && id < len)
                 lut[id] = 1;
         }
         return MKT_OK;

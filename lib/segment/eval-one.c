@@ -79,6 +79,20 @@ static int in_sorted(const int64_t *set, size_t n, int64_t v)
     return lo < n && set[lo] == v;
 }
 
+/* A list holds when any item satisfies the string predicate (none for an empty list). */
+static int list_test(const struct mkt__node *lf, const struct mkt__val *v,
+                     const struct mkt__rx *rx)
+{
+    for (size_t k = 0; k < v->nitems; k++) {
+        size_t n;
+        const char *s = mkt__val_item(v, k, &n);
+        int r = s ? mkt__str_test(lf, s, n, rx) : 0;
+        if (r)
+            return r; /* 1, or a regex error */
+    }
+    return 0;
+}
+
 int mkt__leaf_test(const struct mkt__node *lf, const struct mkt__val *v,
                    const struct mkt__rx *rx)
 {
@@ -98,6 +112,7 @@ int mkt__leaf_test(const struct mkt__node *lf, const struct mkt__val *v,
                 return 1;
         return 0;
     case MKT__L_STR: return mkt__str_test(lf, v->s, v->n, rx);
+    case MKT__L_LIST: return list_test(lf, v, rx);
     case MKT__L_ANNIV: {
         unsigned k = mkt__anniv_key((mkt_date)v->i);
         return (int)((lf->anniv[k / 64] >> (k % 64)) & 1);
@@ -147,6 +162,12 @@ void mkt__row_value(const mkt_table *t, uint32_t col, size_t row, struct mkt__va
     case MKT_TYPE_NUMBER: v->d = c->v.f64[row]; break;
     case MKT_TYPE_DATE: v->i = c->v.i32[row]; break;
     case MKT_TYPE_BOOL: v->i = c->v.u8[row]; break;
+    case MKT_TYPE_LIST:
+        v->nitems = c->v.span[row].len;
+        v->ids = c->items ? c->items + c->v.span[row].off : NULL;
+        v->nitems = v->ids ? v->nitems : 0;
+        v->dict = c->dict;
+        break;
     default: v->i = c->v.i64[row]; break;
     }
     if (c->type == MKT_TYPE_STRING && !v->s)

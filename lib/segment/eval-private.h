@@ -15,8 +15,10 @@ struct mkt_record {
     char **names;        /* column names of the schema */
     uint64_t *prefix;    /* prefix[k]: schema hash of columns 0..k */
     struct mkt__val *vals;
-    char **bufs;         /* per slot: own copy of its string */
+    char **bufs;         /* per slot: own copy of its string (LIST: the items back to back) */
     size_t *caps;
+    size_t **offs;       /* LIST slots: item k is bufs[slot] + offs[slot][k .. k + 1] */
+    size_t *ocaps;       /* entries allocated in offs[slot] */
     mkt__intern fields;  /* rule names ("customer.tier", "booking.count"); id == column */
     pcre2_general_context *gctx;
     pcre2_match_data *md; /* scratch for regex leaves, made once */

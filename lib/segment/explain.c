@@ -10,18 +10,36 @@
 #include "eval-private.h"
 #include "libmarketing/values.h"
 
+static int put_quoted(mkt__buf *b, const char *s, size_t n)
+{
+    int rc = mkt__buf_putc(b, '\'');
+    for (size_t i = 0; i < n && rc == MKT_OK; i++)
+        rc = s[i] == '\'' ? mkt__buf_appends(b, "''") : mkt__buf_putc(b, s[i]);
+    return rc ? rc : mkt__buf_putc(b, '\'');
+}
+
+/* A list as the rule language writes one: ('A', 'B'); () when empty. */
+static int put_list(mkt__buf *b, const struct mkt__val *v)
+{
+    int rc = mkt__buf_putc(b, '(');
+    for (size_t k = 0; k < v->nitems && rc == MKT_OK; k++) {
+        size_t n;
+        const char *s = mkt__val_item(v, k, &n);
+        if (k && (rc = mkt__buf_appends(b, ", ")))
+            break;
+        rc = s ? put_quoted(b, s, n) : mkt__buf_appends(b, "null");
+    }
+    return rc ? rc : mkt__buf_putc(b, ')');
+}
+
 static int put_value(mkt__buf *b, const struct mkt__node *lf, const struct mkt__val *v)
 {
     char tmp[64];
     if (v->is_null)
         return mkt__buf_appends(b, "null");
     switch (lf->type) {
-    case MKT_TYPE_STRING: {
-        int rc = mkt__buf_putc(b, '\'');
-        for (size_t i = 0; i < v->n && rc == MKT_OK; i++)
-            rc = v->s[i] == '\'' ? mkt__buf_appends(b, "''") : mkt__buf_putc(b, v->s[i]);
-        return rc ? rc : mkt__buf_putc(b, '\'');
-    }
+    case MKT_TYPE_STRING: return put_quoted(b, v->s, v->n);
+    case MKT_TYPE_LIST: return put_list(b, v);
     case MKT_TYPE_NUMBER: return mkt__buf_appendf(b, "%.15g", v->d);
     case MKT_TYPE_BOOL: return mkt__buf_appends(b, v->i ? "true" : "false");
     case MKT_TYPE_MONEY:

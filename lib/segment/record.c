@@ -22,10 +22,14 @@ MKT_EXPORT void mkt_record_free(mkt_record *rec)
             mkt__free(ctx, rec->names[i]);
         if (rec->bufs)
             mkt__free(ctx, rec->bufs[i]);
+        if (rec->offs)
+            mkt__free(ctx, rec->offs[i]);
     }
     mkt__free(ctx, rec->names);
     mkt__free(ctx, rec->bufs);
     mkt__free(ctx, rec->caps);
+    mkt__free(ctx, rec->offs);
+    mkt__free(ctx, rec->ocaps);
     mkt__free(ctx, rec->types);
     mkt__free(ctx, rec->prefix);
     mkt__free(ctx, rec->vals);
@@ -75,6 +79,8 @@ MKT_EXPORT int mkt_record_new(mkt_record **out, mkt_ctx *ctx, const mkt_table *t
         !(rec->names = mkt__calloc(ctx, n, sizeof *rec->names)) ||
         !(rec->bufs = mkt__calloc(ctx, n, sizeof *rec->bufs)) ||
         !(rec->caps = mkt__calloc(ctx, n, sizeof *rec->caps)) ||
+        !(rec->offs = mkt__calloc(ctx, n, sizeof *rec->offs)) ||
+        !(rec->ocaps = mkt__calloc(ctx, n, sizeof *rec->ocaps)) ||
         !(rec->prefix = mkt__calloc(ctx, n, sizeof *rec->prefix)) ||
         !(rec->vals = mkt__calloc(ctx, n, sizeof *rec->vals)) ||
         !(rec->gctx = mkt__pcre_gctx(ctx)) ||
@@ -129,6 +135,7 @@ MKT_EXPORT int mkt_record_set_int(mkt_record *rec, const char *field, int64_t va
     struct mkt__val *v = &rec->vals[s];
     switch (rec->types[s]) {
     case MKT_TYPE_STRING:
+    case MKT_TYPE_LIST:
         return type_error(rec, s, "mkt_record_set_int");
     case MKT_TYPE_NUMBER:
         v->d = (double)value;
@@ -208,6 +215,105 @@ MKT_EXPORT int mkt_record_set_string(mkt_record *rec, const char *field, const c
     return store_string(rec, s, value ? value : "", len);
 }
 
+/* Room in slot @s for a list of @n items of @bytes bytes in all. Buffers only grow, so a
+ * record reused for many customers stops allocating once it has seen the longest list. */
+static int reserve_list(mkt_record *rec, uint32_t s, size_t n, size_t bytes)
+{
+    if (bytes + 1 > rec->caps[s]) {
+        size_t cap = bytes + 1 < 64 ? 64 : bytes + 1;
+        char *b = mkt__realloc(rec->ctx, rec->bufs[s], cap);
+        if (!b)
+            return mkt__oom(rec->ctx);
+        if (rec->vals[s].s) /* the current value moved with its buffer */
+            rec->vals[s].s = b;
+        rec->bufs[s] = b;
+        rec->caps[s] = cap;
+    }
+    if (n + 1 > rec->ocaps[s]) {
+        size_t cap = n + 1 < 16 ? 16 : n + 1;
+        size_t *o = mkt__reallocarray(rec->ctx, rec->offs[s], cap, sizeof *o);
+        if (!o)
+            return mkt__oom(rec->ctx);
+        if (rec->vals[s].off)
+            rec->vals[s].off = o;
+        rec->offs[s] = o;
+        rec->ocaps[s] = cap;
+    }
+    rec->offs[s][0] = 0;
+    return MKT_OK;
+}
+
+/* Append item @k (after reserve_list) and, after the last one, publish the value. */
+static void put_item(mkt_record *rec, uint32_t s, size_t k, const char *p, size_t n)
+{
+    size_t at = rec->offs[s][k];
+    if (n)
+        memcpy(rec->bufs[s] + at, p, n);
+    rec->offs[s][k + 1] = at + n;
+}
+
+static void publish_list(mkt_record *rec, uint32_t s, size_t n)
+{
+    struct mkt__val *v = &rec->vals[s];
+    memset(v, 0, sizeof *v);
+    v->s = rec->bufs[s];
+    v->off = rec->offs[s];
+    v->nitems = n;
+}
+
+MKT_EXPORT int mkt_record_set_list(mkt_record *rec, const char *field,
+                                   const char *const *items, const size_t *lens, size_t n)
+{
+    static const char fn[] = "mkt_record_set_list";
+    if (!rec || (!items && n))
+        return rec ? mkt__error(rec->ctx, MKT_EINVAL, "%s: NULL items", fn) : MKT_EINVAL;
+    uint32_t s;
+    int rc = slot_of(rec, field, &s, fn);
+    if (rc)
+        return rc;
+    if (rec->types[s] != MKT_TYPE_LIST)
+        return type_error(rec, s, fn);
+    if (n > SIZE_MAX / 2 / sizeof(size_t))
+        return mkt__error(rec->ctx, MKT_ETOOBIG, "%s: too many items", fn);
+    size_t bytes = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!items[k])
+            return mkt__error(rec->ctx, MKT_EINVAL, "%s: item %zu of '%s' is NULL", fn, k,
+                              rec->names[s]);
+        size_t len = lens ? lens[k] : strlen(items[k]);
+        if (!mkt__utf8_valid(items[k], len))
+            return mkt__error(rec->ctx, MKT_EPARSE, "%s: item %zu of '%s' is not valid UTF-8",
+                              fn, k, rec->names[s]);
+        if (__builtin_add_overflow(bytes, len, &bytes) || bytes >= SIZE_MAX / 2)
+            return mkt__error(rec->ctx, MKT_ETOOBIG, "%s: items too long", fn);
+    }
+    if ((rc = reserve_list(rec, s, n, bytes)))
+        return rc;
+    for (size_t k = 0; k < n; k++)
+        put_item(rec, s, k, items[k], lens ? lens[k] : strlen(items[k]));
+    publish_list(rec, s, n);
+    return MKT_OK;
+}
+
+/* Copy a table row's list (items in the table's dictionary) into slot @s. */
+static int load_list(mkt_record *rec, uint32_t s, const struct mkt__val *v)
+{
+    size_t bytes = 0, n;
+    for (size_t k = 0; k < v->nitems; k++) {
+        mkt__val_item(v, k, &n);
+        bytes += n;
+    }
+    int rc = reserve_list(rec, s, v->nitems, bytes);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < v->nitems; k++) {
+        const char *p = mkt__val_item(v, k, &n);
+        put_item(rec, s, k, p ? p : "", n);
+    }
+    publish_list(rec, s, v->nitems);
+    return MKT_OK;
+}
+
 MKT_EXPORT int mkt_record_set_null(mkt_record *rec, const char *field)
 {
     if (!rec)
@@ -238,6 +344,10 @@ MKT_EXPORT int mkt_record_load_row(mkt_record *rec, const mkt_table *t, uint64_t
         mkt__row_value(t, i, (size_t)row, &v);
         if (rec->types[i] == MKT_TYPE_STRING && !v.is_null) {
             int rc = store_string(rec, i, v.s, v.n);
+            if (rc)
+                return rc;
+        } else if (rec->types[i] == MKT_TYPE_LIST && !v.is_null) {
+            int rc = load_list(rec, i, &v);
             if (rc)
                 return rc;
         } else {

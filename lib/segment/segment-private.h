@@ -85,7 +85,8 @@ enum mkt__leaf_kind {
     MKT__L_I32_SET,
     MKT__L_F64_SET,
     MKT__L_STR,       /* string predicate, evaluated once per distinct string */
-    MKT__L_ANNIV      /* a date's month/day is in the anniversary table */
+    MKT__L_ANNIV,     /* a date's month/day is in the anniversary table */
+    MKT__L_LIST       /* a list has an item satisfying the string predicate (sop, strs, lut) */
 };
 
 /* String operators of MKT__L_STR. */
@@ -154,14 +155,31 @@ void mkt__node_free(mkt_ctx *ctx, struct mkt__node *n);
 
 /* ---- evaluation of one value (eval-one.c) ------------------------------------------------ */
 
-/* One field value: i for INT/MONEY/DATE/TIME/BOOL, d for NUMBER, s/n for STRING. */
+/* One field value: i for INT/MONEY/DATE/TIME/BOOL, d for NUMBER, s/n for STRING.
+ * LIST: nitems items; from a table row, item k is ids[k] in *dict; from a record, item k is
+ * the bytes s + off[k] .. s + off[k + 1]. */
 struct mkt__val {
     int is_null;
     int64_t i;
     double d;
     const char *s;
     size_t n;
+    size_t nitems;
+    const uint32_t *ids;
+    const mkt__intern *dict;
+    const size_t *off;
 };
+
+/* Item @k of a LIST value, or NULL for an id outside the dictionary (never expected; such an
+ * item matches nothing, as in the batch evaluator). */
+static inline const char *mkt__val_item(const struct mkt__val *v, size_t k, size_t *n)
+{
+    *n = 0;
+    if (v->ids)
+        return v->dict ? mkt__intern_str(v->dict, v->ids[k], n) : NULL;
+    *n = v->off[k + 1] - v->off[k];
+    return v->s + v->off[k];
+}
 
 /* What regex leaves need to match: scratch match data and the segment's limits. */
 struct mkt__rx {

@@ -5,11 +5,14 @@
  * CPU time (user + system, so parallel loads show CPU > wall), MB/s, rows/s and the process's
  * peak RSS so far. Used by load_bench.py; runnable on its own:
  *
- *     load_timer DIR
+ *     load_timer DIR [THREADS]
+ *
+ * THREADS is the threads load option (default 0: one per online CPU).
  *
  * The last line is machine-readable: kind=... wall_s=... for each file.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -50,7 +53,7 @@ static int find_file(const char *dir, const char *kind, char *path, size_t size)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: load_timer DIR\n");
+        fprintf(stderr, "usage: load_timer DIR [THREADS]\n");
         return 2;
     }
     static const char *kinds[] = {"customers", "bookings", "events"};
@@ -64,6 +67,8 @@ int main(int argc, char **argv)
         return 1;
     mkt_load_options o;
     mkt_load_options_init(&o);
+    if (argc > 2)
+        o.threads = (int32_t)atoi(argv[2]);
     for (int k = 0; k < 3; k++) {
         char path[4096];
         struct stat st;

@@ -8,7 +8,9 @@ MKT_VERSION = the project version (optional). Run by meson (tests/cli/meson.buil
     MKT=build/tools/mkt/mkt MKT_SOURCE_DIR=. python3 tests/cli/test_cli.py -v
 """
 
+import csv
 import gzip
+import io
 import json
 import os
 import pty
@@ -698,6 +700,293 @@ class SegmentExplainTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("'C99'", r.stderr)
         self.assertEqual(r.stdout, "")
+
+
+def audience(*args, as_of="2026-06-30"):
+    """Run `mkt audience` on the sample customers and bookings at @as_of."""
+    return run("audience", "--customers", data("customers.csv"), "--bookings",
+               data("bookings.csv"), "--as-of", as_of, *args)
+
+
+class AudienceTest(UsageAssertions, unittest.TestCase):
+    # At 2026-06-30 (see tests/cli/data/README.md): count_12m >= 1 is C1, C4, C5; C5 is the
+    # only FR customer; C3 has no email; tiers C1 GOLD, C4 PLATINUM. Confirmed bookings so
+    # far: C1 3, C2 0, C3 1, C4 2, C5 1 (catalog: first-time-bookers C3 C5, repeat C1 C4).
+    RECENT = "booking.count_12m >= 1"
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def count(self, *args, **kw):
+        r = audience(*args, **kw)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        return int(r.stdout)
+
+    def members(self, *args, **kw):
+        r = audience(*args, "--out", "-", **kw)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "customer_id")
+        return lines[1:]
+
+    def test_include_exclude_logic(self):
+        rule = ["--include-rule", self.RECENT]
+        self.assertEqual(self.count(*rule), 3)
+        self.assertEqual(self.members(*rule), ["C1", "C4", "C5"])
+        fr = ["--exclude-rule", "customer.country = 'FR'"]
+        self.assertEqual(self.members(*rule, *fr), ["C1", "C4"])
+        tier = ["--include-rule", "customer.tier in ('GOLD','PLATINUM')"]
+        self.assertEqual(self.members(*rule, *tier), ["C1", "C4"])  # and is the default
+        self.assertEqual(self.members(*rule, *tier, "--logic", "and"), ["C1", "C4"])
+        no_email = ["--include-rule", "customer.email is null"]
+        self.assertEqual(self.members(*rule, *no_email, "--logic", "or"),
+                         ["C1", "C3", "C4", "C5"])
+        self.assertEqual(self.count(*rule, *no_email, "--logic", "or", *fr,
+                                    "--exclude-rule", "customer.tier = 'GOLD'"), 2)
+        # --include takes a rule too when no catalog segment has that name
+        self.assertEqual(self.count("--include", self.RECENT), 3)
+
+    def test_catalog_segments(self):
+        both = ["--include", "First-Time Bookers", "--include", "repeat-customers"]
+        self.assertEqual(self.members(both[0], both[1]), ["C3", "C5"])
+        self.assertEqual(self.count(*both), 0)
+        self.assertEqual(self.members(*both, "--logic", "or",
+                                      "--exclude-rule", "customer.country = 'FR'"),
+                         ["C1", "C3", "C4"])
+        self.assertEqual(self.members("--include-rule", "in segment 'repeat-customers'"),
+                         ["C1", "C4"])
+        r = audience("--include", "vip")
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertIn("unavailable", r.stderr)
+        r = audience("--include", "No Such Segment")
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertIn("neither a catalog segment nor a valid rule", r.stderr)
+        r = audience("--include-rule", "repeat-customers")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("include:1:", r.stderr)
+
+    def test_list_field(self):
+        # At 2025-06-30 C1 flew MAD-JFK and MAD-CDG in the last 12 months, C4 JFK-LHR.
+        d = "2025-06-30"
+        routes = "booking.routes_12m"
+        self.assertEqual(self.members("--include-rule", routes + " contains 'MAD-CDG'",
+                                      as_of=d), ["C1"])
+        self.assertEqual(self.members("--include-rule", routes + " contains 'jfk-lhr' ci",
+                                      as_of=d), ["C4"])
+        self.assertEqual(self.members("--include-rule", routes + " contains 'jfk-lhr'",
+                                      as_of=d), [])
+        self.assertEqual(self.members("--include-rule", routes + " not contains 'MAD-CDG'",
+                                      as_of=d), ["C2", "C3", "C4", "C5"])
+        self.assertEqual(self.count("--include-rule", routes + " is null", as_of=d), 0)
+        r = audience("--include-rule", routes + " = 'MAD-CDG'")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("use contains, not contains, is null or is not null", r.stderr)
+
+    def test_sample(self):
+        rule = ["--include-rule", "customer.customer_id is not null"]  # everyone: 5
+        s2 = self.members(*rule, "--sample", "2", "--seed", "11")
+        self.assertEqual(len(s2), 2)
+        self.assertEqual(self.members(*rule, "--sample", "2", "--seed", "11"), s2)
+        s1 = self.members(*rule, "--sample", "1", "--seed", "11")
+        self.assertEqual(len(s1), 1)
+        self.assertIn(s1[0], s2)  # nested in N
+        self.assertEqual(self.count(*rule, "--sample", "3"), 3)
+        self.assertEqual(self.count(*rule, "--sample", "50"), 5)
+        self.assertEqual(self.count(*rule, "--sample", "0"), 0)
+        seen = {tuple(self.members(*rule, "--sample", "2", "--seed", str(s)))
+                for s in range(12)}
+        self.assertGreater(len(seen), 1)  # the seed matters
+        # the sample depends on the ids, not on the order of the rows
+        cust = os.path.join(self.tmp, "customers.csv")
+        with open(data("customers.csv"), encoding="utf-8") as f:
+            lines = f.read().splitlines(keepends=True)
+        with open(cust, "w", encoding="utf-8") as f:
+            f.writelines([lines[0]] + lines[:0:-1])
+        r = run("audience", "--customers", cust, "--bookings", data("bookings.csv"),
+                "--as-of", "2026-06-30", *rule, "--sample", "2", "--seed", "11", "--out", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines()[1:], s2)
+        # a sample of the audience only
+        sub = self.members("--include-rule", self.RECENT, "--sample", "2", "--seed", "3")
+        self.assertTrue(set(sub) <= {"C1", "C4", "C5"} and len(sub) == 2, sub)
+
+    def test_out_files(self):
+        out = os.path.join(self.tmp, "a.csv")
+        r = audience("--include-rule", self.RECENT, "--out", out)
+        self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "3\n", ""))
+        with open(out, encoding="utf-8", newline="") as f:
+            self.assertEqual(f.read(), "customer_id\nC1\nC4\nC5\n")
+        gz = os.path.join(self.tmp, "a.csv.gz")
+        r = audience("--include-rule", self.RECENT, "--out", gz)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with gzip.open(gz, "rt", encoding="utf-8", newline="") as f:
+            self.assertEqual(f.read(), "customer_id\nC1\nC4\nC5\n")
+        forced = os.path.join(self.tmp, "a.out")
+        r = audience("--include-rule", self.RECENT, "--out", forced, "--gzip")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(forced, "rb") as f:
+            self.assertEqual(f.read(2), b"\x1f\x8b")
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["a.csv", "a.csv.gz", "a.out"])
+        bad = os.path.join(self.tmp, "no-such-dir", "a.csv")
+        r = audience("--include-rule", self.RECENT, "--out", bad)
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertIn(bad, r.stderr)
+        # a failing rule writes nothing
+        r = audience("--include-rule", "customer.teir = 'GOLD'", "--out", out + "2")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("did you mean customer.tier", r.stderr)
+        self.assertFalse(os.path.exists(out + "2"))
+
+    def test_usage(self):
+        e = self.assert_usage_error
+        cb = ["--customers", data("customers.csv"), "--bookings", data("bookings.csv")]
+        inc = ["--include-rule", self.RECENT]
+        e("audience", *cb, needle="--include")
+        e("audience", *inc, needle="--customers")
+        e("audience", *cb, *inc, "--logic", "xor", needle="--logic")
+        e("audience", *cb, *inc, "--sample", "many", needle="--sample")
+        e("audience", *cb, *inc, "--sample", "-1", needle="--sample")
+        e("audience", *cb, *inc, "--sample", "2", "--seed", "x", needle="--seed")
+        e("audience", *cb, *inc, "--seed", "2", needle="--seed applies to --sample")
+        e("audience", *cb, *inc, "--gzip", needle="--gzip")
+        e("audience", *cb, *inc, "--as-of", "2026-13-01", needle="--as-of")
+        e("audience", *cb, *inc, "extra", needle="unexpected argument 'extra'")
+        e("audience", *cb, *inc, "--bogus", needle="'--bogus'")
+        r = run("audience", "--help")
+        self.assertEqual(r.returncode, 0)
+        for opt in ("--include ", "--include-rule", "--exclude ", "--exclude-rule", "--logic",
+                    "--sample", "--seed", "--out", "--gzip", "--as-of"):
+            self.assertIn(opt, r.stdout)
+        self.assertRegex(run("--help").stdout, r"(?m)^  audience\s+\S")
+
+
+class SegmentCatalogTest(UsageAssertions, unittest.TestCase):
+    """The predefined catalog and XML definition files: list, show, --segment, --file, --all."""
+
+    XML = """<?xml version="1.0"?>
+<segments xmlns="https://libmarketing.dev/ns/segments/1">
+  <segment id="gold" name="Gold Members" category="Special">
+    <rule>customer.tier = 'GOLD'</rule>
+  </segment>
+  <segment id="premium-gold" name="Premium, Gold">
+    <criteria logic="AND">
+      <condition field="booking.premium_share_12m" operator="GREATER_THAN_OR_EQUAL" value="0.5"/>
+      <condition field="customer.tier" operator="IN"><value>GOLD</value><value>PLATINUM</value></condition>
+    </criteria>
+  </segment>
+  <segment id="loyal-gold" name="Loyal Gold">
+    <rule>in segment 'gold' and customer.loyalty_member = true</rule>
+  </segment>
+</segments>
+"""
+    AS_OF = ("--as-of", "2026-06-30")
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.xml = os.path.join(self.tmp, "defs.xml")
+        with open(self.xml, "w", encoding="utf-8") as f:
+            f.write(self.XML)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_list(self):
+        r = run("segment", "list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.reader(io.StringIO(r.stdout)))
+        self.assertEqual(rows[0], ["id", "name", "category", "available"])
+        self.assertEqual(len(rows), 51)
+        self.assertIn(["high-value", "High-Value Customers", "Sales & Revenue", "yes"], rows)
+        self.assertIn(["vip", "VIP Customers", "Sales & Revenue", "no"], rows)
+        self.assertEqual(len({row[0] for row in rows[1:]}), 50)
+        r = run("segment", "list", "--file", self.xml)
+        self.assertEqual(r.stdout, "id,name,category,available\ngold,Gold Members,Special,yes\n"
+                                   "premium-gold,\"Premium, Gold\",,yes\n"
+                                   "loyal-gold,Loyal Gold,,yes\n")
+
+    def test_show(self):
+        r = run("segment", "show", "High-Value Customers")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("id: high-value\n", r.stdout)
+        self.assertIn("rule: booking.spend_12m > 5000\n", r.stdout)
+        self.assertIn("available: yes\n", r.stdout)
+        r = run("segment", "show", "high-churn-risk")
+        self.assertRegex(r.stdout, r"available: no: needs predictive scores")
+        r = run("segment", "show", "premium-gold", "--file", self.xml)
+        self.assertIn("rule: booking.premium_share_12m >= 0.5 and customer.tier in "
+                      "('GOLD', 'PLATINUM')\n", r.stdout)
+        r = run("segment", "show", "Nope")
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertIn("no segment 'Nope'", r.stderr)
+
+    def test_count_segment(self):
+        # Loyalty members C1 C3 C4; repeat customers at 2026-06-30: C1 and C4.
+        for name, n in (("loyalty-members", 3), ("Repeat Customers", 2), ("Detractors", 1)):
+            r = segment("count", "--segment", name, *self.AS_OF)
+            self.assertEqual((r.returncode, r.stdout), (0, "%d\n" % n), r.stderr)
+        r = segment("count", "--rule", "in segment 'Repeat Customers' and customer.tier = 'GOLD'",
+                    *self.AS_OF)
+        self.assertEqual((r.returncode, r.stdout), (0, "1\n"), r.stderr)
+
+    def test_count_unavailable(self):
+        r = segment("count", "--segment", "vip", *self.AS_OF)
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertIn("is unavailable: needs the RFM module", r.stderr)
+
+    def test_count_file(self):
+        r = segment("count", "--file", self.xml, "--name", "premium-gold", "--as-of", "2025-06-30")
+        self.assertEqual((r.returncode, r.stdout), (0, "2\n"), r.stderr)  # as PREMIUM_GOLD
+        r = segment("count", "--file", self.xml, "--name", "Loyal Gold", *self.AS_OF)
+        self.assertEqual((r.returncode, r.stdout), (0, "1\n"), r.stderr)  # C1
+        r = segment("count", "--file", self.xml, *self.AS_OF)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("holds 3 segments; choose one with --name", r.stderr)
+
+    def test_count_all(self):
+        r = segment("count", "--all", *self.AS_OF, files=("customers", "bookings", "events"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.reader(io.StringIO(r.stdout)))
+        self.assertEqual(rows[0], ["segment", "members", "share"])
+        self.assertEqual(len(rows), 51)
+        got = {row[0]: row[1:] for row in rows[1:]}
+        self.assertEqual(got["loyalty-members"], ["3", "0.6000"])
+        self.assertEqual(got["repeat-customers"], ["2", "0.4000"])
+        self.assertEqual(got["vip"], ["", ""])
+        self.assertEqual(sum(1 for v in got.values() if v == ["", ""]), 11)
+        r = segment("count", "--all", "--file", self.xml, *self.AS_OF)
+        self.assertEqual(r.stdout, "segment,members,share\ngold,1,0.2000\n"
+                                   "premium-gold,1,0.2000\nloyal-gold,1,0.2000\n", r.stderr)
+
+    def test_bad_file(self):
+        bad = os.path.join(self.tmp, "bad.xml")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write(self.XML.replace('name="Loyal Gold"', ""))
+        r = segment("count", "--file", bad, "--name", "gold", *self.AS_OF)
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertRegex(r.stderr, r"^mkt: .*bad\.xml:12: does not match the segment schema")
+        r = segment("count", "--file", os.path.join(self.tmp, "none.xml"), *self.AS_OF)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("none.xml", r.stderr)
+
+    def test_check_prints_catalog_rule(self):
+        r = run("segment", "check", "--segment", "frequent-flyers")
+        self.assertEqual((r.returncode, r.stdout), (0, "booking.count_12m >= 10\n"), r.stderr)
+
+    def test_usage_errors(self):
+        cb = ["--customers", data("customers.csv"), "--bookings", data("bookings.csv")]
+        e = self.assert_usage_error
+        e("segment", "count", *cb, "--rule", "x.y = 1", "--segment", "vip", needle="only one")
+        e("segment", "count", *cb, "--all", "--segment", "vip", needle="only one")
+        e("segment", "count", *cb, "--name", "x", needle="--name")
+        e("segment", "count", *cb, "--segment", "x", "--file", self.xml, needle="--name")
+        e("segment", "members", *cb, "--all", "--out", "-", needle="--all")
+        e("segment", "list", "--rule", "x.y = 1", needle="--rule")
+        e("segment", "show", needle="NAME")
+        e("segment", "show", "a", "b", needle="unexpected argument 'b'")
 
 
 class ProgressTest(unittest.TestCase):

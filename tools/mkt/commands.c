@@ -12,6 +12,8 @@ const mkt_command mkt_commands[] = {
       cmd_load, cmd_load_usage },
     { "segment", "Count, list, check or explain the customers a rule selects",
       cmd_segment, cmd_segment_usage },
+    { "audience", "Size, sample or export an audience: include segments minus exclude segments",
+      cmd_audience, cmd_audience_usage },
     { NULL, NULL, NULL, NULL },
 };
 

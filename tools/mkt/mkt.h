@@ -136,10 +136,18 @@ int out_commit(out_file *o);
 /* Give up: remove the temporary file. Frees @o; NULL is ignored. */
 void out_abort(out_file *o);
 
+/* ---- members-out.c: member ids as CSV through mkt_members_export_csv() ------------------- */
+/* Write @m's customer ids to @out ('-': standard output), gzip-compressed when @gzip or when
+ * @out ends in .gz. Prints the error and returns MKT_EXIT_FAIL on failure. */
+int members_write(mkt_app *app, mkt_ctx *ctx, const mkt_table *table, const mkt_members *m,
+                  const char *out, int gzip);
+
 /* ---- commands ---------------------------------------------------------------------------- */
 int cmd_load(mkt_app *app, int argc, char **argv);
 void cmd_load_usage(FILE *out);
 int cmd_segment(mkt_app *app, int argc, char **argv);
 void cmd_segment_usage(FILE *out);
+int cmd_audience(mkt_app *app, int argc, char **argv);
+void cmd_audience_usage(FILE *out);
 
 #endif /* MKT_TOOL_H */

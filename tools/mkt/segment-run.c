@@ -18,6 +18,8 @@ typedef struct segment_job {
     mkt_table *table;
     mkt_segment *segment;
     mkt_date as_of;
+    mkt_catalog *catalog; /* resolves `in segment`; --segment / --file choose from it */
+    const char *def;      /* the catalog segment compiled, or NULL for --rule */
 } segment_job;
 
 static void segment_close(segment_job *j)
@@ -25,12 +27,23 @@ static void segment_close(segment_job *j)
     mkt_segment_free(j->segment);
     mkt_table_free(j->table);
     mkt_rule_free(j->rule);
+    mkt_catalog_free(j->catalog);
 }
 
-static int parse_rule(segment_job *j, const char *text)
+/* The rule of a catalog segment (--segment, --file), or of --rule when none is chosen. */
+static int parse_rule(segment_job *j, const segment_args *a)
 {
+    const char *text = a->rule;
     int rc = app_ctx(j->app, &j->ctx);
-    if (rc != MKT_EXIT_OK)
+    if (rc == MKT_EXIT_OK)
+        rc = catalog_open(j->app, j->ctx, a, &j->catalog);
+    if (rc == MKT_EXIT_OK && (j->def = catalog_choice(j->catalog, a, &rc)) != NULL) {
+        size_t i = 0;
+        mkt_catalog_find(j->catalog, j->def, &i);
+        int st = mkt_rule_copy(&j->rule, j->ctx, mkt_catalog_rule(j->catalog, i));
+        return st == MKT_OK ? MKT_EXIT_OK : app_fail(j->app, st);
+    }
+    if (rc != MKT_EXIT_OK || text == NULL) /* an error, or --all: no rule */
         return rc;
     mkt_rule_parse_options o;
     mkt_rule_parse_options_init(&o);
@@ -68,7 +81,12 @@ static int compile_on_data(segment_job *j, segment_args *a)
     mkt_segment_options o;
     mkt_segment_options_init(&o);
     o.as_of = j->as_of;
-    st = mkt_segment_compile(&j->segment, j->ctx, j->rule, j->table, &o);
+    o.resolver = mkt_catalog_resolve;
+    o.resolver_data = j->catalog;
+    if (j->def != NULL)
+        st = mkt_catalog_compile(&j->segment, j->ctx, j->catalog, j->def, j->table, &o);
+    else if (j->rule != NULL)
+        st = mkt_segment_compile(&j->segment, j->ctx, j->rule, j->table, &o);
     return st == MKT_OK ? MKT_EXIT_OK : app_fail(j->app, st);
 }
 
@@ -76,7 +94,7 @@ static int segment_open(segment_job *j, mkt_app *app, segment_args *a)
 {
     memset(j, 0, sizeof *j);
     j->app = app;
-    int rc = parse_rule(j, a->rule);
+    int rc = parse_rule(j, a);
     return rc == MKT_EXIT_OK ? compile_on_data(j, a) : rc;
 }
 
@@ -91,7 +109,9 @@ int segment_count(mkt_app *app, segment_args *a)
     segment_job j;
     mkt_members *m = NULL;
     int rc = segment_open(&j, app, a);
-    if (rc == MKT_EXIT_OK && (rc = evaluate(&j, &m)) == MKT_EXIT_OK) {
+    if (rc == MKT_EXIT_OK && a->all)
+        rc = catalog_count_all(app, j.ctx, j.catalog, j.table, j.as_of);
+    else if (rc == MKT_EXIT_OK && (rc = evaluate(&j, &m)) == MKT_EXIT_OK) {
         printf("%llu\n", (unsigned long long)mkt_members_count(m));
         rc = finish_output();
     }
@@ -102,63 +122,10 @@ int segment_count(mkt_app *app, segment_args *a)
 
 /* ---- members ---------------------------------------------------------------------------- */
 
-static int by_bytes(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* The members' ids sorted by byte order (strcmp compares as unsigned char: C collation). */
-static const char **sorted_ids(const mkt_table *t, const mkt_members *m, size_t *n)
-{
-    size_t count = (size_t)mkt_members_count(m);
-    const char **ids = malloc((count ? count : 1) * sizeof *ids);
-    if (ids == NULL)
-        return NULL;
-    size_t k = 0;
-    uint64_t row = 0;
-    for (; k < count && mkt_members_next(m, row, &row) == MKT_OK; row++)
-        ids[k++] = mkt_table_customer_id(t, row);
-    qsort(ids, k, sizeof *ids, by_bytes);
-    *n = k;
-    return ids;
-}
-
-/* One CSV field: quoted (quotes doubled) only when it holds a separator, quote or line end. */
-static void write_field(out_file *o, const char *s)
-{
-    size_t n = strlen(s);
-    if (strcspn(s, ",\"\r\n") == n) {
-        out_write(o, s, n);
-    } else {
-        out_write(o, "\"", 1);
-        for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
-            out_write(o, s, (size_t)(q - s) + 1);
-            out_write(o, "\"", 1);
-        }
-        out_write(o, s, strlen(s));
-        out_write(o, "\"", 1);
-    }
-    out_write(o, "\n", 1);
-}
-
+/* The CSV writer (sort, quoting, gzip, atomic rename) is the library's: see members-out.c. */
 static int write_members(segment_job *j, const segment_args *a, const mkt_members *m)
 {
-    size_t n = 0;
-    const char **ids = sorted_ids(j->table, m, &n);
-    if (ids == NULL) {
-        fputs("mkt: out of memory sorting the members\n", stderr);
-        return MKT_EXIT_FAIL;
-    }
-    out_file *o = NULL;
-    int rc = out_open(&o, a->out, a->gzip);
-    if (rc == MKT_EXIT_OK) {
-        out_write(o, "customer_id\n", 12);
-        for (size_t i = 0; i < n; i++)
-            write_field(o, ids[i]);
-        rc = out_commit(o);
-    }
-    free(ids);
-    return rc;
+    return members_write(j->app, j->ctx, j->table, m, a->out, a->gzip);
 }
 
 int segment_members(mkt_app *app, segment_args *a)
@@ -180,7 +147,7 @@ int segment_check(mkt_app *app, segment_args *a)
     segment_job j;
     memset(&j, 0, sizeof j);
     j.app = app;
-    int rc = parse_rule(&j, a->rule);
+    int rc = parse_rule(&j, a);
     if (rc == MKT_EXIT_OK && input_any(&a->in))
         rc = compile_on_data(&j, a);
     char *text = NULL;

@@ -173,6 +173,7 @@ class LoadOptions(ctypes.Structure):
         ("unknown_customer", c_int32),
         ("progress", PROGRESS_FN),
         ("progress_data", c_void_p),
+        ("threads", c_int32),
     ]
 
 
@@ -446,6 +447,7 @@ _PROTOTYPES = {
     "mkt_record_set_int": (c_int, [c_void_p, c_char_p, c_int64]),
     "mkt_record_set_number": (c_int, [c_void_p, c_char_p, c_double]),
     "mkt_record_set_string": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t]),
+    "mkt_record_set_list": (c_int, [c_void_p, c_char_p, P(c_char_p), P(c_size_t), c_size_t]),
     "mkt_record_set_null": (c_int, [c_void_p, c_char_p]),
     "mkt_record_load_row": (c_int, [c_void_p, c_void_p, c_uint64]),
     # segment.h: member sets

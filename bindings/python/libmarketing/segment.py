@@ -99,11 +99,19 @@ def op_from_name(name):
     rc = _lib.lib().mkt_rule_op_from_name(_lib.enc(name), ctypes.byref(out))
     if rc != _lib.MKT_OK:
         raise errors.from_code(rc, f"operator {name!r}")
-    return Op(out.value)
+    return _enum(Op, out.value)
+
+
+def _enum(cls, value):
+    """``cls(value)``, or the plain int for a value newer than this binding (append-only)."""
+    try:
+        return cls(value)
+    except ValueError:
+        return value
 
 
 def _to_op(op):
-    return op_from_name(op) if isinstance(op, (str, bytes)) else Op(op)
+    return op_from_name(op) if isinstance(op, (str, bytes)) else int(op)  # C checks it
 
 
 def _adopt(cls, ctx, ptr):
@@ -337,7 +345,7 @@ class Rule(ChildHandle):
     @property
     def kind(self):
         """The node's :class:`RuleKind`."""
-        return RuleKind(_lib.lib().mkt_rule_kind_get(self._ptr()))
+        return _enum(RuleKind, _lib.lib().mkt_rule_kind_get(self._ptr()))
 
     def child(self, index):
         """Child ``index`` of an AND/OR/NOT node (a view valid while this rule is open)."""
@@ -363,7 +371,7 @@ class Rule(ChildHandle):
     def op(self):
         """The :class:`Op` of a condition, else None."""
         op = _lib.lib().mkt_rule_op_get(self._ptr())
-        return Op(op) if op else None
+        return _enum(Op, op) if op else None
 
     @property
     def flags(self):
@@ -423,7 +431,12 @@ class Segment(ChildHandle):
         references, None if unknown. Errors (unknown field with a "did you mean" hint, a
         type mismatch...) carry the line and column of the offending token."""
         if isinstance(rule, (str, bytes)):
-            rule = Rule.parse(ctx, rule)
+            with Rule.parse(ctx, rule) as parsed:  # the segment keeps its own copy
+                return cls.compile(ctx, parsed, table, as_of=as_of,
+                                   case_insensitive=case_insensitive,
+                                   regex_match_limit=regex_match_limit,
+                                   regex_depth_limit=regex_depth_limit, regex_jit=regex_jit,
+                                   resolver=resolver, max_nodes=max_nodes)
         opts = _lib.SegmentOptions()
         rc = _lib.lib().mkt_segment_options_init(ctypes.byref(opts))
         if rc != _lib.MKT_OK:
@@ -525,16 +538,26 @@ class Record(ChildHandle):
         raw = _lib.enc(value)
         self._call("mkt_record_set_string", _lib.enc(field), raw, len(raw))
 
+    def set_list(self, field, items):
+        """LIST field (``booking.routes_12m``) from an iterable of str; ``[]`` is an empty
+        list, not null."""
+        raw = [_lib.enc(i) for i in items]
+        arr = (ctypes.c_char_p * max(len(raw), 1))(*raw)
+        lens = (ctypes.c_size_t * max(len(raw), 1))(*(len(r) for r in raw))
+        self._call("mkt_record_set_list", _lib.enc(field), arr, lens, len(raw))
+
     def set_null(self, field):
         self._call("mkt_record_set_null", _lib.enc(field))
 
     def set(self, field, value):
         """Set a field from a Python value: None, str, bool, int (money in minor units),
-        float, :class:`datetime.date` or aware :class:`datetime.datetime`."""
+        float, :class:`datetime.date`, aware :class:`datetime.datetime`, or a list of str."""
         if value is None:
             self.set_null(field)
         elif isinstance(value, (str, bytes)):
             self.set_string(field, value)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            self.set_list(field, value)
         elif isinstance(value, datetime.datetime):
             self.set_int(field, values.to_seconds(value))
         elif isinstance(value, datetime.date):

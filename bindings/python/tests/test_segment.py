@@ -140,6 +140,9 @@ class RuleTest(SegmentTestBase):
         self.assertEqual(str(recent), "customer.signup_date >= today - 7 days")
         on = mkt.Rule.condition(ctx, "customer.signup_date", "=", datetime.date(2024, 1, 2))
         self.assertEqual(on.values, ["2024-01-02"])  # a DATE is kept as its text
+        at = mkt.Rule.condition(ctx, "event.last_time", ">=",
+                                datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.timezone.utc))
+        self.assertEqual(str(at), "event.last_time >= '2024-03-01T12:00:00Z'")
         null = mkt.Rule.condition(ctx, "customer.email", "is_null")
         self.assertEqual(str(null), "customer.email is null")
         loyal = mkt.Rule.condition(ctx, "customer.loyalty_member", "=", True)
@@ -182,6 +185,8 @@ class RuleTest(SegmentTestBase):
             mkt.Rule.segment_ref(ctx, "")
         with self.assertRaises(mkt.NotFound):
             mkt.Rule.condition(ctx, "customer.tier", "approximately", "x")
+        with self.assertRaises(mkt.InvalidArgument):  # unknown operator number
+            mkt.Rule.condition(ctx, "customer.tier", 999, "x")
         with self.assertRaises(TypeError):
             mkt.Rule.condition(ctx, "customer.tier", "=", object())
         with self.assertRaises(ValueError):
@@ -368,6 +373,36 @@ class RecordTest(SegmentTestBase):
         self.assertTrue(seg.match(rec))
         rec.set("customer.email", None)
         self.assertTrue(seg.match(rec))
+
+    def test_list_field(self):
+        # As of 2024-06-15, C1's routes in the last 12 months are JFK-LAX and LAX-JFK; C2's
+        # only booking is cancelled and C3 has none: empty lists.
+        self.table.set_as_of(datetime.date(2024, 6, 15))
+        seg = self.compile("booking.routes_12m contains 'jfk-lax' ci")
+        self.assertEqual(list(seg.evaluate(self.table)), [0])
+        rec = mkt.Record(self.ctx, self.table)
+        rec["booking.routes_12m"] = ["CDG-JFK", "JFK-LAX"]
+        self.assertTrue(seg.match(rec))
+        self.assertEqual(seg.explain(rec).text,
+                         "yes booking.routes_12m contains 'jfk-lax' ci  "
+                         "[booking.routes_12m = ('CDG-JFK', 'JFK-LAX')]\n")
+        rec.set_list("booking.routes_12m", ["JFK-LAXX", "JFK"])  # items, not substrings
+        self.assertFalse(seg.match(rec))
+        rec.set_list("booking.routes_12m", [])
+        self.assertFalse(seg.match(rec))
+        empty = self.compile("booking.routes_12m is null")
+        self.assertFalse(empty.match(rec))  # an empty list is not null
+        rec.set_null("booking.routes_12m")
+        self.assertTrue(empty.match(rec))
+        rec.load_row(self.table, 0)
+        self.assertTrue(seg.match(rec))
+        with self.assertRaises(mkt.WrongType):
+            rec.set_list("customer.tier", ["GOLD"])
+        with self.assertRaises(mkt.ParseError):
+            rec.set_list("booking.routes_12m", ["JFK-LAX", b"\xff"])
+        self.assertTrue(seg.match(rec))  # a failed set keeps the previous value
+        with self.assertRaises(mkt.NotFound):
+            rec.set_list("nope.field", [])
 
     def test_load_row(self):
         seg = self.compile(self.RULE)

@@ -414,6 +414,37 @@ START_TEST(test_segment_refs)
 }
 END_TEST
 
+/* Too many compiled nodes is a size error, not an allocation failure, at every node kind. */
+START_TEST(test_max_nodes)
+{
+    struct fixture f = fixture();
+    static const char *rules[] = {"customer.tier = 'A'", "not customer.tier = 'A'",
+                                  "customer.tier != 'A'",
+                                  "customer.tier = 'A' or customer.tier = 'B' or customer.tier = 'C'"};
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+        mkt_rule *r = parse_ok(f.ctx, rules[i]);
+        for (uint32_t max = 0; max < 4; max++) {
+            mkt_segment_options o;
+            mkt_segment_options_init(&o);
+            o.as_of = TEST_AS_OF;
+            o.max_nodes = max;
+            mkt_segment *s = (mkt_segment *)1;
+            int rc = mkt_segment_compile(&s, f.ctx, r, f.t, &o);
+            if (rc == MKT_OK) {
+                mkt_segment_free(s);
+                continue;
+            }
+            ck_assert_msg(rc == MKT_ETOOBIG || (max == 0 && rc == MKT_EINVAL),
+                          "'%s' max_nodes %u: %d %s", rules[i], max, rc,
+                          mkt_ctx_last_error(f.ctx)->message);
+            ck_assert_ptr_null(s);
+        }
+        mkt_rule_free(r);
+    }
+    done(&f);
+}
+END_TEST
+
 START_TEST(test_regex_limits)
 {
     struct fixture f = fixture();
@@ -720,6 +751,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_null_truth_table);
     tcase_add_test(tc, test_compile_errors);
     tcase_add_test(tc, test_segment_refs);
+    tcase_add_test(tc, test_max_nodes);
     tcase_add_test(tc, test_regex_limits);
     tcase_add_test(tc, test_case_default);
     tcase_add_test(tc, test_members);
