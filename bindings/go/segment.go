@@ -30,6 +30,9 @@ type SegmentOptions struct {
 	// error aborts the compilation (a Code or *Error as that status, else ErrUser). The
 	// returned rule is copied; it must stay open until Compile returns.
 	Resolver func(name string) (*Rule, error)
+	// Catalog, instead of Resolver, resolves references by name or id through a catalog (in
+	// C, without calling back into Go). It must stay open until Compile returns.
+	Catalog  *Catalog
 	MaxNodes uint32 // most compiled nodes after expanding references (default 100000)
 }
 
@@ -117,6 +120,18 @@ func (c *Context) Compile(rule *Rule, table *Table, opts *SegmentOptions) (*Segm
 	var st *resolverState
 	if opts != nil {
 		st = segmentOptions(opts, &o)
+		if opts.Catalog != nil {
+			if st != nil {
+				return nil, &Error{Code: ErrInvalid,
+					Message: "SegmentOptions: set Resolver or Catalog, not both"}
+			}
+			cp, err := opts.Catalog.rawCat()
+			if err != nil {
+				return nil, err
+			}
+			defer runtime.KeepAlive(opts.Catalog)
+			C.mkt_go_catalog_resolver(&o, cp)
+		}
 	}
 	if st != nil {
 		h := cgo.NewHandle(st)

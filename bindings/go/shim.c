@@ -136,6 +136,12 @@ void mkt_go_segment_resolver(mkt_segment_options *opts, uintptr_t handle)
     opts->resolver_data = (void *)handle;
 }
 
+void mkt_go_catalog_resolver(mkt_segment_options *opts, const mkt_catalog *catalog)
+{
+    opts->resolver = mkt_catalog_resolve;
+    opts->resolver_data = (void *)(uintptr_t)catalog; /* the resolver only reads it */
+}
+
 const char **mkt_go_strings_new(size_t n)
 {
     return calloc(n ? n : 1, sizeof(const char *));

@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"runtime/cgo"
 	"time"
@@ -57,6 +58,10 @@ type LoadOptions struct {
 	// Progress is called about every MiB with bytes done, total bytes (0 if unknown) and
 	// records read; return false to abort the load (ErrUser; the table is unchanged).
 	Progress func(done, total, rows uint64) bool
+	// Threads parsing a plain (not gzip) bookings or events file: 0 = one per online CPU,
+	// 1 = single-threaded, N = at most N; negative is ErrInvalid. The result, errors
+	// included, is the same whatever the value.
+	Threads int
 }
 
 // ColumnInfo describes one column.
@@ -190,6 +195,10 @@ func (t *Table) load(path string, o *LoadOptions,
 			opts.separator = C.int32_t(o.Separator)
 		}
 		opts.unknown_customer = C.int32_t(o.UnknownCustomer)
+		if o.Threads < math.MinInt32 || o.Threads > math.MaxInt32 {
+			return &Error{Code: ErrInvalid, Message: fmt.Sprintf("invalid threads option %d", o.Threads)}
+		}
+		opts.threads = C.int32_t(o.Threads) // negative: the library's ErrInvalid
 		if o.Progress != nil {
 			st = &progressState{fn: o.Progress}
 			h := cgo.NewHandle(st)

@@ -10,7 +10,11 @@
  * data/segments.rng, also returned by mkt_catalog_xml_schema()).
  *
  * Thread safety: a catalog is changed (add, load) by one thread at a time; once built it may be
- * read and compiled from by any number of threads, each passing its own context.
+ * read and compiled from by any number of threads, each passing its own context. The XML
+ * loaders use libxml2 through their own parser and validation contexts only (no process-wide
+ * handlers are set); libxml2 initialises its global tables on first use, so a host that loads
+ * XML from several threads at once should make its first load (or call xmlInitParser()) from
+ * one thread.
  */
 #ifndef LIBMARKETING_CATALOG_H
 #define LIBMARKETING_CATALOG_H
@@ -49,6 +53,9 @@ typedef struct mkt_segment_def {
 
 /** Static initialiser for ::mkt_segment_def (everything NULL). @since 0.1 */
 #define MKT_SEGMENT_DEF_INIT { sizeof(mkt_segment_def), NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0u }
+
+/** Set @p def to ::MKT_SEGMENT_DEF_INIT. @return ::MKT_OK or ::MKT_EINVAL. @since 0.1 */
+int mkt_segment_def_init(mkt_segment_def *def);
 
 /**
  * Create an empty catalog. It keeps @p ctx for allocation and for the errors of

@@ -10,7 +10,9 @@
  * rest of the file from that record on with the sequential reader, which then reports the
  * first bad record exactly as a single-threaded load would. That also settles quoted line
  * feeds: a chunk is only ever cut after line feeds of quote-free records, because every chunk
- * before it was parsed to its end by the fast path, which takes no quote at all. Workers
+ * before it was parsed to its end by the fast path, which takes no quote at all. When the
+ * next chunk to stage has not been taken by a worker yet, the loading thread parses it itself
+ * rather than wait. Workers
  * never allocate (everything is set up before they start), so the host allocator is only
  * called from the loading thread and an allocation failure there is an ordinary MKT_ENOMEM.
  */
@@ -186,9 +188,13 @@ static int run(struct par *p, int *seq)
             return MKT_OK; /* every chunk staged, the input ended cleanly */
         struct slot *s = &p->slots[seq_consume % p->nslots];
         pthread_mutex_lock(&p->mu);
-        while (s->state != SLOT_DONE)
+        int mine = p->seq_take == seq_consume; /* no worker took it yet: parse it here */
+        p->seq_take += (uint64_t)mine;
+        while (!mine && s->state != SLOT_DONE)
             pthread_cond_wait(&p->cv, &p->mu);
         pthread_mutex_unlock(&p->mu);
+        if (mine)
+            parse_chunk(p, s);
         int rc = consume_chunk(p, s, &line, &rows, seq);
         if (rc || *seq)
             return rc;

@@ -204,6 +204,14 @@ int mkt__catalog_merge(mkt_catalog *dst, mkt_catalog *src)
     return rc;
 }
 
+MKT_EXPORT int mkt_segment_def_init(mkt_segment_def *def)
+{
+    if (!def)
+        return MKT_EINVAL;
+    *def = (mkt_segment_def)MKT_SEGMENT_DEF_INIT;
+    return MKT_OK;
+}
+
 MKT_EXPORT size_t mkt_catalog_count(const mkt_catalog *c)
 {
     return c ? c->n : 0;

@@ -218,6 +218,29 @@ static void str_lut(const struct batch *b, const struct mkt__node *lf, const str
     }
 }
 
+/* 1 when no item of the word's rows can satisfy the leaf: the item runs of its valid rows lie
+ * in [lo, hi) (back to back in row order for the derived lists), so one branch-free scan of that
+ * range settles most words of a selective predicate without walking the rows. A lazily filled
+ * table entry (LUT_UNKNOWN) counts as "maybe". */
+static int list_word_empty(const struct mkt__span *sp, size_t n, uint64_t vw,
+                           const uint32_t *items, const uint8_t *lut, uint32_t len)
+{
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (unsigned j = 0; j < n; j++) {
+        uint32_t valid = (uint32_t)(vw >> j) & 1, o = sp[j].off, e = sp[j].off + sp[j].len;
+        lo = valid && o < lo ? o : lo;
+        hi = valid && e > hi ? e : hi;
+    }
+    if (lo >= hi)
+        return 1; /* only empty lists */
+    if (hi - lo > 64 * 64)
+        return 0; /* scattered runs: not worth it */
+    unsigned any = 0;
+    for (uint32_t i = lo; i < hi; i++)
+        any |= lut[items[i] < len ? items[i] : len];
+    return any == 0;
+}
+
 /* List leaves: a row holds when the lookup table says yes for any of its items (null rows and
  * empty lists: no). Each distinct string was (or is lazily) tested once, so a row costs a few
  * byte loads. */
@@ -230,12 +253,13 @@ static void list_lut(const struct batch *b, const struct mkt__node *lf,
     const uint32_t *items = c->items;
     for (size_t w = w0; w < w1; w++) {
         uint64_t vw = valid_word(b, c, w), m = 0;
-        if (vw == 0 || !items || skip(cr, w - w0)) {
+        const struct mkt__span *sp = c->v.span + w * 64;
+        size_t n = word_rows(b, w);
+        if (vw == 0 || !items || skip(cr, w - w0) ||
+            list_word_empty(sp, n, vw, items, lut, len)) {
             out[w - w0] = 0;
             continue;
         }
-        const struct mkt__span *sp = c->v.span + w * 64;
-        size_t n = word_rows(b, w);
         for (unsigned j = 0; j < n; j++) {
             if (!((vw >> j) & 1))
                 continue;

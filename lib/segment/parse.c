@@ -47,10 +47,12 @@ static char *unquote(struct parser *p, const struct mkt__tok *t, size_t *len)
         mkt__oom(p->lx.ctx);
         return NULL;
     }
+    /* Only the token's own quote is doubled: '' in a string, "" in a quoted field. */
+    char q = t->type == MKT__T_QFIELD ? '"' : '\'';
     size_t j = 0;
     for (size_t i = 0; i < t->n; i++) {
         s[j++] = t->p[i];
-        if (t->escapes && (t->p[i] == '\'' || t->p[i] == '"'))
+        if (t->escapes && t->p[i] == q)
             i++;
     }
     s[j] = '\0';
@@ -413,8 +415,12 @@ static int parse_segment_ref(struct parser *p, struct mkt_rule **out)
     }
     r->line = r->op_line = line;
     r->col = r->op_col = col;
+    if ((rc = next(p)) != MKT_OK) { /* a lexer error after the name: the caller keeps nothing */
+        mkt_rule_free(r);
+        return rc;
+    }
     *out = r;
-    return next(p);
+    return MKT_OK;
 }
 
 static int parse_primary(struct parser *p, struct mkt_rule **out)

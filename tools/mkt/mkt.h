@@ -121,21 +121,6 @@ const char *input_kind(int kind);
  * MKT_EXIT_FAIL on failure (then *out is NULL). */
 int input_load(mkt_app *app, input_set *in, mkt_table **out);
 
-/* ---- outfile.c: output files written atomically, optionally gzip-compressed --------------- */
-typedef struct out_file out_file;
-/* Open @path for writing ("-": standard output). A file is written to a temporary file in the
- * same directory and renamed over @path by out_commit(), so readers never see half a file and
- * a failure leaves any previous file alone. @gzip compresses with zlib. Prints the error and
- * returns MKT_EXIT_FAIL on failure. */
-int out_open(out_file **out, const char *path, int gzip);
-/* Buffered write; errors are remembered and reported by out_commit(). */
-void out_write(out_file *o, const char *data, size_t len);
-/* Finish: flush, sync, rename into place (or flush standard output). Frees @o. Returns
- * MKT_EXIT_OK, or prints the error, removes the temporary file and returns MKT_EXIT_FAIL. */
-int out_commit(out_file *o);
-/* Give up: remove the temporary file. Frees @o; NULL is ignored. */
-void out_abort(out_file *o);
-
 /* ---- members-out.c: member ids as CSV through mkt_members_export_csv() ------------------- */
 /* Write @m's customer ids to @out ('-': standard output), gzip-compressed when @gzip or when
  * @out ends in .gz. Prints the error and returns MKT_EXIT_FAIL on failure. */

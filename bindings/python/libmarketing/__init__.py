@@ -15,6 +15,9 @@ See README.md for library discovery (``LIBMARKETING_LIBRARY``) and the full surf
 """
 
 from . import values
+from .audience import Audience, AudienceLogic, ExportGzip, combine_audience
+from .catalog import Catalog, SegmentDefinition
+from .catalog import xml_schema as catalog_xml_schema
 from ._lib import FUNCTIONS, VERSION_ABSENT, VERSION_ANY, find_library
 from .context import (AuditEntry, CHANNEL_EMAIL, CHANNEL_IN_APP, CHANNEL_PUSH, CHANNEL_SMS,
                       CHANNEL_SOCIAL, CHANNEL_WEB, Context, ErrorInfo, LOG_DEBUG, LOG_ERROR,

@@ -57,6 +57,8 @@ NULL_DATE = -(2**31)
 NULL_INT64 = -(2**63)
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
+INT32_MAX = 2**31 - 1
+INT32_MIN = -(2**31)
 UINT32_MAX = 2**32 - 1
 
 # ---- callback types -----------------------------------------------------------------------
@@ -312,6 +314,30 @@ class SegmentOptions(ctypes.Structure):
     ]
 
 
+# catalog.h
+class SegmentDef(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("id", c_char_p),
+        ("name", c_char_p),
+        ("category", c_char_p),
+        ("description", c_char_p),
+        ("rule", c_char_p),
+        ("unavailable", c_char_p),
+        ("source", c_char_p),
+        ("line", c_uint32),
+    ]
+
+
+# audience.h
+class ExportOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("gzip", c_int32),
+        ("gzip_level", c_int32),
+    ]
+
+
 # ---- prototypes: name -> (restype, argtypes) ------------------------------------------------
 _PROTOTYPES = {
     # common.h
@@ -463,6 +489,35 @@ _PROTOTYPES = {
     "mkt_members_or": (c_int, [c_void_p, c_void_p]),
     "mkt_members_andnot": (c_int, [c_void_p, c_void_p]),
     "mkt_members_not": (c_int, [c_void_p]),
+    # catalog.h
+    "mkt_segment_def_init": (c_int, [P(SegmentDef)]),
+    "mkt_catalog_new": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_catalog_builtin": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_catalog_free": (None, [c_void_p]),
+    "mkt_catalog_add": (c_int, [c_void_p, P(SegmentDef)]),
+    "mkt_catalog_load_xml_file": (c_int, [c_void_p, c_char_p]),
+    "mkt_catalog_load_xml_memory": (c_int, [c_void_p, c_char_p, c_size_t, c_char_p]),
+    "mkt_catalog_xml_schema": (c_char_p, []),
+    "mkt_catalog_count": (c_size_t, [c_void_p]),
+    "mkt_catalog_get": (c_int, [c_void_p, c_size_t, P(SegmentDef)]),
+    "mkt_catalog_find": (c_int, [c_void_p, c_char_p, P(c_size_t)]),
+    "mkt_catalog_rule": (c_void_p, [c_void_p, c_size_t]),
+    # Same shape as SEGMENT_RESOLVER_FN, so its address can be a segment resolver.
+    "mkt_catalog_resolve": (c_int, [c_char_p, P(c_void_p), c_void_p]),
+    "mkt_catalog_compile": (c_int, [P(c_void_p), c_void_p, c_void_p, c_char_p, c_void_p,
+                                    P(SegmentOptions)]),
+    # audience.h
+    "mkt_audience_combine": (c_int, [P(c_void_p), c_void_p, P(c_void_p), c_size_t, c_int32,
+                                     P(c_void_p), c_size_t]),
+    "mkt_audience_evaluate": (c_int, [P(c_void_p), c_void_p, c_void_p, P(c_void_p), c_size_t,
+                                      c_int32, P(c_void_p), c_size_t]),
+    "mkt_members_sample": (c_int, [P(c_void_p), c_void_p, c_void_p, c_void_p, c_uint64,
+                                   c_uint64]),
+    "mkt_export_options_init": (c_int, [P(ExportOptions)]),
+    "mkt_members_export_csv": (c_int, [c_void_p, c_void_p, c_void_p, c_char_p,
+                                       P(ExportOptions)]),
+    "mkt_members_export_csv_fd": (c_int, [c_void_p, c_void_p, c_void_p, c_int,
+                                          P(ExportOptions)]),
 }
 
 #: Every public C function this binding calls (the tests check that each one is reachable).

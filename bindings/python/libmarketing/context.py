@@ -203,6 +203,12 @@ class Context:
         from .paths import Paths
         return Paths(self)
 
+    def catalog(self, *, builtin=False):
+        """A new :class:`~libmarketing.Catalog` on this context: empty, or with
+        ``builtin=True`` the predefined segments."""
+        from .catalog import Catalog
+        return Catalog.builtin(self) if builtin else Catalog(self)
+
     # ---- trampolines ------------------------------------------------------------------------
     def _cb(self, cfunctype, pyfunc):
         fn = cfunctype(pyfunc)

@@ -412,6 +412,34 @@ def _resolver_trampoline(ctx, resolver, keep):
     return fn
 
 
+def _segment_options(ctx, keep, *, as_of=None, case_insensitive=None, regex_match_limit=None,
+                     regex_depth_limit=None, regex_jit=None, resolver=None, max_nodes=None):
+    """The mkt_segment_options of a compile; what C borrows goes to ``keep``.
+
+    ``resolver`` is a callable, a mapping, or a :class:`~libmarketing.Catalog` (resolved in C
+    by ``mkt_catalog_resolve``, no Python in the loop)."""
+    opts = _lib.SegmentOptions()
+    rc = _lib.lib().mkt_segment_options_init(ctypes.byref(opts))
+    if rc != _lib.MKT_OK:
+        raise errors.from_code(rc, "mkt_segment_options_init")
+    if as_of is not None:
+        opts.as_of = values.to_days(as_of)
+    for name, value in (("case_insensitive", case_insensitive), ("regex_jit", regex_jit)):
+        if value is not None:
+            setattr(opts, name, 1 if value else 0)
+    for name, value in (("regex_match_limit", regex_match_limit),
+                        ("regex_depth_limit", regex_depth_limit),
+                        ("max_nodes", max_nodes)):
+        if value is not None:
+            setattr(opts, name, value)
+    c_resolver = getattr(resolver, "_c_resolver", None)
+    if c_resolver is not None:
+        opts.resolver, opts.resolver_data = c_resolver(keep)
+    elif resolver is not None:
+        opts.resolver = _resolver_trampoline(ctx, resolver, keep)
+    return opts
+
+
 class Segment(ChildHandle):
     """A rule compiled against a table schema (``mkt_segment``); immutable."""
 
@@ -428,8 +456,9 @@ class Segment(ChildHandle):
 
         ``as_of`` is ``today`` (a date; default: the table's as-of date, else the clock's).
         ``resolver(name)`` (or a mapping) gives the :class:`Rule` or text of ``in segment``
-        references, None if unknown. Errors (unknown field with a "did you mean" hint, a
-        type mismatch...) carry the line and column of the offending token."""
+        references, None if unknown; a :class:`Catalog` resolves them by name or id.
+        Errors (unknown field with a "did you mean" hint, a type mismatch...) carry the line
+        and column of the offending token."""
         if isinstance(rule, (str, bytes)):
             with Rule.parse(ctx, rule) as parsed:  # the segment keeps its own copy
                 return cls.compile(ctx, parsed, table, as_of=as_of,
@@ -437,23 +466,11 @@ class Segment(ChildHandle):
                                    regex_match_limit=regex_match_limit,
                                    regex_depth_limit=regex_depth_limit, regex_jit=regex_jit,
                                    resolver=resolver, max_nodes=max_nodes)
-        opts = _lib.SegmentOptions()
-        rc = _lib.lib().mkt_segment_options_init(ctypes.byref(opts))
-        if rc != _lib.MKT_OK:
-            raise errors.from_code(rc, "mkt_segment_options_init")
-        if as_of is not None:
-            opts.as_of = values.to_days(as_of)
-        for name, value in (("case_insensitive", case_insensitive), ("regex_jit", regex_jit)):
-            if value is not None:
-                setattr(opts, name, 1 if value else 0)
-        for name, value in (("regex_match_limit", regex_match_limit),
-                            ("regex_depth_limit", regex_depth_limit),
-                            ("max_nodes", max_nodes)):
-            if value is not None:
-                setattr(opts, name, value)
         keep = []
-        if resolver is not None:
-            opts.resolver = _resolver_trampoline(ctx, resolver, keep)
+        opts = _segment_options(ctx, keep, as_of=as_of, case_insensitive=case_insensitive,
+                                regex_match_limit=regex_match_limit,
+                                regex_depth_limit=regex_depth_limit, regex_jit=regex_jit,
+                                resolver=resolver, max_nodes=max_nodes)
         ptr = _new(ctx, "mkt_segment_compile", Rule._check(rule)._ptr(), table._ptr(),
                    ctypes.byref(opts))
         return _adopt(cls, ctx, ptr)
@@ -691,3 +708,41 @@ class Members(ChildHandle):
 
     def __invert__(self):
         return self.copy().invert()
+
+    # ---- audiences (audience.h) -------------------------------------------------------------
+    def sample(self, table, n, seed=0):
+        """A deterministic random sample of ``n`` members (all when ``n`` >= their count), a
+        new set over the same rows (``mkt_members_sample``). The sample depends only on
+        ``seed`` and the members' customer ids in ``table`` (the table the set was evaluated
+        on), not on row order; a smaller ``n`` gives a subset of a larger one's."""
+        if n < 0 or not 0 <= seed <= _lib.VERSION_ANY:
+            raise errors.InvalidArgument(f"sample n={n} must be >= 0 and seed={seed} a "
+                                         "64-bit unsigned int", _lib.MKT_EINVAL)
+        n = min(n, _lib.VERSION_ANY)  # past the count means everyone; ctypes would wrap it
+        out = ctypes.c_void_p()
+        self._ctx._call(_lib.lib().mkt_members_sample, ctypes.byref(out), self._ctx._ptr(),
+                        self._ptr(), table._ptr(), n, seed)
+        return _adopt(Members, self._ctx, out.value)
+
+    def export_csv(self, table, path, *, gzip=None, gzip_level=None):
+        """Write the members' customer ids to ``path`` (``mkt_members_export_csv``): a
+        ``customer_id`` header, then the ids sorted by their bytes, written atomically (a
+        temporary file renamed over ``path``). ``gzip``: None compresses when the path ends
+        in ".gz", True always, False never (or an :class:`ExportGzip`); ``gzip_level`` 1..9.
+        :class:`IOFailure` names the path and the reason."""
+        from .audience import export_options
+        opts = export_options(gzip, gzip_level)
+        self._ctx._call(_lib.lib().mkt_members_export_csv, self._ptr(), self._ctx._ptr(),
+                        table._ptr(), _lib.enc(str(path)), ctypes.byref(opts))
+
+    def export_csv_fd(self, table, fd, *, gzip=False, gzip_level=None):
+        """As :meth:`export_csv` to an open file descriptor or an object with ``fileno()``
+        (``mkt_members_export_csv_fd``): not atomic, the descriptor stays open, and gzip only
+        when ``gzip`` is True. Flush a Python file object's buffer before and after."""
+        from .audience import _int32, export_options
+        if not isinstance(fd, int):
+            fd = fd.fileno()
+        fd = _int32("fd", fd)  # ctypes would wrap a huge one into a valid descriptor
+        opts = export_options(gzip, gzip_level)
+        self._ctx._call(_lib.lib().mkt_members_export_csv_fd, self._ptr(), self._ctx._ptr(),
+                        table._ptr(), fd, ctypes.byref(opts))

@@ -3,19 +3,29 @@
  * Allocation-failure injection over the data layer: every allocation of the loaders (CSV
  * reader, gzip, interning, columns, staging, commit) and of the host API fails in turn; each
  * run must return MKT_OK or MKT_ENOMEM, leak nothing, and a load that failed must leave the
- * table exactly as it was.
+ * table exactly as it was. The same again with the threads load option (tiny chunks, so the
+ * plain bookings and events files are parsed by worker threads).
  */
+#include "data/load-private.h"
 #include "failalloc.h"
 #include "table-dump.h"
 
+struct scenario {
+    const char *events; /* plain or gzip */
+    int threads;
+};
+
 /* Load @what into @t; on failure check that the table did not change. */
 static int checked(mkt_table *t, int rc_of(mkt_table *, const char *, const mkt_load_options *),
-                   const char *path, failalloc *fa)
+                   const char *path, failalloc *fa, int threads)
 {
+    mkt_load_options o;
+    mkt_load_options_init(&o);
+    o.threads = threads;
     failalloc_pause(fa);
     char *before = dump_table(t);
     failalloc_resume(fa);
-    int rc = rc_of(t, path, NULL);
+    int rc = rc_of(t, path, &o);
     if (rc) {
         failalloc_pause(fa);
         char *after = dump_table(t);
@@ -29,7 +39,7 @@ static int checked(mkt_table *t, int rc_of(mkt_table *, const char *, const mkt_
 
 static int table_scenario(failalloc *fa, void *arg)
 {
-    const char *gz = arg;
+    const struct scenario *sc = arg;
     mkt_ctx *ctx;
     int rc = mkt_ctx_new(&ctx, &fa->host, NULL);
     if (rc)
@@ -37,9 +47,9 @@ static int table_scenario(failalloc *fa, void *arg)
     mkt_table *t;
     rc = mkt_table_new(&t, ctx);
     if (rc == MKT_OK) {
-        if (!(rc = checked(t, mkt_table_load_bookings, fixture("bookings.csv"), fa)) &&
-            !(rc = checked(t, mkt_table_load_customers, fixture("customers.csv"), fa)) &&
-            !(rc = checked(t, mkt_table_load_events, gz, fa))) {
+        if (!(rc = checked(t, mkt_table_load_bookings, fixture("bookings.csv"), fa, sc->threads)) &&
+            !(rc = checked(t, mkt_table_load_customers, fixture("customers.csv"), fa, sc->threads)) &&
+            !(rc = checked(t, mkt_table_load_events, sc->events, fa, sc->threads))) {
             mkt_booking b;
             memset(&b, 0, sizeof b);
             b.struct_size = sizeof b;
@@ -103,9 +113,21 @@ static const char *events_gz(void)
 
 START_TEST(test_table_failalloc)
 {
-    const char *gz = events_gz();
-    ck_assert_int_gt(failalloc_run(table_scenario, (void *)gz), 50);
-    ck_assert_int_gt(failalloc_run_sticky(table_scenario, (void *)gz), 50);
+    struct scenario sc = {events_gz(), 1};
+    ck_assert_int_gt(failalloc_run(table_scenario, &sc), 50);
+    ck_assert_int_gt(failalloc_run_sticky(table_scenario, &sc), 50);
+}
+END_TEST
+
+START_TEST(test_table_failalloc_threads)
+{
+    static char events[512]; /* fixture() reuses its buffers */
+    snprintf(events, sizeof events, "%s", fixture("events.csv"));
+    struct scenario sc = {events, 2};
+    mkt__par_chunk_bytes = 64; /* the fixtures are cut into several chunks */
+    ck_assert_int_gt(failalloc_run(table_scenario, &sc), 50);
+    ck_assert_int_gt(failalloc_run_sticky(table_scenario, &sc), 50);
+    mkt__par_chunk_bytes = 0;
 }
 END_TEST
 
@@ -122,6 +144,7 @@ int main(void)
     TCase *tc = tcase_create("failalloc");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_table_failalloc);
+    tcase_add_test(tc, test_table_failalloc_threads);
     tcase_add_test(tc, test_paths_failalloc);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -105,6 +105,11 @@ START_TEST(builtin_shape)
     ck_assert_int_eq(mkt_catalog_get(c, 0, &d), MKT_EINVAL);
     d.struct_size = sizeof d;
     ck_assert_uint_eq(mkt_catalog_count(NULL), 0);
+    ck_assert_int_eq(mkt_segment_def_init(NULL), MKT_EINVAL);
+    d.id = "x";
+    ck_assert_int_eq(mkt_segment_def_init(&d), MKT_OK);
+    ck_assert_ptr_null(d.id);
+    ck_assert_uint_eq(d.struct_size, sizeof d);
     ck_assert_int_eq(mkt_catalog_builtin(NULL, ctx), MKT_EINVAL);
     mkt_catalog_free(c);
     mkt_ctx_free(ctx);
@@ -226,6 +231,17 @@ START_TEST(add_errors)
     ck_assert_str_eq(e->source, "defs.txt");
     ck_assert_uint_eq(e->line, 8);
     ck_assert_uint_eq(mkt_catalog_count(c), 1);
+    /* Doubled quotes collapse only for the string's own quote (a fuzzer finding). */
+    ck_assert_int_eq(add(c, "q", "Q", "customer.tier = 'a''b\"c\" d' or in segment 'x''y\"z\" w'"),
+                     MKT_OK);
+    const mkt_rule *q = mkt_catalog_rule(c, 1);
+    mkt_rule_value v = {sizeof v, 0, NULL, 0, 0};
+    ck_assert_int_eq(mkt_rule_value_get(mkt_rule_child(q, 0), 0, &v), MKT_OK);
+    ck_assert_str_eq(v.text, "a'b\"c\" d");
+    ck_assert_str_eq(mkt_rule_field(mkt_rule_child(q, 1)), "x'y\"z\" w");
+    mkt_segment_def back = MKT_SEGMENT_DEF_INIT;
+    ck_assert_int_eq(mkt_catalog_get(c, 1, &back), MKT_OK);
+    ck_assert_str_eq(back.rule, "customer.tier = 'a''b\"c\" d' or in segment 'x''y\"z\" w'");
     mkt_segment_def small = MKT_SEGMENT_DEF_INIT;
     small.struct_size = 4;
     ck_assert_int_eq(mkt_catalog_add(c, &small), MKT_EINVAL);

@@ -207,6 +207,10 @@ START_TEST(bad_files)
                     "    <rule>\n      customer.tier = 'GOLD'\n      and ~</rule>\n"
                     "  </segment>\n</segments>\n",
                MKT_EPARSE, 5, "unexpected character");
+    /* A lexer error right after a segment reference (once leaked the reference). */
+    load_fails(HEAD "  <segment id=\"a\" name=\"A\">\n    <rule>in segment 'b'~</rule>\n"
+                    "  </segment>\n</segments>\n",
+               MKT_EPARSE, 3, "unexpected character");
     /* Unknown operator and wrong value count in criteria, at the condition's line. */
     load_fails(HEAD "  <segment id=\"a\" name=\"A\">\n    <criteria logic=\"AND\">\n"
                     "      <condition field=\"a.b\" operator=\"ROUGHLY\" value=\"1\"/>\n"
@@ -277,6 +281,7 @@ START_TEST(external_entities_off)
     snprintf(xml, sizeof xml, "<!DOCTYPE segments SYSTEM \"file://%s\">\n" HEAD "</segments>",
              path);
     ck_assert_int_eq(load(c, xml), MKT_EPARSE);
+    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "DOCTYPE"));
     unlink(path);
     mkt_catalog_free(c);
     mkt_ctx_free(ctx);

@@ -237,6 +237,60 @@ START_TEST(test_random_list_rules)
 }
 END_TEST
 
+/* Sparse matches (whole 64-row words without one, which the batch evaluator skips after one
+ * scan of their items) and item runs stored in reverse row order (not back to back). */
+START_TEST(test_sparse_and_scattered)
+{
+    mkt_ctx *ctx = new_ctx();
+    mkt_table *t = new_table(ctx, NROWS);
+    uint32_t col = add_col(t, "booking.routes_12m", MKT_TYPE_LIST);
+    struct mkt__col *c = t->cols.data[col];
+    c->dict = &c->own;
+    uint32_t ids[NWORDS];
+    for (int w = 0; w < NWORDS; w++) {
+        int is_new;
+        ck_assert_int_eq(mkt__intern_put(&c->own, words[w], strlen(words[w]), &ids[w], &is_new),
+                         MKT_OK);
+    }
+    c->items = mkt__reallocarray(t->ctx, NULL, NROWS * 2, sizeof *c->items);
+    ck_assert_ptr_nonnull(c->items);
+    uint32_t off = 0;
+    for (size_t i = 0; i < NROWS; i++) {
+        size_t r = NROWS - 1 - i; /* runs laid out from the last row to the first */
+        uint32_t n = r % 3 == 0 ? 0 : 2;
+        c->items[off] = ids[2];                         /* MAD-CDG everywhere */
+        c->items[off + 1] = ids[r % 150 == 1 ? 5 : 3]; /* MAD-JFK on rows 1, 151, ... */
+        c->v.span[r] = (struct mkt__span){off, n};
+        off += n;
+        mkt__col_set_valid(c, r, r % 7 != 0);
+    }
+    const char *rules[] = {"booking.routes_12m contains 'MAD-JFK'",
+                           "booking.routes_12m contains 'mad-jfk' ci",
+                           "booking.routes_12m not contains 'MAD-JFK'",
+                           "booking.routes_12m contains 'LHR-CDG'"};
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        mkt_segment *s = compile_ok(ctx, t, rules[i]);
+        mkt_members *m;
+        ck_assert_int_eq(mkt_segment_evaluate(s, ctx, t, &m), MKT_OK);
+        uint64_t count = 0;
+        for (size_t r = 0; r < NROWS; r++) {
+            int has = r % 7 != 0 && r % 3 != 0 && (i == 3 ? r % 150 != 1 : r % 150 == 1);
+            int want = i == 2 ? !has : has;
+            int32_t one;
+            ck_assert_int_eq(mkt_segment_match_row(s, ctx, t, r, &one), MKT_OK);
+            ck_assert_msg(mkt_members_contains(m, r) == want && one == want, "%s row %zu",
+                          rules[i], r);
+            count += (uint64_t)want;
+        }
+        ck_assert_uint_eq(mkt_members_count(m), count);
+        mkt_members_free(m);
+        mkt_segment_free(s);
+    }
+    mkt_table_free(t);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
 /* ---- hand cases ------------------------------------------------------------------------ */
 
 /* Three rows: ('JFK-LAX', 'MAD-CDG'), () and null. */
@@ -417,6 +471,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("list");
     tcase_set_timeout(tc, 100);
     tcase_add_test(tc, test_random_list_rules);
+    tcase_add_test(tc, test_sparse_and_scattered);
     tcase_add_test(tc, test_null_and_empty);
     tcase_add_test(tc, test_compile_errors);
     tcase_add_test(tc, test_explain);
