@@ -274,8 +274,9 @@ int mkt__load_parallel(mkt__csv *r, size_t threads, const struct mkt__par_ops *o
     pthread_t tid[PAR_MAX_WORKERS];
     int rc = setup(&p, workers);
     size_t started = 0;
-    while (rc == MKT_OK && started < workers && pthread_create(&tid[started], NULL, worker, &p) == 0)
-        started++;
+    while (rc == MKT_OK && started < workers &&
+           pthread_create(&tid[started], NULL, worker, &p) == 0)
+        started++; /* fewer threads than asked for is fine, none means parse here */
     int seq = started == 0; /* no thread at all: parse here */
     if (rc == MKT_OK && !seq)
         rc = run(&p, &seq);

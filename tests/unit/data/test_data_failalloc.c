@@ -47,9 +47,10 @@ static int table_scenario(failalloc *fa, void *arg)
     mkt_table *t;
     rc = mkt_table_new(&t, ctx);
     if (rc == MKT_OK) {
-        if (!(rc = checked(t, mkt_table_load_bookings, fixture("bookings.csv"), fa, sc->threads)) &&
-            !(rc = checked(t, mkt_table_load_customers, fixture("customers.csv"), fa, sc->threads)) &&
-            !(rc = checked(t, mkt_table_load_events, sc->events, fa, sc->threads))) {
+        int n = sc->threads;
+        if (!(rc = checked(t, mkt_table_load_bookings, fixture("bookings.csv"), fa, n)) &&
+            !(rc = checked(t, mkt_table_load_customers, fixture("customers.csv"), fa, n)) &&
+            !(rc = checked(t, mkt_table_load_events, sc->events, fa, n))) {
             mkt_booking b;
             memset(&b, 0, sizeof b);
             b.struct_size = sizeof b;
