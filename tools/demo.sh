@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The first thing to run after cloning: build mkt (if needed), generate a small deterministic
-# airline data set with tools/gen_airline.py, and profile it with `mkt load`.
+# airline data set with tools/gen_airline.py, profile it with `mkt load`, count every predefined
+# segment and explain one rule for one customer.
 #
 # Usage: tools/demo.sh [BUILD_DIR]        (default: build; CUSTOMERS=2000 to change the size)
 #
@@ -38,3 +39,13 @@ set -x
     --customers "$sample/customers.csv" \
     --bookings "$sample/bookings.csv" \
     --events "$sample/events.csv"
+
+# The generator's data ends on its --as-of date (2026-06-30), so segments are counted as of then.
+"$build/tools/mkt/mkt" segment count --all --as-of 2026-06-30 \
+    --customers "$sample/customers.csv" \
+    --bookings "$sample/bookings.csv" \
+    --events "$sample/events.csv"
+"$build/tools/mkt/mkt" segment explain --as-of 2026-06-30 --customer "$(sed -n '2s/,.*//p' "$sample/customers.csv")" \
+    --rule "booking.spend_12m >= 5000 and customer.tier in ('GOLD','PLATINUM')" \
+    --customers "$sample/customers.csv" \
+    --bookings "$sample/bookings.csv"
