@@ -21,6 +21,7 @@ const struct mkt__field_desc mkt__fields[MKT__F_COUNT] = {
     [MKT__F_AVG_ADVANCE] = {"booking.avg_advance_days_12m", MKT_TYPE_NUMBER},
     [MKT__F_GROUP_SHARE] = {"booking.group_share_12m", MKT_TYPE_NUMBER},
     [MKT__F_INTL_SHARE] = {"booking.international_share_12m", MKT_TYPE_NUMBER},
+    [MKT__F_TRANSCON_SHARE] = {"booking.transcontinental_share_12m", MKT_TYPE_NUMBER},
     [MKT__F_WEEKEND_SHARE] = {"booking.weekend_share_12m", MKT_TYPE_NUMBER},
     [MKT__F_SUMMER_SHARE] = {"booking.summer_share_12m", MKT_TYPE_NUMBER},
     [MKT__F_WINTER_SHARE] = {"booking.winter_share_12m", MKT_TYPE_NUMBER},
@@ -104,6 +105,7 @@ void mkt__bk_acc_finish(const struct mkt__bk_acc *a, const struct mkt__window *w
     o->premium = share(a->cabin[MKT__CABIN_BUSINESS] + a->cabin[MKT__CABIN_FIRST], n);
     o->group = share(a->group, n);
     o->intl = share(a->intl, n);
+    o->transcon = share(a->transcon, n);
     o->ancillary = share(a->anc, n);
     o->weekend = share(a->weekend, a->dated);
     o->summer = share(a->summer, a->dated);

@@ -86,8 +86,8 @@ static int add_bookings(mkt_ctx *ctx, const struct mkt__window *w, const mkt_boo
         f.currency = currency_id(&cur, bk, i);
         f.cabin = code_of(b->cabin_class, mkt__cabin_names, MKT__CABINS);
         f.channel = code_of(b->channel, mkt__channel_names, MKT__CHANNELS);
-        f.intl = b->trip_type && (strcmp(b->trip_type, mkt__intl_trip_names[0]) == 0 ||
-                                  strcmp(b->trip_type, mkt__intl_trip_names[1]) == 0);
+        f.transcon = b->trip_type && strcmp(b->trip_type, mkt__intl_trip_names[1]) == 0;
+        f.intl = f.transcon || (b->trip_type && strcmp(b->trip_type, mkt__intl_trip_names[0]) == 0);
         f.has_route = b->route && *b->route;
         uint32_t before = a.routes;
         mkt__bk_acc_add(&a, w, &f, &ovf);
@@ -165,6 +165,7 @@ static int get_booking(const struct mkt__one *one, int f, struct mkt__fval *v)
     case MKT__F_AVG_ADVANCE: set_f64(v, o->avg_advance); break;
     case MKT__F_GROUP_SHARE: set_f64(v, o->group); break;
     case MKT__F_INTL_SHARE: set_f64(v, o->intl); break;
+    case MKT__F_TRANSCON_SHARE: set_f64(v, o->transcon); break;
     case MKT__F_WEEKEND_SHARE: set_f64(v, o->weekend); break;
     case MKT__F_SUMMER_SHARE: set_f64(v, o->summer); break;
     case MKT__F_WINTER_SHARE: set_f64(v, o->winter); break;

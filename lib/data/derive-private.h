@@ -32,6 +32,7 @@ enum mkt__field {
     MKT__F_AVG_ADVANCE,
     MKT__F_GROUP_SHARE,
     MKT__F_INTL_SHARE,
+    MKT__F_TRANSCON_SHARE,
     MKT__F_WEEKEND_SHARE,
     MKT__F_SUMMER_SHARE,
     MKT__F_WINTER_SHARE,
@@ -94,7 +95,7 @@ struct mkt__bk_fact {
     int32_t pax;        /* 0 for null */
     int64_t total, anc; /* anc may be MKT_NULL_INT64 */
     uint32_t currency;  /* any id of the currency, + 1 (0 is reserved) */
-    uint8_t confirmed, cabin, channel, intl, has_route;
+    uint8_t confirmed, cabin, channel, intl, transcon, has_route;
 };
 
 #define MKT__CUR_MIXED UINT32_MAX
@@ -107,7 +108,7 @@ struct mkt__bk_acc {
     uint32_t count_total, count_12m;
     uint32_t cur_total, cur_12m; /* currency + 1 of the summed bookings, or MKT__CUR_MIXED */
     uint32_t cabin[MKT__CABINS], channel[MKT__CHANNELS];
-    uint32_t group, intl, anc, routes;
+    uint32_t group, intl, transcon, anc, routes;
     uint32_t dated, weekend, summer, winter; /* 12m bookings with a departure date */
 };
 
@@ -171,6 +172,7 @@ static inline void mkt__bk_acc_add(struct mkt__bk_acc *a, const struct mkt__wind
     a->channel[f->channel]++;
     a->group += f->pax > 1;
     a->intl += f->intl;
+    a->transcon += f->transcon;
     a->anc += f->anc > 0; /* MKT_NULL_INT64 is negative: no ancillary */
     a->routes += f->has_route;
     if (f->dep == MKT_NULL_DATE)
@@ -188,7 +190,7 @@ static inline void mkt__bk_acc_add(struct mkt__bk_acc *a, const struct mkt__wind
 struct mkt__bk_out {
     int64_t count_12m, count_total, spend_12m, spend_total, days_since_last;
     mkt_date first_date, last_date;
-    double premium, avg_advance, group, intl, weekend, summer, winter, ancillary;
+    double premium, avg_advance, group, intl, transcon, weekend, summer, winter, ancillary;
     int cabin, channel;
 };
 

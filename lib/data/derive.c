@@ -75,6 +75,7 @@ static int bookings_pass(const mkt_table *t, const struct ids *ids, const struct
         f.cabin = code_of(b->cabin[i], ids->cabin, MKT__CABINS);
         f.channel = code_of(b->channel[i], ids->channel, MKT__CHANNELS);
         f.intl = b->trip[i] == ids->intl[0] || b->trip[i] == ids->intl[1];
+        f.transcon = b->trip[i] == ids->intl[1];
         f.has_route = b->route[i] != MKT__NO_STR;
         mkt__bk_acc_add(&acc[b->cust[i]], w, &f, &ovf);
     }
@@ -166,6 +167,7 @@ static void put_bookings(struct sweep *s, const struct ids *ids, size_t r,
     put_f64(s, MKT__F_AVG_ADVANCE, r, o->avg_advance);
     put_f64(s, MKT__F_GROUP_SHARE, r, o->group);
     put_f64(s, MKT__F_INTL_SHARE, r, o->intl);
+    put_f64(s, MKT__F_TRANSCON_SHARE, r, o->transcon);
     put_f64(s, MKT__F_WEEKEND_SHARE, r, o->weekend);
     put_f64(s, MKT__F_SUMMER_SHARE, r, o->summer);
     put_f64(s, MKT__F_WINTER_SHARE, r, o->winter);

@@ -59,8 +59,7 @@ const struct mkt__builtin_def mkt__builtin_defs[] = {
      "booking.international_share_12m > 0", NULL},
     {"transcontinental-travelers", "Transcontinental Travelers", GEO,
      "At least one transcontinental booking in 12 months.",
-     "booking.transcontinental_share_12m > 0",
-     "needs booking.transcontinental_share_12m, which the data layer does not compute yet"},
+     "booking.transcontinental_share_12m > 0", NULL},
     {"regional-travelers", "Regional Travelers", GEO,
      "Customers based in Europe, Asia or the Americas (customer region); copy and narrow "
      "the list for one region.",

@@ -220,6 +220,7 @@ START_TEST(test_c1_bookings)
     ck_num(t, "C1", "booking.winter_share_12m", 0.5);
     ck_num(t, "C1", "booking.group_share_12m", 1.0 / 3);         /* b1 pax 2; b6 null pax */
     ck_num(t, "C1", "booking.international_share_12m", 2.0 / 3); /* b1, b3 */
+    ck_num(t, "C1", "booking.transcontinental_share_12m", 1.0 / 3); /* b3 */
     ck_num(t, "C1", "booking.ancillary_share_12m", 2.0 / 3);     /* b1 5000, b6 1500; b3 0 */
     ck_assert_str_eq(lval(t, "C1", "booking.routes_12m"), "AMS-JFK|JFK-LHR");
     ck_assert_int_eq(ival(t, "C1", "age"), 34); /* birthday on D */
@@ -246,6 +247,7 @@ START_TEST(test_ties_currencies_empty)
     ck_assert_str_eq(sval(t, "C2", "booking.preferred_channel"), "MOBILE");
     ck_num(t, "C2", "booking.premium_share_12m", 2.0 / 5);
     ck_num(t, "C2", "booking.international_share_12m", 0); /* null trip types */
+    ck_num(t, "C2", "booking.transcontinental_share_12m", 0);
     ck_nan(t, "C2", "booking.weekend_share_12m");          /* no departures */
     ck_nan(t, "C2", "booking.summer_share_12m");
     ck_nan(t, "C2", "booking.winter_share_12m");
@@ -263,6 +265,7 @@ START_TEST(test_ties_currencies_empty)
     ck_assert_int_eq(ival(t, "C3", "booking.days_since_last"), NUL);
     static const char *shares[] = {"booking.premium_share_12m", "booking.group_share_12m",
                                    "booking.international_share_12m",
+                                   "booking.transcontinental_share_12m",
                                    "booking.weekend_share_12m", "booking.summer_share_12m",
                                    "booking.winter_share_12m", "booking.ancillary_share_12m",
                                    "booking.avg_advance_days_12m"};

@@ -94,7 +94,7 @@ START_TEST(builtin_shape)
     static const size_t want[8] = {10, 5, 7, 6, 6, 4, 4, 8};
     for (size_t k = 0; k < 8; k++)
         ck_assert_uint_eq(per_cat[k], want[k]);
-    ck_assert_uint_eq(unavailable, 11);
+    ck_assert_uint_eq(unavailable, 10);
     mkt_segment_def d = MKT_SEGMENT_DEF_INIT;
     ck_assert_int_eq(mkt_catalog_get(c, 50, &d), MKT_ENOTFOUND);
     ck_assert_ptr_null(mkt_catalog_rule(c, 50));
