@@ -48,7 +48,10 @@ typedef struct mkt_segment_def {
                                       available. */
     const char *source;          /**< Where the rule text comes from, for error positions
                                       (a file name), or NULL. */
-    uint32_t line;               /**< Line of the rule text's first line in @p source (0: 1). */
+    uint32_t line;               /**< Where the definition starts in @p source. Given to
+                                      mkt_catalog_add(): the line of the rule text's first line,
+                                      used for error positions (0 means 1). Read from a
+                                      definition loaded from XML: the `<segment>` element's line. */
 } mkt_segment_def;
 
 /** Static initialiser for ::mkt_segment_def (everything NULL). @since 0.1 */

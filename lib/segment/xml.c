@@ -69,9 +69,11 @@ static int parse_doc(struct mkt__xml_load *l, const char *data, size_t len, xmlD
                            "(external entities and DTDs are off)");
     } else if (!*doc || !p->wellFormed) {
         const xmlError *e = xmlCtxtGetLastError(p);
+        const char *msg = e && e->message ? e->message : "cannot parse";
+        int len = (int)strcspn(msg, "\n"); /* libxml2 ends messages with a newline */
         rc = mkt__error_at(l->ctx, MKT_EPARSE, l->source, e && e->line > 0 ? (uint64_t)e->line : 0,
-                           e && e->int2 > 0 ? (uint64_t)e->int2 : 0, NULL, "malformed XML: %s",
-                           e && e->message ? e->message : "cannot parse");
+                           e && e->int2 > 0 ? (uint64_t)e->int2 : 0, NULL, "malformed XML: %.*s",
+                           len, msg);
     }
     if (rc != MKT_OK) {
         xmlFreeDoc(*doc);

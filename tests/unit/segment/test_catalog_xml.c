@@ -36,6 +36,7 @@ static void load_fails(const char *xml, int code, uint64_t line, const char *nee
     ck_assert_msg(e->line == line, "line %llu: %s", (unsigned long long)e->line, e->message);
     ck_assert_msg(strstr(e->message, needle) != NULL, "'%s' not in: %s", needle, e->message);
     ck_assert_msg(strncmp(e->message, "defs.xml:", 9) == 0, "%s", e->message);
+    ck_assert_msg(strchr(e->message, '\n') == NULL, "one-line message: '%s'", e->message);
     ck_assert_uint_eq(mkt_catalog_count(c), 0);
     mkt_catalog_free(c);
     mkt_ctx_free(ctx);
