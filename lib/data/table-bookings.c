@@ -10,34 +10,30 @@
 
 #include "table-private.h"
 
+#define ARRAY(field) a.slots[a.n] = &b->field, a.sizes[a.n++] = sizeof *b->field
+
+static struct mkt__arrays booking_arrays(struct mkt__bookings *b)
+{
+    struct mkt__arrays a = {.n = 0};
+    ARRAY(cust), ARRAY(time), ARRAY(dep), ARRAY(origin), ARRAY(dest);
+    ARRAY(route), ARRAY(trip), ARRAY(cabin), ARRAY(fare), ARRAY(channel);
+    ARRAY(currency), ARRAY(pax), ARRAY(status), ARRAY(total), ARRAY(anc);
+    return a;
+}
+
 int mkt__bookings_reserve(mkt_table *t, size_t extra)
 {
     struct mkt__bookings *b = &t->bk;
     if (b->len + extra <= b->cap)
-        return MKT_OK;
-    size_t cap = b->cap + b->cap / 2;
-    if (cap < b->len + extra)
-        cap = b->len + extra;
-    if (cap < 1024)
-        cap = 1024;
-    void *const slots[] = {&b->cust,  &b->time,    &b->dep,    &b->origin,   &b->dest,
-                           &b->route, &b->trip,    &b->cabin,  &b->fare,     &b->channel,
-                           &b->currency, &b->pax,  &b->status, &b->total,    &b->anc};
-    const size_t sizes[] = {4, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 1, 8, 8};
-    int rc = mkt__grow_arrays(t->ctx, slots, sizes, sizeof sizes / sizeof sizes[0], cap);
-    if (rc)
-        return rc;
-    b->cap = cap;
-    return MKT_OK;
+        return MKT_OK; /* the per-record path */
+    struct mkt__arrays a = booking_arrays(b);
+    return mkt__grow_arrays(t->ctx, &a, b->len + extra, &b->cap);
 }
 
 void mkt__bookings_free(mkt_ctx *ctx, struct mkt__bookings *b)
 {
-    void *arrays[] = {b->cust,  b->time,  b->dep,  b->origin,   b->dest,
-                      b->route, b->trip,  b->cabin, b->fare,    b->channel,
-                      b->currency, b->pax, b->status, b->total, b->anc};
-    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
-        mkt__free(ctx, arrays[i]);
+    struct mkt__arrays a = booking_arrays(b);
+    mkt__free_arrays(ctx, &a);
     mkt__idstore_free(&b->ids);
     mkt_ctx *keep = b->ids.ctx;
     memset(b, 0, sizeof *b);

@@ -8,31 +8,29 @@
 
 #include "table-private.h"
 
+#define ARRAY(field) a.slots[a.n] = &e->field, a.sizes[a.n++] = sizeof *e->field
+
+static struct mkt__arrays event_arrays(struct mkt__events *e)
+{
+    struct mkt__arrays a = {.n = 0};
+    ARRAY(cust), ARRAY(ts), ARRAY(type), ARRAY(campaign), ARRAY(channel), ARRAY(props);
+    ARRAY(value);
+    return a;
+}
+
 int mkt__events_reserve(mkt_table *t, size_t extra)
 {
     struct mkt__events *e = &t->ev;
     if (e->len + extra <= e->cap)
-        return MKT_OK;
-    size_t cap = e->cap + e->cap / 2;
-    if (cap < e->len + extra)
-        cap = e->len + extra;
-    if (cap < 1024)
-        cap = 1024;
-    void *const slots[] = {&e->cust, &e->ts, &e->type, &e->campaign,
-                           &e->channel, &e->props, &e->value};
-    const size_t sizes[] = {4, 8, 4, 4, 4, 4, 8};
-    int rc = mkt__grow_arrays(t->ctx, slots, sizes, sizeof sizes / sizeof sizes[0], cap);
-    if (rc)
-        return rc;
-    e->cap = cap;
-    return MKT_OK;
+        return MKT_OK; /* the per-record path */
+    struct mkt__arrays a = event_arrays(e);
+    return mkt__grow_arrays(t->ctx, &a, e->len + extra, &e->cap);
 }
 
 void mkt__events_free(mkt_ctx *ctx, struct mkt__events *e)
 {
-    void *arrays[] = {e->cust, e->ts, e->type, e->campaign, e->channel, e->props, e->value};
-    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
-        mkt__free(ctx, arrays[i]);
+    struct mkt__arrays a = event_arrays(e);
+    mkt__free_arrays(ctx, &a);
     mkt__idstore_free(&e->ids);
     mkt_ctx *keep = e->ids.ctx;
     memset(e, 0, sizeof *e);

@@ -233,10 +233,17 @@ void mkt__col_set_valid(struct mkt__col *c, size_t row, int valid);
 int mkt__col_check_int(uint32_t column, int32_t type, int64_t v);
 int mkt__col_check_number(uint32_t column, double v);
 
-/* Grow the arrays whose pointers are at slots[i] (element sizes sizes[i]) to @cap elements.
- * A failure leaves some arrays larger, which is harmless. */
-int mkt__grow_arrays(mkt_ctx *ctx, void *const *slots, const size_t *sizes, size_t n,
-                     size_t cap);
+/* The parallel arrays of a record store (bookings, events): where each array pointer lives and
+ * its element size, so that growing and freeing them is written once. */
+struct mkt__arrays {
+    void *slots[16];
+    size_t sizes[16];
+    size_t n;
+};
+/* Make room in every array for @need elements (growth by half, at least 1024), updating
+ * @cap. A failure leaves some arrays larger, which is harmless. */
+int mkt__grow_arrays(mkt_ctx *ctx, const struct mkt__arrays *a, size_t need, size_t *cap);
+void mkt__free_arrays(mkt_ctx *ctx, const struct mkt__arrays *a);
 /* The id of a string in @dict, MKT__NO_STR for null. */
 int mkt__str_id(mkt__intern *dict, struct mkt__str s, uint32_t *id);
 /* 1 for an ISO 4217-looking code: three ASCII capital letters. */

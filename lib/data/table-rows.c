@@ -160,18 +160,34 @@ void mkt__table_rollback(mkt_table *t)
     t->as_of_dirty = m->as_of_dirty;
 }
 
-int mkt__grow_arrays(mkt_ctx *ctx, void *const *slots, const size_t *sizes, size_t n,
-                     size_t cap)
+int mkt__grow_arrays(mkt_ctx *ctx, const struct mkt__arrays *a, size_t need, size_t *cap)
 {
-    for (size_t i = 0; i < n; i++) {
+    if (need <= *cap)
+        return MKT_OK;
+    size_t ncap = *cap + *cap / 2;
+    if (ncap < need)
+        ncap = need;
+    if (ncap < 1024)
+        ncap = 1024;
+    for (size_t i = 0; i < a->n; i++) {
         void *old;
-        memcpy(&old, slots[i], sizeof old);
-        void *p = mkt__reallocarray(ctx, old, cap ? cap : 1, sizes[i]);
+        memcpy(&old, a->slots[i], sizeof old);
+        void *p = mkt__reallocarray(ctx, old, ncap, a->sizes[i]);
         if (!p)
             return mkt__oom(ctx);
-        memcpy(slots[i], &p, sizeof p);
+        memcpy(a->slots[i], &p, sizeof p);
     }
+    *cap = ncap;
     return MKT_OK;
+}
+
+void mkt__free_arrays(mkt_ctx *ctx, const struct mkt__arrays *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        void *p;
+        memcpy(&p, a->slots[i], sizeof p);
+        mkt__free(ctx, p);
+    }
 }
 
 int mkt__str_id(mkt__intern *dict, struct mkt__str s, uint32_t *id)
