@@ -227,7 +227,7 @@ static int int_set(struct mkt__comp *c, const struct mkt_rule *r, uint32_t col, 
     size_t n = 0;
     int rc = MKT_OK;
     for (size_t i = 0; i < r->nvals && rc == MKT_OK; i++) {
-        struct ival iv;
+        struct ival iv = {0, 0};
         if ((rc = lit_ival(c, r, &r->vals[i], type, &iv)))
             break;
         if (iv.cl != iv.fl && type == MKT_TYPE_TIME)
