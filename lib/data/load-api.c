@@ -19,22 +19,31 @@ MKT_EXPORT int mkt_load_options_init(mkt_load_options *opts)
 
 enum { LOAD_CUSTOMERS, LOAD_BOOKINGS, LOAD_EVENTS };
 
+int mkt__load_options_get(mkt_ctx *ctx, const mkt_load_options *user, mkt_load_options *o)
+{
+    mkt_load_options d = MKT_LOAD_OPTIONS_INIT;
+    *o = d;
+    if (user) {
+        if (user->struct_size < offsetof(mkt_load_options, separator) + sizeof o->separator)
+            return mkt__error(ctx, MKT_EINVAL, "mkt_load_options: struct_size too small");
+        memcpy(o, user, user->struct_size < sizeof *o ? user->struct_size : sizeof *o);
+    }
+    if (o->unknown_customer < MKT_UNKNOWN_CUSTOMER_AUTO ||
+        o->unknown_customer > MKT_UNKNOWN_CUSTOMER_CREATE)
+        return mkt__error(ctx, MKT_EINVAL, "invalid unknown_customer option %d",
+                          (int)o->unknown_customer);
+    if (o->threads < 0)
+        return mkt__error(ctx, MKT_EINVAL, "invalid threads option %d", (int)o->threads);
+    return MKT_OK;
+}
+
 static int load(mkt_table *t, const char *path, const mkt_load_options *user, int what)
 {
     if (!t || !path)
         return t ? mkt__error(t->ctx, MKT_EINVAL, "load: NULL argument") : MKT_EINVAL;
-    mkt_load_options o = MKT_LOAD_OPTIONS_INIT;
-    if (user) {
-        if (user->struct_size < offsetof(mkt_load_options, separator) + sizeof o.separator)
-            return mkt__error(t->ctx, MKT_EINVAL, "mkt_load_options: struct_size too small");
-        memcpy(&o, user, user->struct_size < sizeof o ? user->struct_size : sizeof o);
-    }
-    if (o.unknown_customer < MKT_UNKNOWN_CUSTOMER_AUTO ||
-        o.unknown_customer > MKT_UNKNOWN_CUSTOMER_CREATE)
-        return mkt__error(t->ctx, MKT_EINVAL, "invalid unknown_customer option %d",
-                          (int)o.unknown_customer);
-    if (o.threads < 0)
-        return mkt__error(t->ctx, MKT_EINVAL, "invalid threads option %d", (int)o.threads);
+    mkt_load_options o;
+    if (mkt__load_options_get(t->ctx, user, &o))
+        return MKT_EINVAL;
     size_t threads = mkt__par_threads(o.threads);
     mkt__csv *r;
     int rc = mkt__open_for_load(&r, t->ctx, path, o.separator, o.progress, o.progress_data);

@@ -39,6 +39,18 @@ int mkt__field_store(mkt__csv *r, int col, struct mkt__col *c, uint32_t column, 
  * read so far (with some slack); 0 when unknown (gzip, memory input). */
 size_t mkt__records_ahead(const mkt__csv *r, size_t seen);
 
+/* The columns of bookings.csv, in the order of mkt__booking_spec. */
+enum {
+    B_ID, B_CUST, B_DATE, B_DEP, B_ORIGIN, B_DEST, B_ROUTE, B_TRIP, B_CABIN, B_FARE,
+    B_CHANNEL, B_PAX, B_TOTAL, B_ANC, B_CURRENCY, B_STATUS, B_N
+};
+extern const struct mkt__field_spec mkt__booking_spec[B_N];
+/* Check every field of the current booking record (@m maps B_* to header columns) the way
+ * mkt_table_load_bookings() does, into @in (strings borrowed from the reader; row1 = 0). */
+int mkt__parse_booking(mkt__csv *r, const int *m, struct mkt__bk_in *in);
+
+/* @user (NULL: defaults) checked and completed into @o. MKT_OK or MKT_EINVAL. */
+int mkt__load_options_get(mkt_ctx *ctx, const mkt_load_options *user, mkt_load_options *o);
 /* Open @path with the load options, for a loader. */
 int mkt__open_for_load(mkt__csv **out, mkt_ctx *ctx, const char *path, int32_t sep,
                        mkt_progress_fn progress, void *progress_data);

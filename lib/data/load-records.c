@@ -9,12 +9,7 @@
 
 #include "load-private.h"
 
-enum {
-    B_ID, B_CUST, B_DATE, B_DEP, B_ORIGIN, B_DEST, B_ROUTE, B_TRIP, B_CABIN, B_FARE,
-    B_CHANNEL, B_PAX, B_TOTAL, B_ANC, B_CURRENCY, B_STATUS, B_N
-};
-
-static const struct mkt__field_spec booking_spec[B_N] = {
+const struct mkt__field_spec mkt__booking_spec[B_N] = {
     {"booking_id", 1}, {"customer_id", 1}, {"booking_date", 1}, {"departure_date", 0},
     {"origin", 0},     {"destination", 0}, {"route", 0},        {"trip_type", 0},
     {"cabin_class", 0}, {"fare_class", 0}, {"channel", 0},      {"passengers", 0},
@@ -53,7 +48,7 @@ static int parse_pax(mkt__csv *r, int col, int32_t *pax)
     return MKT_OK;
 }
 
-static int parse_booking(mkt__csv *r, const int *m, struct mkt__bk_in *in)
+int mkt__parse_booking(mkt__csv *r, const int *m, struct mkt__bk_in *in)
 {
     int rc;
     if ((rc = mkt__field_str(r, m[B_ID], 1, &in->id)) ||
@@ -226,7 +221,7 @@ static int booking_rows(mkt_table *t, struct id_check *c, const int *m, int32_t 
         struct mkt__bk_in in;
         if (m[B_CUST] < (int)r->nfields)
             mkt__idindex_prefetch(t, r->fields[m[B_CUST]].ptr, r->fields[m[B_CUST]].len);
-        if ((rc = mkt__check_width(r)) || (rc = parse_booking(r, m, &in)))
+        if ((rc = mkt__check_width(r)) || (rc = mkt__parse_booking(r, m, &in)))
             return row_failed(c, rc);
         in.row1 = 0;
         if ((rc = stage_booking(t, c, m, unknown, &in)))
@@ -267,7 +262,7 @@ static int par_parse_booking(mkt__csv *r, const void *cfg, void *rec)
     const struct par_cfg *p = cfg;
     struct mkt__bk_in *in = &((struct bk_rec *)rec)->in;
     int rc = mkt__check_width(r);
-    if (rc == MKT_OK && (rc = parse_booking(r, p->m, in)) == MKT_OK)
+    if (rc == MKT_OK && (rc = mkt__parse_booking(r, p->m, in)) == MKT_OK)
         in->row1 = lookup_row(p, in->cust);
     return rc;
 }
@@ -313,7 +308,7 @@ int mkt__load_bookings_mt(mkt_table *t, mkt__csv *r, int32_t unknown, size_t thr
     int m[B_N];
     int rc = read_header(t, r);
     if (rc == MKT_OK)
-        rc = mkt__map_header(r, booking_spec, B_N, m);
+        rc = mkt__map_header(r, mkt__booking_spec, B_N, m);
     if (rc)
         return rc;
     mkt__table_mark(t);
