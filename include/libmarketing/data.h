@@ -73,11 +73,18 @@ typedef struct mkt_load_options {
      *  The result, errors included, is the same whatever the value; the host allocator is
      *  only ever called from the loading thread. Negative is ::MKT_EINVAL. @since 0.1 */
     int32_t threads;
+    /** Customers files: load only these columns (customer_id always), as if the file had no
+     *  others: the rest is still checked as CSV (structure, UTF-8) but neither parsed nor
+     *  stored, so standard columns left out stay null and custom ones are not created. Names
+     *  absent from the file are ignored. NULL (default) loads every column. Bookings and
+     *  events files ignore it. @since 0.2 */
+    const char *const *columns;
+    size_t ncolumns; /**< Entries in @p columns. @since 0.2 */
 } mkt_load_options;
 
 /** Static initialiser for ::mkt_load_options. @since 0.1 */
 #define MKT_LOAD_OPTIONS_INIT \
-    { sizeof(mkt_load_options), ',', MKT_UNKNOWN_CUSTOMER_AUTO, NULL, NULL, 0 }
+    { sizeof(mkt_load_options), ',', MKT_UNKNOWN_CUSTOMER_AUTO, NULL, NULL, 0, NULL, 0 }
 
 /** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL. @since 0.1 */
 int mkt_load_options_init(mkt_load_options *opts);
@@ -187,6 +194,40 @@ int mkt_table_load_customers(mkt_table *table, const char *path, const mkt_load_
  */
 int mkt_table_load_bookings(mkt_table *table, const char *path, const mkt_load_options *opts);
 
+/**
+ * Fold bookings.csv (or .gz) into the booking as-of fields at @p as_of without keeping the
+ * bookings: each record is checked exactly as mkt_table_load_bookings() checks it (duplicate
+ * booking ids included), folded into its customer's accumulators and dropped, so memory
+ * follows the customers and the fields asked for, not the size of the file. Plain files are
+ * parsed by @p opts->threads threads, as loads are.
+ *
+ * Then the as-of fields in @p fields are computed as mkt_table_set_as_of(@p as_of) computes
+ * them, with the folded bookings in place of loaded ones: their columns hold exactly the
+ * values a load followed by mkt_table_set_as_of() gives (event fields and customer.age from
+ * the loaded events and customers). As-of fields not in @p fields get no column, so a rule
+ * naming one fails to compile: asking only for what a rule reads keeps memory small. Folded
+ * bookings are not records: mkt_table_booking_count() and the load-time aggregates
+ * (booking.count, booking.total_spend, ...) do not include them.
+ *
+ * Customers must be loaded first: a booking of an unknown customer is an error, whatever
+ * @p opts->unknown_customer says (::MKT_UNKNOWN_CUSTOMER_CREATE is ::MKT_EINVAL).
+ * Afterwards mkt_table_set_as_of() accepts only @p as_of (::MKT_ESTATE otherwise), and loading
+ * or adding bookings is ::MKT_ESTATE: a table holds folded or loaded bookings, not both.
+ *
+ * @param fields names of as-of fields ("booking.spend_12m", "event.searches_30d",
+ *        "customer.age", ...), or NULL for all of them but booking.routes_12m, which needs the
+ *        bookings themselves (naming it is ::MKT_EINVAL).
+ * @return ::MKT_OK; as mkt_table_load_bookings() for the file; ::MKT_EINVAL (NULL @p path,
+ *         a bad field name or option); ::MKT_ESTATE (bookings already loaded or folded, or the
+ *         as-of fields already computed: fold first); ::MKT_ERANGE (@p as_of out of range).
+ *         On failure the table is unchanged, except that on ::MKT_ENOMEM while computing the
+ *         columns the bookings stay folded and mkt_table_set_as_of(@p as_of) may be retried.
+ * @since 0.2
+ */
+int mkt_table_fold_bookings(mkt_table *table, const char *path, mkt_date as_of,
+                            const char *const *fields, size_t nfields,
+                            const mkt_load_options *opts);
+
 /** Load events.csv (or .gz); errors as for mkt_table_load_bookings(). @since 0.1 */
 int mkt_table_load_events(mkt_table *table, const char *path, const mkt_load_options *opts);
 
@@ -235,7 +276,7 @@ int mkt_table_get_string(const mkt_table *table, uint32_t column, uint64_t row,
 
 /**
  * Add a custom column (all rows null). Names may not collide with existing columns and may not
- * start with "booking." or "event.".
+ * start with "booking.", "event.", "rfm." or "lifecycle." (the library's derived fields).
  * @return ::MKT_OK, ::MKT_EEXIST, ::MKT_EINVAL, ::MKT_ENOMEM.
  * @since 0.1
  */

@@ -17,11 +17,18 @@
 #include "load-private.h"
 
 struct mkt__bk_sink {
-    /* One checked booking (in->row1 is 0; strings live until the call returns). @r is at the
+    /* One checked booking (in->row1 as locate() set it, else 0; strings live until the call returns). @r is at the
      * record, for errors: mkt__csv_error(r, code, map[B_...], ...). Not MKT_OK stops. */
     int (*add)(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in);
     /* Forget everything added: the file is streamed again from its first record. */
     void (*reset)(void *data);
+    /* Optional, in a parsing thread after the record was checked: may set in->row1 from
+     * state nobody changes during the stream. Must not allocate. */
+    void (*locate)(const void *data, struct mkt__bk_in *in);
+    /* Optional: locate() will be called for @in a few records from now; fetch what it reads. */
+    void (*locate_ahead)(const void *data, const struct mkt__bk_in *in);
+    /* Optional: add() will be called for @in a few records from now; fetch what it touches. */
+    void (*prefetch)(const void *data, const struct mkt__bk_in *in);
     void *data;
 };
 

@@ -75,11 +75,42 @@ struct rec {
     struct mkt__bk_in in;
 };
 
+/* Check the current record into @in (any thread). */
+static int parse(mkt__csv *r, const struct stream *s, struct mkt__bk_in *in)
+{
+    int rc = mkt__check_width(r);
+    if (rc == MKT_OK && (rc = mkt__parse_booking(r, s->map, in)) == MKT_OK)
+        in->row1 = 0;
+    return rc;
+}
+
 static int par_parse(mkt__csv *r, const void *cfg, void *rec)
 {
+    return parse(r, cfg, &((struct rec *)rec)->in);
+}
+
+/* How many records ahead a chunk's lookups are prefetched. */
+#define LOCATE_AHEAD 12
+
+/* The sink's lookups over a parsed chunk, each one's memory fetched a few records early. */
+static void par_parsed(const void *cfg, void *recs, size_t n)
+{
+    const struct mkt__bk_sink *k = ((const struct stream *)cfg)->sink;
+    struct rec *r = recs;
+    if (!k->locate)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (k->locate_ahead && i + LOCATE_AHEAD < n)
+            k->locate_ahead(k->data, &r[i + LOCATE_AHEAD].in);
+        k->locate(k->data, &r[i].in);
+    }
+}
+
+static void par_prefetch(const void *cfg, const void *rec)
+{
     const struct stream *s = cfg;
-    int rc = mkt__check_width(r);
-    return rc ? rc : mkt__parse_booking(r, s->map, &((struct rec *)rec)->in);
+    if (s->sink->prefetch)
+        s->sink->prefetch(s->sink->data, &((const struct rec *)rec)->in);
 }
 
 static int par_stage(void *cfg, void *rec)
@@ -93,15 +124,18 @@ static int rows(void *cfg)
     int rc;
     while ((rc = mkt__csv_next(s->r)) == 1) {
         struct mkt__bk_in in;
-        if ((rc = mkt__check_width(s->r)) || (rc = mkt__parse_booking(s->r, s->map, &in)) ||
-            (rc = stage(s, &in)))
+        if ((rc = parse(s->r, s, &in)))
+            return rc;
+        if (s->sink->locate)
+            s->sink->locate(s->sink->data, &in);
+        if ((rc = stage(s, &in)))
             return rc;
     }
     return rc;
 }
 
 static const struct mkt__par_ops stream_ops = {
-    sizeof(struct rec), par_parse, par_stage, rows,
+    sizeof(struct rec), par_parse, par_stage, rows, par_prefetch, par_parsed,
 };
 
 /* One pass over the file: the bet (parallel when it can) or the exact sequential pass. */

@@ -185,6 +185,27 @@ static inline void mkt__bk_acc_add(struct mkt__bk_acc *a, const struct mkt__wind
     a->winter += month == 12 || month <= 2;
 }
 
+/* ---- folded bookings (fold.c): accumulators without the records --------------------- */
+
+/* mkt_table_fold_bookings() keeps only the parts of struct mkt__bk_acc its fields need, each
+ * part in its own array, so memory follows the fields asked for, not the file. */
+enum { MKT__G_MONEY, MKT__G_DATES, MKT__G_CABIN, MKT__G_CHANNEL, MKT__G_FLAGS, MKT__G_DEPART,
+       MKT__G_COUNT };
+
+struct mkt__fold {
+    mkt_date date;
+    uint32_t groups;  /* bit per MKT__G_* kept */
+    uint64_t fields;  /* bit per as-of field (enum mkt__field) the table gets */
+    size_t rows;      /* customer rows when folded; later rows have no folded bookings */
+    void *g[MKT__G_COUNT];
+};
+
+/* The groups booking field @f needs (0 for fields that cannot be folded: routes). */
+uint32_t mkt__fold_groups_of(int f);
+/* Copy row @r's folded parts into @a (the rest zero). */
+void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *a);
+void mkt__fold_free(mkt_ctx *ctx, struct mkt__fold *fd);
+
 /* One customer's booking fields. Null: MKT_NULL_INT64 / MKT_NULL_DATE, NAN for shares,
  * code 0 for the preferred cabin and channel. */
 struct mkt__bk_out {

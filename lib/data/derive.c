@@ -116,6 +116,8 @@ static inline void put_i64(struct sweep *s, int f, size_t r, int64_t v)
 
 static inline void put_date(struct sweep *s, int f, size_t r, mkt_date v)
 {
+    if (!s->c[f])
+        return;
     int null = v == MKT_NULL_DATE;
     s->c[f]->v.i32[r] = null ? 0 : v;
     s->bits[f] |= (uint64_t)!null << (r & 63);
@@ -123,6 +125,8 @@ static inline void put_date(struct sweep *s, int f, size_t r, mkt_date v)
 
 static inline void put_f64(struct sweep *s, int f, size_t r, double v)
 {
+    if (!s->c[f])
+        return;
     int null = isnan(v);
     s->c[f]->v.f64[r] = null ? 0 : v;
     s->bits[f] |= (uint64_t)!null << (r & 63);
@@ -130,6 +134,8 @@ static inline void put_f64(struct sweep *s, int f, size_t r, double v)
 
 static inline void put_id(struct sweep *s, int f, size_t r, uint32_t id)
 {
+    if (!s->c[f])
+        return;
     int null = id == ABSENT || id == MKT__NO_STR;
     s->c[f]->v.u32[r] = null ? MKT__NO_STR : id;
     s->bits[f] |= (uint64_t)!null << (r & 63);
@@ -137,6 +143,8 @@ static inline void put_id(struct sweep *s, int f, size_t r, uint32_t id)
 
 static inline void put_u8(struct sweep *s, int f, size_t r, uint8_t v)
 {
+    if (!s->c[f])
+        return;
     s->c[f]->v.u8[r] = v;
     s->bits[f] |= UINT64_C(1) << (r & 63);
 }
@@ -200,11 +208,15 @@ static void sweep_customers(mkt_table *t, const struct ids *ids, const struct mk
         s.c[f] = t->as_of->col[f] == UINT32_MAX ? NULL : t->cols.data[t->as_of->col[f]];
     const struct mkt__col *dob = t->cols.data[MKT__COL_DATE_OF_BIRTH];
     size_t rows = mkt__table_rows(t);
+    static const struct mkt__ev_acc no_events;
     for (size_t r = 0; r < rows; r++) {
         struct mkt__bk_out o;
-        mkt__bk_acc_finish(&bk[r], w, &o);
+        struct mkt__bk_acc folded;
+        if (!bk) /* folded bookings: this row's accumulator from its parts */
+            mkt__fold_gather(t->fold, r, &folded);
+        mkt__bk_acc_finish(bk ? &bk[r] : &folded, w, &o);
         put_bookings(&s, ids, r, &o);
-        put_events(&s, r, &ev[r]);
+        put_events(&s, r, ev ? &ev[r] : &no_events);
         if (s.c[MKT__F_AGE])
             put_i64(&s, MKT__F_AGE, r,
                     mkt__age_at(mkt__bitmap_test(&dob->valid, r) ? dob->v.i32[r] : MKT_NULL_DATE,
@@ -226,6 +238,10 @@ static int ensure_columns(mkt_table *t)
     for (int f = 0; f < MKT__F_COUNT; f++) {
         const char *name = mkt__fields[f].name;
         uint32_t idx;
+        if (t->fold && !(t->fold->fields >> f & 1)) {
+            st->col[f] = UINT32_MAX; /* not asked for: no column, so rules cannot name it */
+            continue;
+        }
         if (mkt__table_column_lookup(t, name, strlen(name), &idx) == MKT_OK) {
             if (f != MKT__F_AGE) { /* booking.* and event.* names are reserved for us */
                 mkt__free(t->ctx, st);
@@ -263,29 +279,40 @@ MKT_EXPORT int mkt_table_set_as_of(mkt_table *t, mkt_date as_of)
         return mkt__error(t->ctx, MKT_ERANGE,
                           "mkt_table_set_as_of: as-of date %ld is out of range (years 2..9999)",
                           (long)as_of);
+    if (t->fold && as_of != t->fold->date) {
+        char folded[MKT_DATE_BUFSZ];
+        mkt_date_format(t->fold->date, folded, sizeof folded);
+        return mkt__error(t->ctx, MKT_ESTATE,
+                          "mkt_table_set_as_of: the bookings were folded as of %s and not kept; "
+                          "fold them again for another date", folded);
+    }
     int rc = ensure_columns(t);
     if (rc)
         return rc;
     size_t rows = mkt__table_rows(t);
+    struct ids ids;
+    resolve_all(t, &ids);
+    /* Folded bookings are accumulators already; the sweep reads them row by row. Without
+     * events every event accumulator is empty: none is allocated. */
+    int need_bk = !t->fold, need_ev = t->ev.len > 0;
     /* One spare element lets the booking accumulators start on a cache line, so that each
      * booking touches exactly two lines. */
     _Static_assert(sizeof(struct mkt__bk_acc) % 64 == 0, "booking accumulator not line-sized");
-    void *bk_raw = mkt__calloc(t->ctx, rows + 1, sizeof(struct mkt__bk_acc));
-    struct mkt__ev_acc *ev = mkt__calloc(t->ctx, rows ? rows : 1, sizeof *ev);
+    void *bk_raw = need_bk ? mkt__calloc(t->ctx, rows + 1, sizeof(struct mkt__bk_acc)) : NULL;
+    struct mkt__ev_acc *ev = need_ev ? mkt__calloc(t->ctx, rows ? rows : 1, sizeof *ev) : NULL;
     struct mkt__bk_acc *bk = bk_raw ? (void *)(((uintptr_t)bk_raw + 63) & ~(uintptr_t)63) : NULL;
-    if (!bk || !ev) {
+    if ((need_bk && !bk) || (need_ev && !ev)) {
         rc = mkt__oom(t->ctx);
         goto out;
     }
-    struct ids ids;
-    resolve_all(t, &ids);
-    rc = bookings_pass(t, &ids, &w, bk);
-    if (rc)
+    if (bk && (rc = bookings_pass(t, &ids, &w, bk)))
         goto out;
-    events_pass(t, &ids, &w, ev);
-    /* The last step that may fail; it writes its column only once it cannot. */
-    rc = mkt__routes_build(t, &w, bk, t->cols.data[t->as_of->col[MKT__F_ROUTES]]);
-    if (rc)
+    if (ev)
+        events_pass(t, &ids, &w, ev);
+    /* The last step that may fail; it writes its column only once it cannot. (Folded
+     * bookings have no routes column: it needs the records.) */
+    uint32_t routes = t->as_of->col[MKT__F_ROUTES];
+    if (routes != UINT32_MAX && (rc = mkt__routes_build(t, &w, bk, t->cols.data[routes])))
         goto out;
     sweep_customers(t, &ids, &w, bk, ev);
     t->as_of->date = as_of;
@@ -322,4 +349,6 @@ void mkt__as_of_free(mkt_table *t)
 {
     mkt__free(t->ctx, t->as_of);
     t->as_of = NULL;
+    mkt__fold_free(t->ctx, t->fold);
+    t->fold = NULL;
 }

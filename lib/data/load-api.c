@@ -44,13 +44,15 @@ static int load(mkt_table *t, const char *path, const mkt_load_options *user, in
     mkt_load_options o;
     if (mkt__load_options_get(t->ctx, user, &o))
         return MKT_EINVAL;
+    if (what == LOAD_BOOKINGS && mkt__fold_refuse(t, "mkt_table_load_bookings"))
+        return MKT_ESTATE;
     size_t threads = mkt__par_threads(o.threads);
     mkt__csv *r;
     int rc = mkt__open_for_load(&r, t->ctx, path, o.separator, o.progress, o.progress_data);
     if (rc)
         return rc;
     if (what == LOAD_CUSTOMERS)
-        rc = mkt__load_customers_csv(t, r);
+        rc = mkt__load_customers_csv(t, r, &o);
     else if (what == LOAD_BOOKINGS)
         rc = mkt__load_bookings_mt(t, r, o.unknown_customer, threads);
     else

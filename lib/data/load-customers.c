@@ -9,8 +9,24 @@
 
 #include "load-private.h"
 
-/* Map each header column to a table column, creating custom columns for unknown names. */
-static int map_columns(mkt_table *t, mkt__csv *r, uint32_t *map, int *id_col)
+#define SKIP UINT32_MAX /* a header column the caller's projection leaves out */
+
+/* Whether the caller's projection keeps header column @h (customer_id always stays). */
+static int kept(const struct mkt__csv_field *h, const mkt_load_options *o)
+{
+    if (!o->columns || (h->len == 11 && memcmp(h->ptr, "customer_id", 11) == 0))
+        return 1;
+    for (size_t i = 0; i < o->ncolumns; i++)
+        if (o->columns[i] && strlen(o->columns[i]) == h->len &&
+            memcmp(o->columns[i], h->ptr, h->len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Map each header column to a table column, creating custom columns for unknown names;
+ * columns the projection leaves out map to SKIP. */
+static int map_columns(mkt_table *t, mkt__csv *r, const mkt_load_options *o, uint32_t *map,
+                       int *id_col)
 {
     *id_col = -1;
     for (size_t col = 0; col < r->nheader; col++) {
@@ -19,12 +35,18 @@ static int map_columns(mkt_table *t, mkt__csv *r, uint32_t *map, int *id_col)
         if (h->len == 0)
             return mkt__error_at(t->ctx, MKT_EPARSE, r->name, r->line, col + 1, NULL,
                                  "empty column name in the header");
+        if (!kept(h, o)) {
+            map[col] = SKIP;
+            continue;
+        }
         if (mkt__table_column_lookup(t, h->ptr, h->len, &idx) != MKT_OK) {
             if ((h->len >= 8 && memcmp(h->ptr, "booking.", 8) == 0) ||
-                (h->len >= 6 && memcmp(h->ptr, "event.", 6) == 0))
+                (h->len >= 6 && memcmp(h->ptr, "event.", 6) == 0) ||
+                (h->len >= 4 && memcmp(h->ptr, "rfm.", 4) == 0) ||
+                (h->len >= 10 && memcmp(h->ptr, "lifecycle.", 10) == 0))
                 return mkt__error_at(t->ctx, MKT_EPARSE, r->name, r->line, col + 1, h->ptr,
-                                     "column names starting with 'booking.' or 'event.' are "
-                                     "reserved");
+                                     "column names starting with 'booking.', 'event.', 'rfm.' "
+                                     "or 'lifecycle.' are reserved");
             int rc = mkt__table_add_column(t, h->ptr, h->len, MKT_TYPE_STRING, 1, 0, &idx);
             if (rc)
                 return rc;
@@ -78,6 +100,20 @@ static int store_field(mkt_table *t, mkt__csv *r, size_t col, uint32_t column, u
     return rc;
 }
 
+/* Rows read before the rest of the file is estimated from their average size. */
+#define PRESIZE_AFTER 256
+
+/* Grow the columns and the id index once for the rest of a plain file: growing them step by
+ * step copies every column several times. Failing only means growing later. */
+static void presize(mkt_table *t, const mkt__csv *r, size_t seen)
+{
+    size_t more = mkt__records_ahead(r, seen), n = mkt__table_rows(t);
+    if (more == 0 || more > UINT32_MAX - n)
+        return;
+    if (mkt__table_reserve_rows(t, n + more) != MKT_OK || mkt__idindex_reserve(t, n + more))
+        mkt_ctx_clear_error(t->ctx);
+}
+
 static int load_rows(mkt_table *t, mkt__csv *r, const uint32_t *map, int id_col, size_t *rows)
 {
     int rc;
@@ -90,17 +126,18 @@ static int load_rows(mkt_table *t, mkt__csv *r, const uint32_t *map, int id_col,
         if ((rc = customer_row(t, r, id_col, &row)))
             return rc;
         for (size_t col = 0; col < r->nfields; col++) {
-            if ((int)col == id_col || r->fields[col].len == 0)
+            if ((int)col == id_col || r->fields[col].len == 0 || map[col] == SKIP)
                 continue; /* empty = null, and the row's values start null */
             if ((rc = store_field(t, r, col, map[col], row)))
                 return rc;
         }
-        (*rows)++;
+        if (++*rows == PRESIZE_AFTER)
+            presize(t, r, *rows);
     }
     return rc;
 }
 
-int mkt__load_customers_csv(mkt_table *t, mkt__csv *r)
+int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o)
 {
     int rc = mkt__csv_next(r);
     if (rc == 0)
@@ -113,7 +150,7 @@ int mkt__load_customers_csv(mkt_table *t, mkt__csv *r)
     mkt__table_mark(t);
     int id_col;
     size_t rows = 0;
-    rc = map_columns(t, r, map, &id_col);
+    rc = map_columns(t, r, o, map, &id_col);
     if (rc == MKT_OK)
         rc = load_rows(t, r, map, id_col, &rows);
     if (rc == MKT_OK)

@@ -24,6 +24,7 @@
 
 #define PAR_CHUNK (1024u * 1024u) /* bytes of file per chunk */
 #define PAR_MAX_WORKERS 64
+#define PAR_PREFETCH 8 /* records ahead whose stage() memory is fetched early */
 
 size_t mkt__par_chunk_bytes; /* tests only: 0 means PAR_CHUNK */
 
@@ -89,8 +90,10 @@ static void parse_chunk(struct par *p, struct slot *s)
             s->stop_line = at_line;
         }
         s->end_line = rd->next_line;
-        return;
+        break;
     }
+    if (p->ops->parsed)
+        p->ops->parsed(p->cfg, s->recs, s->n);
 }
 
 static void *worker(void *arg)
@@ -156,6 +159,8 @@ static int consume_chunk(struct par *p, struct slot *s, uint64_t *line, uint64_t
     mkt__csv *r = p->r;
     for (size_t i = 0; i < s->n; i++) {
         void *rec = s->recs + i * p->ops->rec_size;
+        if (p->ops->prefetch && i + PAR_PREFETCH < s->n)
+            p->ops->prefetch(p->cfg, s->recs + (i + PAR_PREFETCH) * p->ops->rec_size);
         const struct mkt__par_rec *h = rec;
         r->line = *line + h->line;
         r->consumed_at = s->off + h->end;

@@ -69,6 +69,11 @@ struct mkt__par_ops {
     int (*stage)(void *cfg, void *rec);
     /* In the loading thread: the sequential record loop, from the reader's position on. */
     int (*rows)(void *cfg);
+    /* Optional, in the loading thread: @rec will be staged soon; fetch what stage() touches. */
+    void (*prefetch)(const void *cfg, const void *rec);
+    /* Optional, in the parsing thread once a chunk is parsed: a second pass over its @n
+     * records (rec_size apart), e.g. lookups batched with prefetches. Must not allocate. */
+    void (*parsed)(const void *cfg, void *recs, size_t n);
 };
 /* Threads to use for the threads load option (0: online CPUs). */
 size_t mkt__par_threads(int32_t threads);

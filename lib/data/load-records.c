@@ -280,7 +280,7 @@ static int par_booking_rows(void *cfg)
 }
 
 static const struct mkt__par_ops booking_ops = {
-    sizeof(struct bk_rec), par_parse_booking, par_stage_booking, par_booking_rows,
+    sizeof(struct bk_rec), par_parse_booking, par_stage_booking, par_booking_rows, NULL, NULL,
 };
 
 /* Whether a load may add customers (id-only stubs) while it runs. */
@@ -402,7 +402,7 @@ static int par_event_rows(void *cfg)
 }
 
 static const struct mkt__par_ops event_ops = {
-    sizeof(struct ev_rec), par_parse_event, par_stage_event, par_event_rows,
+    sizeof(struct ev_rec), par_parse_event, par_stage_event, par_event_rows, NULL, NULL,
 };
 
 int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown)

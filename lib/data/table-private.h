@@ -148,6 +148,7 @@ struct mkt_table {
     mkt_date first_booking, last_booking;
     mkt_time first_event, last_event;
     struct mkt__as_of *as_of;     /* derive.c: the as-of fields, NULL until computed */
+    struct mkt__fold *fold;       /* fold.c: bookings folded without their records, or NULL */
     int as_of_dirty;              /* records or dates of birth changed since: stale */
     struct mkt__strcache *scache; /* strcache.c: categorical text -> id, NULL until used */
 };
@@ -275,9 +276,12 @@ int mkt__events_commit(mkt_table *t, size_t *dup_of, size_t *dup);
 void mkt__events_free(mkt_ctx *ctx, struct mkt__events *e);
 
 /* Loaders on an open reader (used by the public loaders and the fuzz target). */
-int mkt__load_customers_csv(mkt_table *t, mkt__csv *r);
+/* @o: the load options (its column projection). */
+int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o);
 int mkt__load_bookings_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
 int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
+/* fold.c: MKT_ESTATE (error set, naming @fn) when the table holds folded bookings. */
+int mkt__fold_refuse(mkt_table *t, const char *fn);
 /* The same parsing with up to @threads threads (see load-parallel.c). */
 int mkt__load_bookings_mt(mkt_table *t, mkt__csv *r, int32_t unknown, size_t threads);
 int mkt__load_events_mt(mkt_table *t, mkt__csv *r, int32_t unknown, size_t threads);

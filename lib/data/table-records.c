@@ -83,6 +83,8 @@ MKT_EXPORT int mkt_table_add_booking(mkt_table *t, const mkt_booking *booking)
     if (!t || !booking)
         return t ? mkt__error(t->ctx, MKT_EINVAL, "mkt_table_add_booking: NULL argument")
                  : MKT_EINVAL;
+    if (mkt__fold_refuse(t, "mkt_table_add_booking"))
+        return MKT_ESTATE;
     struct mkt__bk_in in = {0};
     int rc = booking_input(t, booking, &in);
     if (rc)

@@ -61,7 +61,7 @@ static int stream(mkt_ctx *ctx, const char *path, int threads, size_t chunk, int
                   struct trace *t)
 {
     memset(t, 0, sizeof *t);
-    struct mkt__bk_sink sink = {trace_add, trace_reset, t};
+    struct mkt__bk_sink sink = {trace_add, trace_reset, NULL, NULL, NULL, t};
     mkt_load_options o;
     mkt_load_options_init(&o);
     o.threads = threads;
@@ -144,7 +144,7 @@ START_TEST(sink_error_stops)
     struct trace t;
     memset(&t, 0, sizeof t);
     t.fail_at = 10;
-    struct mkt__bk_sink sink = {trace_add, trace_reset, &t};
+    struct mkt__bk_sink sink = {trace_add, trace_reset, NULL, NULL, NULL, &t};
     ck_assert_int_eq(mkt__bk_stream(ctx, path, NULL, &sink), MKT_EUSER);
     ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message,
                                  "sink.csv:11:2: customer_id: sink refuses 'C2'"));
@@ -157,7 +157,7 @@ START_TEST(bad_options_and_files)
     mkt_ctx *ctx = new_ctx();
     struct trace t;
     memset(&t, 0, sizeof t);
-    struct mkt__bk_sink sink = {trace_add, trace_reset, &t};
+    struct mkt__bk_sink sink = {trace_add, trace_reset, NULL, NULL, NULL, &t};
     mkt_load_options o;
     mkt_load_options_init(&o);
     o.threads = -1;

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkt_table_fold_bookings(): the booking as-of fields straight from bookings.csv. The file is
+ * streamed (bkstream.c) and every booking folded into its customer's accumulator parts
+ * (derive-private.h, struct mkt__fold) by the same mkt__bk_acc_add() a table pass runs; the
+ * records are dropped. Worker threads look the customer up as they parse (the customer index
+ * cannot change meanwhile); the folding thread prefetches accumulators ahead. Once the whole
+ * file went through, the parts are attached to the table and mkt_table_set_as_of() turns them
+ * into columns, so a failure leaves the table as it was.
+ */
+#include <string.h>
+
+#include "bkstream-private.h"
+#include "derive-private.h"
+
+/* Sizes of the parts of struct mkt__bk_acc, by group. */
+struct g_money {
+    int64_t spend_total, spend_12m;
+    uint32_t count_total, count_12m, cur_total, cur_12m;
+};
+struct g_dates {
+    mkt_time first, last;
+};
+struct g_flags {
+    uint32_t group, intl, transcon, anc;
+};
+struct g_depart {
+    int64_t adv_sum;
+    uint32_t dated, weekend, summer, winter;
+};
+static const size_t group_size[MKT__G_COUNT] = {
+    sizeof(struct g_money), sizeof(struct g_dates), sizeof(uint32_t[MKT__CABINS]),
+    sizeof(uint32_t[MKT__CHANNELS]), sizeof(struct g_flags), sizeof(struct g_depart),
+};
+
+#define G(bit) (1u << (bit))
+
+uint32_t mkt__fold_groups_of(int f)
+{
+    uint32_t money = G(MKT__G_MONEY); /* every field needs the counts */
+    switch (f) {
+    case MKT__F_COUNT_12M: case MKT__F_SPEND_12M: case MKT__F_COUNT_TOTAL:
+    case MKT__F_SPEND_TOTAL:
+        return money;
+    case MKT__F_FIRST_DATE: case MKT__F_LAST_DATE: case MKT__F_DAYS_SINCE_LAST:
+        return money | G(MKT__G_DATES);
+    case MKT__F_PREMIUM_SHARE: case MKT__F_PREFERRED_CABIN:
+        return money | G(MKT__G_CABIN);
+    case MKT__F_PREFERRED_CHANNEL:
+        return money | G(MKT__G_CHANNEL);
+    case MKT__F_GROUP_SHARE: case MKT__F_INTL_SHARE: case MKT__F_TRANSCON_SHARE:
+    case MKT__F_ANCILLARY_SHARE:
+        return money | G(MKT__G_FLAGS);
+    case MKT__F_AVG_ADVANCE: case MKT__F_WEEKEND_SHARE: case MKT__F_SUMMER_SHARE:
+    case MKT__F_WINTER_SHARE:
+        return money | G(MKT__G_DEPART);
+    default:
+        return 0; /* booking.routes_12m needs the routes themselves */
+    }
+}
+
+void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *a)
+{
+    memset(a, 0, sizeof *a);
+    if (r >= fd->rows)
+        return;
+    if (fd->g[MKT__G_MONEY]) {
+        const struct g_money *m = (const struct g_money *)fd->g[MKT__G_MONEY] + r;
+        a->spend_total = m->spend_total;
+        a->spend_12m = m->spend_12m;
+        a->count_total = m->count_total;
+        a->count_12m = m->count_12m;
+        a->cur_total = m->cur_total;
+        a->cur_12m = m->cur_12m;
+    }
+    if (fd->g[MKT__G_DATES]) {
+        const struct g_dates *d = (const struct g_dates *)fd->g[MKT__G_DATES] + r;
+        a->first = d->first;
+        a->last = d->last;
+    }
+    if (fd->g[MKT__G_CABIN])
+        memcpy(a->cabin, (const char *)fd->g[MKT__G_CABIN] + r * sizeof a->cabin, sizeof a->cabin);
+    if (fd->g[MKT__G_CHANNEL])
+        memcpy(a->channel, (const char *)fd->g[MKT__G_CHANNEL] + r * sizeof a->channel,
+               sizeof a->channel);
+    if (fd->g[MKT__G_FLAGS]) {
+        const struct g_flags *x = (const struct g_flags *)fd->g[MKT__G_FLAGS] + r;
+        a->group = x->group;
+        a->intl = x->intl;
+        a->transcon = x->transcon;
+        a->anc = x->anc;
+    }
+    if (fd->g[MKT__G_DEPART]) {
+        const struct g_depart *x = (const struct g_depart *)fd->g[MKT__G_DEPART] + r;
+        a->adv_sum = x->adv_sum;
+        a->dated = x->dated;
+        a->weekend = x->weekend;
+        a->summer = x->summer;
+        a->winter = x->winter;
+    }
+}
+
+/* The inverse of mkt__fold_gather() for the parts kept. */
+static void scatter(struct mkt__fold *fd, size_t r, const struct mkt__bk_acc *a)
+{
+    if (fd->g[MKT__G_MONEY])
+        ((struct g_money *)fd->g[MKT__G_MONEY])[r] = (struct g_money){
+            a->spend_total, a->spend_12m, a->count_total, a->count_12m, a->cur_total,
+            a->cur_12m};
+    if (fd->g[MKT__G_DATES])
+        ((struct g_dates *)fd->g[MKT__G_DATES])[r] = (struct g_dates){a->first, a->last};
+    if (fd->g[MKT__G_CABIN])
+        memcpy((char *)fd->g[MKT__G_CABIN] + r * sizeof a->cabin, a->cabin, sizeof a->cabin);
+    if (fd->g[MKT__G_CHANNEL])
+        memcpy((char *)fd->g[MKT__G_CHANNEL] + r * sizeof a->channel, a->channel,
+               sizeof a->channel);
+    if (fd->g[MKT__G_FLAGS])
+        ((struct g_flags *)fd->g[MKT__G_FLAGS])[r] =
+            (struct g_flags){a->group, a->intl, a->transcon, a->anc};
+    if (fd->g[MKT__G_DEPART])
+        ((struct g_depart *)fd->g[MKT__G_DEPART])[r] =
+            (struct g_depart){a->adv_sum, a->dated, a->weekend, a->summer, a->winter};
+}
+
+void mkt__fold_free(mkt_ctx *ctx, struct mkt__fold *fd)
+{
+    if (!fd)
+        return;
+    for (int g = 0; g < MKT__G_COUNT; g++)
+        mkt__free(ctx, fd->g[g]);
+    mkt__free(ctx, fd);
+}
+
+/* ---- the sink ----------------------------------------------------------------------------- */
+
+struct folder {
+    mkt_table *t;
+    struct mkt__fold *fd;
+    struct mkt__window w;
+};
+
+static int str_is(struct mkt__str s, const char *name)
+{
+    return s.p && strlen(name) == s.n && memcmp(name, s.p, s.n) == 0;
+}
+
+/* The code k >= 1 whose name is @s, or 0. */
+static uint8_t code_of(struct mkt__str s, const char *const *names, int n)
+{
+    for (int k = 1; k < n; k++)
+        if (str_is(s, names[k]))
+            return (uint8_t)k;
+    return 0;
+}
+
+/* A currency as the accumulator compares it: its three letters packed (never 0, never
+ * MKT__CUR_MIXED); a null currency is the loaders' default, USD. */
+static uint32_t currency_key(struct mkt__str c)
+{
+    if (!c.p)
+        c = (struct mkt__str){"USD", 3};
+    uint32_t k = 0;
+    for (size_t i = 0; i < c.n && i < 3; i++)
+        k = k << 8 | (unsigned char)c.p[i];
+    return k;
+}
+
+/* In the parsing thread: the customer's row, from the index nobody changes meanwhile. */
+static void locate(const void *data, struct mkt__bk_in *in)
+{
+    const struct folder *f = data;
+    uint32_t row;
+    in->row1 = mkt__idindex_find(f->t, in->cust.p, in->cust.n, &row) ? row + 1 : 0;
+}
+
+static void locate_ahead(const void *data, const struct mkt__bk_in *in)
+{
+    mkt__idindex_prefetch(((const struct folder *)data)->t, in->cust.p, in->cust.n);
+}
+
+static void prefetch(const void *data, const struct mkt__bk_in *in)
+{
+    const struct folder *f = data;
+    for (int g = 0; in->row1 && g < MKT__G_COUNT; g++)
+        if (f->fd->g[g])
+            __builtin_prefetch((const char *)f->fd->g[g] + (in->row1 - 1) * group_size[g], 1);
+}
+
+static int add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in)
+{
+    struct folder *f = data;
+    if (in->row1 == 0)
+        return mkt__csv_error(r, MKT_ENOTFOUND, (size_t)map[B_CUST], "unknown customer_id '%.*s'",
+                              mkt__quote_len(in->cust.p, in->cust.n), in->cust.p);
+    if (in->status == MKT_BOOKING_CANCELLED || in->time >= f->w.end)
+        return MKT_OK; /* most of a long history: decided before touching the accumulator */
+    struct mkt__bk_fact fact;
+    fact.time = in->time;
+    fact.dep = in->dep;
+    fact.pax = in->pax;
+    fact.total = in->total;
+    fact.anc = in->anc;
+    fact.currency = currency_key(in->currency);
+    fact.confirmed = 1;
+    fact.cabin = code_of(in->cabin, mkt__cabin_names, MKT__CABINS);
+    fact.channel = code_of(in->channel, mkt__channel_names, MKT__CHANNELS);
+    fact.transcon = str_is(in->trip, mkt__intl_trip_names[1]);
+    fact.intl = fact.transcon || str_is(in->trip, mkt__intl_trip_names[0]);
+    fact.has_route = in->route.p != NULL;
+    struct mkt__bk_acc a;
+    size_t row = in->row1 - 1;
+    int ovf = 0;
+    mkt__fold_gather(f->fd, row, &a);
+    mkt__bk_acc_add(&a, &f->w, &fact, &ovf);
+    if (ovf)
+        return mkt__csv_error(r, MKT_ERANGE, (size_t)map[B_TOTAL], "the sum of amounts overflows");
+    scatter(f->fd, row, &a);
+    return MKT_OK;
+}
+
+static void reset(void *data)
+{
+    struct folder *f = data;
+    for (int g = 0; g < MKT__G_COUNT; g++)
+        if (f->fd->g[g])
+            memset(f->fd->g[g], 0, f->fd->rows * group_size[g]);
+}
+
+int mkt__fold_refuse(mkt_table *t, const char *fn)
+{
+    return t->fold ? mkt__error(t->ctx, MKT_ESTATE,
+                                "%s: the table holds folded bookings; it cannot also keep "
+                                "loaded ones", fn)
+                   : MKT_OK;
+}
+
+/* ---- the call ----------------------------------------------------------------------------- */
+
+/* Whether as-of field @f can be computed for folded bookings (routes need the records). */
+static int computable(int f)
+{
+    return f >= MKT__F_AGE || mkt__fold_groups_of(f) != 0;
+}
+
+/* The as-of field a caller's name means ("customer.age" is the column "age"), or -1. */
+static int field_of(const char *name)
+{
+    if (name && strcmp(name, "customer.age") == 0)
+        name = "age";
+    for (int f = 0; name && f < MKT__F_COUNT; f++)
+        if (strcmp(name, mkt__fields[f].name) == 0)
+            return f;
+    return -1;
+}
+
+/* The as-of fields to make (bits of enum mkt__field) from the caller's names; NULL: all. */
+static int fields_mask(mkt_table *t, const char *const *names, size_t n, uint64_t *mask)
+{
+    *mask = 0;
+    if (!names) {
+        for (int f = 0; f < MKT__F_COUNT; f++)
+            *mask |= computable(f) ? UINT64_C(1) << f : 0;
+        return MKT_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int f = field_of(names[i]);
+        if (f < 0 || !computable(f))
+            return mkt__error(t->ctx, MKT_EINVAL,
+                              "mkt_table_fold_bookings: '%s' is not an as-of field that can be "
+                              "computed from folded bookings%s",
+                              names[i] ? names[i] : "(null)",
+                              f < 0 ? "" : " (booking.routes_12m needs the bookings kept)");
+        *mask |= UINT64_C(1) << f;
+    }
+    return MKT_OK;
+}
+
+static int fold_new(mkt_table *t, mkt_date as_of, uint64_t fields, struct mkt__fold **out)
+{
+    struct mkt__fold *fd = mkt__calloc(t->ctx, 1, sizeof *fd);
+    if (!fd)
+        return mkt__oom(t->ctx);
+    fd->date = as_of;
+    fd->fields = fields;
+    fd->rows = mkt__table_rows(t);
+    for (int f = 0; f < MKT__F_AGE; f++) /* booking fields: the parts they need */
+        fd->groups |= fields >> f & 1 ? mkt__fold_groups_of(f) : 0;
+    for (int g = 0; g < MKT__G_COUNT; g++) {
+        if (!(fd->groups >> g & 1))
+            continue;
+        fd->g[g] = mkt__calloc(t->ctx, fd->rows ? fd->rows : 1, group_size[g]);
+        if (!fd->g[g]) {
+            mkt__fold_free(t->ctx, fd);
+            return mkt__oom(t->ctx);
+        }
+    }
+    *out = fd;
+    return MKT_OK;
+}
+
+static int check_state(mkt_table *t, const char *path, const mkt_load_options *o)
+{
+    if (!path)
+        return mkt__error(t->ctx, MKT_EINVAL, "mkt_table_fold_bookings: NULL argument");
+    if (o->unknown_customer == MKT_UNKNOWN_CUSTOMER_CREATE)
+        return mkt__error(t->ctx, MKT_EINVAL, "mkt_table_fold_bookings: bookings cannot create "
+                                              "customers while they are folded; load customers "
+                                              "first");
+    if (t->fold || t->bk.len)
+        return mkt__error(t->ctx, MKT_ESTATE, "mkt_table_fold_bookings: the table holds %s "
+                                              "bookings already",
+                          t->fold ? "folded" : "loaded");
+    if (t->as_of)
+        return mkt__error(t->ctx, MKT_ESTATE, "mkt_table_fold_bookings: the as-of fields were "
+                                              "computed already; fold before "
+                                              "mkt_table_set_as_of()");
+    return MKT_OK;
+}
+
+MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date as_of,
+                                       const char *const *fields, size_t nfields,
+                                       const mkt_load_options *opts)
+{
+    if (!t)
+        return MKT_EINVAL;
+    mkt_load_options o;
+    uint64_t mask;
+    struct folder f = {t, NULL, {0}};
+    int rc = mkt__load_options_get(t->ctx, opts, &o);
+    if (rc == MKT_OK)
+        rc = check_state(t, path, &o);
+    if (rc == MKT_OK && mkt__window_init(&f.w, as_of))
+        rc = mkt__error(t->ctx, MKT_ERANGE, "mkt_table_fold_bookings: as-of date %ld is out of "
+                                            "range (years 2..9999)", (long)as_of);
+    if (rc == MKT_OK)
+        rc = fields_mask(t, fields, nfields, &mask);
+    if (rc == MKT_OK)
+        rc = fold_new(t, as_of, mask, &f.fd);
+    if (rc)
+        return rc;
+    struct mkt__bk_sink sink = {add, reset, locate, locate_ahead, prefetch, &f};
+    rc = mkt__bk_stream(t->ctx, path, &o, &sink);
+    if (rc) {
+        mkt__fold_free(t->ctx, f.fd);
+        return rc;
+    }
+    /* The bookings are in. Should computing the columns run out of memory, they stay folded
+     * and mkt_table_set_as_of() at the same date may be called again. */
+    t->fold = f.fd;
+    return mkt_table_set_as_of(t, as_of);
+}
