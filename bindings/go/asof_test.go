@@ -214,3 +214,93 @@ func TestAsOfErrors(t *testing.T) {
 	_, _, err = tb.GetList(0, 0)
 	wantCode(t, err, ErrState)
 }
+
+// foldTable loads the customers and events, then folds the bookings at D.
+func foldTable(t *testing.T, fields []string, opts *LoadOptions) (*Table, error) {
+	t.Helper()
+	c := newContext(t)
+	tb, err := c.NewTable()
+	must(t, err)
+	must(t, tb.LoadCustomers(writeFile(t, "customers.csv", asOfCustomersCSV, false), nil))
+	must(t, tb.LoadEvents(writeFile(t, "events.csv", asOfEventsCSV, false), nil))
+	return tb, tb.FoldBookings(writeFile(t, "bookings.csv", asOfBookingsCSV, false),
+		ymd(t, 2024, 6, 15), fields, opts)
+}
+
+func TestFoldBookingsSameAsLoad(t *testing.T) {
+	d := ymd(t, 2024, 6, 15)
+	loaded := asOfTable(t)
+	must(t, loaded.SetAsOf(d))
+	folded, err := foldTable(t, nil, &LoadOptions{Threads: 1})
+	must(t, err)
+	if folded.BookingCount() != 0 {
+		t.Fatal("folded bookings are not kept")
+	}
+	for _, col := range []string{"booking.count_12m", "booking.spend_12m", "booking.preferred_cabin",
+		"booking.preferred_channel", "booking.avg_advance_days_12m", "age", "event.cart_abandoned_30d"} {
+		for _, id := range []string{"A1", "A2", "A3"} {
+			if a, b := getOf(t, folded, id, col), getOf(t, loaded, id, col); !reflect.DeepEqual(a, b) {
+				t.Errorf("%s of %s: folded %v, loaded %v", col, id, a, b)
+			}
+		}
+	}
+}
+
+func TestFoldBookingsFieldsAndState(t *testing.T) {
+	tb, err := foldTable(t, []string{"booking.count_12m", "customer.age"}, nil)
+	must(t, err)
+	if v := getOf(t, tb, "A1", "booking.count_12m"); v != int64(2) {
+		t.Fatalf("count_12m %v", v)
+	}
+	_, err = tb.Column("booking.spend_12m")
+	wantCode(t, err, ErrNotFound)
+	wantCode(t, tb.SetAsOf(ymd(t, 2024, 6, 16)), ErrState)
+	wantCode(t, tb.LoadBookings(writeFile(t, "b2.csv", asOfBookingsCSV, false), nil), ErrState)
+	_, err = foldTable(t, []string{"booking.routes_12m"}, nil)
+	wantCode(t, err, ErrInvalid)
+	_, err = foldTable(t, nil, &LoadOptions{UnknownCustomer: UnknownCustomerCreate})
+	wantCode(t, err, ErrInvalid)
+}
+
+func TestLoadCustomerColumns(t *testing.T) {
+	c := newContext(t)
+	tb, err := c.NewTable()
+	must(t, err)
+	must(t, tb.LoadCustomers(writeFile(t, "customers.csv", asOfCustomersCSV, false),
+		&LoadOptions{Columns: []string{"tier"}}))
+	if v := getOf(t, tb, "A1", "tier"); v != "GOLD" {
+		t.Fatalf("tier %v", v)
+	}
+	if v := getOf(t, tb, "A1", "date_of_birth"); v != nil {
+		t.Fatalf("date_of_birth was left out, got %v", v)
+	}
+}
+
+func TestRuleFields(t *testing.T) {
+	c := newContext(t)
+	r, err := c.ParseRule("customer.totalSpend >= 5 and customer.tier = 'A' and in segment 'X'", nil)
+	must(t, err)
+	got, err := r.Fields(nil)
+	must(t, err)
+	if !reflect.DeepEqual(got, []string{"booking.spend_total", "customer.tier"}) {
+		t.Fatalf("fields %v", got)
+	}
+	x, err := c.ParseRule("event.searches_30d > 1", nil)
+	must(t, err)
+	got, err = r.Fields(&SegmentOptions{Resolver: func(name string) (*Rule, error) { return x, nil }})
+	must(t, err)
+	if !reflect.DeepEqual(got, []string{"booking.spend_total", "customer.tier", "event.searches_30d"}) {
+		t.Fatalf("fields %v", got)
+	}
+	_, err = r.Fields(&SegmentOptions{Resolver: func(string) (*Rule, error) { return nil, nil }})
+	wantCode(t, err, ErrNotFound)
+	cat, err := c.BuiltinCatalog()
+	must(t, err)
+	hv, err := c.ParseRule("in segment 'High-Value Customers'", nil)
+	must(t, err)
+	got, err = hv.Fields(&SegmentOptions{Catalog: cat})
+	must(t, err)
+	if !reflect.DeepEqual(got, []string{"booking.spend_12m"}) {
+		t.Fatalf("fields %v", got)
+	}
+}

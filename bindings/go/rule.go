@@ -12,6 +12,7 @@ import "C"
 import (
 	"fmt"
 	"runtime"
+	"runtime/cgo"
 	"unsafe"
 )
 
@@ -376,6 +377,62 @@ func (r *Rule) Format() (string, error) {
 	}
 	defer C.mkt_free(unsafe.Pointer(out))
 	return C.GoString(out), nil
+}
+
+// Fields lists the fields the rule reads (mkt_rule_fields): each once, in order of first
+// appearance, aliases replaced by their fields. `in segment` references are followed through
+// opts.Resolver or opts.Catalog (the other options are ignored); nil opts: not followed.
+func (r *Rule) Fields(opts *SegmentOptions) ([]string, error) {
+	var o C.mkt_segment_options
+	if rc := C.mkt_segment_options_init(&o); rc != 0 {
+		return nil, codeError(rc, "mkt_segment_options_init")
+	}
+	var st *resolverState
+	if opts != nil {
+		if opts.Resolver != nil && opts.Catalog != nil {
+			return nil, &Error{Code: ErrInvalid, Message: "SegmentOptions: set Resolver or Catalog, not both"}
+		}
+		if opts.Resolver != nil {
+			st = &resolverState{fn: opts.Resolver}
+			h := cgo.NewHandle(st)
+			defer h.Delete()
+			C.mkt_go_segment_resolver(&o, C.uintptr_t(h))
+		} else if opts.Catalog != nil {
+			cp, err := opts.Catalog.rawCat()
+			if err != nil {
+				return nil, err
+			}
+			defer runtime.KeepAlive(opts.Catalog)
+			C.mkt_go_catalog_resolver(&o, cp)
+		}
+	}
+	p, err := r.rawRule()
+	if err != nil {
+		return nil, err
+	}
+	defer runtime.KeepAlive(r)
+	ctx, err := r.ctx.raw()
+	if err != nil {
+		return nil, err
+	}
+	var out **C.char
+	var n C.size_t
+	err = r.ctx.call(func() C.int {
+		rc := C.mkt_rule_fields(p, ctx, o.resolver, o.resolver_data, &out, &n)
+		if st != nil && st.pending != nil {
+			r.ctx.host.pending = st.pending
+		}
+		return rc
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.mkt_free(unsafe.Pointer(out))
+	names := make([]string, int(n))
+	for i, s := range unsafe.Slice(out, int(n)) {
+		names[i] = C.GoString(s)
+	}
+	return names, nil
 }
 
 // String is the normalized text, or "<closed rule>" (see Format for the error).

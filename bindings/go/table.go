@@ -62,6 +62,34 @@ type LoadOptions struct {
 	// 1 = single-threaded, N = at most N; negative is ErrInvalid. The result, errors
 	// included, is the same whatever the value.
 	Threads int
+	// Columns of a customers file to load (customer_id always), as if the file had no
+	// others; nil loads every column. Bookings and events files ignore it.
+	Columns []string
+}
+
+// cArray is a C array of C copies of names (nil for a nil slice; a non-nil empty slice gives
+// a valid empty array), freed with its strings by free().
+type cArray struct {
+	arr **C.char
+	n   int
+}
+
+func newCArray(names []string) *cArray {
+	a := &cArray{n: len(names)}
+	if names == nil {
+		return a
+	}
+	a.arr = C.mkt_go_strings_new(C.size_t(len(names)))
+	for i, n := range names {
+		C.mkt_go_strings_set(a.arr, C.size_t(i), C.CString(n))
+	}
+	return a
+}
+
+func (a *cArray) free() {
+	if a.arr != nil {
+		C.mkt_go_strings_free(a.arr, C.size_t(a.n))
+	}
 }
 
 // ColumnInfo describes one column.
@@ -199,6 +227,11 @@ func (t *Table) load(path string, o *LoadOptions,
 			return &Error{Code: ErrInvalid, Message: fmt.Sprintf("invalid threads option %d", o.Threads)}
 		}
 		opts.threads = C.int32_t(o.Threads) // negative: the library's ErrInvalid
+		if o.Columns != nil {
+			cols := newCArray(o.Columns)
+			defer cols.free()
+			opts.columns, opts.ncolumns = cols.arr, C.size_t(cols.n)
+		}
 		if o.Progress != nil {
 			st = &progressState{fn: o.Progress}
 			h := cgo.NewHandle(st)
@@ -228,6 +261,19 @@ func (t *Table) LoadCustomers(path string, opts *LoadOptions) error {
 func (t *Table) LoadBookings(path string, opts *LoadOptions) error {
 	return t.load(path, opts, func(p *C.mkt_table, f *C.char, o *C.mkt_load_options) C.int {
 		return C.mkt_table_load_bookings(p, f, o)
+	})
+}
+
+// FoldBookings folds bookings.csv (or .gz) into the as-of fields at asOf without keeping the
+// bookings (mkt_table_fold_bookings): fields names the as-of fields to compute (nil: all but
+// booking.routes_12m); the others get no column. Load customers first; afterwards the table
+// takes no loaded bookings and no other as-of date (ErrState). UnknownCustomer must not be
+// UnknownCustomerCreate; Columns is ignored.
+func (t *Table) FoldBookings(path string, asOf Date, fields []string, opts *LoadOptions) error {
+	f := newCArray(fields)
+	defer f.free()
+	return t.load(path, opts, func(p *C.mkt_table, cp *C.char, o *C.mkt_load_options) C.int {
+		return C.mkt_table_fold_bookings(p, cp, C.mkt_date(asOf), f.arr, C.size_t(f.n), o)
 	})
 }
 

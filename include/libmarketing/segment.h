@@ -244,6 +244,19 @@ int mkt_rule_op_from_name(const char *name, int32_t *op);
 typedef int (*mkt_segment_resolver_fn)(const char *name, const mkt_rule **rule,
                                        void *user_data);
 
+/**
+ * The fields @p rule reads ("customer.tier", "booking.spend_12m", ...; aliases already
+ * replaced by their fields), each once, in order of first appearance, with `in segment`
+ * references followed through @p resolver (NULL: references are not followed). A host can
+ * fetch or load just these: see mkt_load_options::columns and mkt_table_fold_bookings().
+ * @param out receives a NULL-terminated array of @p *n names in one block: mkt_free() it.
+ * @return ::MKT_OK, ::MKT_EINVAL, ::MKT_ENOTFOUND (unknown segment), ::MKT_ECONFLICT (a
+ *         segment that refers to itself), the resolver's error, ::MKT_ENOMEM.
+ * @since 0.2
+ */
+int mkt_rule_fields(const mkt_rule *rule, mkt_ctx *ctx, mkt_segment_resolver_fn resolver,
+                    void *resolver_data, char ***out, size_t *n);
+
 /** Options of mkt_segment_compile(). Initialise with mkt_segment_options_init(). @since 0.1 */
 typedef struct mkt_segment_options {
     size_t struct_size;               /**< sizeof(mkt_segment_options). */

@@ -7,6 +7,7 @@
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core-private.h"
 
@@ -96,4 +97,18 @@ MKT_EXPORT void mkt_free(void *ptr)
     struct caller_block hdr;
     memcpy(&hdr, raw, sizeof hdr);
     hdr.free_fn(raw, hdr.user_data);
+}
+
+void mkt__hint_huge_pages(void *ptr, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t from = ((uintptr_t)ptr + huge - 1) & ~(huge - 1);
+    uintptr_t to = ((uintptr_t)ptr + size) & ~(huge - 1);
+    if (ptr && to > from)
+        (void)madvise((void *)from, to - from, MADV_HUGEPAGE); /* a hint: failure is fine */
+#else
+    (void)ptr;
+    (void)size;
+#endif
 }

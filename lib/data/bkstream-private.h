@@ -2,33 +2,46 @@
 /*
  * Streaming a bookings file without keeping it: every record is checked exactly as
  * mkt_table_load_bookings() checks it and handed, in file order, to a sink that folds it into
- * whatever per-customer state it needs (RFM, lifecycle). Plain files are parsed by worker
- * threads (load-parallel.c); memory stays bounded by the chunk buffers, whatever the file size.
+ * whatever per-customer state it needs (as-of fields, RFM, lifecycle). Plain files are parsed
+ * by worker threads (load-parallel.c); memory stays bounded by the chunk buffers, whatever the
+ * file size.
+ *
+ * The sink works in two steps so that the folding thread stays light: condense() runs in the
+ * parsing thread and boils a record down to a small fact (at most MKT__BK_FACT_MAX bytes,
+ * e.g. the customer's row looked up and the values that matter); add() runs in file order in
+ * the calling thread on that fact. A fact and its record header share one cache line, which is
+ * all that crosses from the parsing core to the folding one.
  *
  * Duplicate booking ids are errors, as in a load. Keeping every id to find them would cost
  * more memory than the sink, so the stream first bets that the ids ascend (byte order), which
- * makes duplicates impossible and costs one comparison per record. At the first id that does
- * not ascend the sink is reset and the file is streamed again, sequentially, with every id
- * interned, so the first duplicate is reported at its line exactly as a load would.
+ * makes duplicates impossible and costs one comparison per record, done by the parsing
+ * threads. At the first id that does not ascend the sink is reset and the file is streamed
+ * again, sequentially, with every id interned, so the first duplicate is reported at its line
+ * exactly as a load reports it.
  */
 #ifndef MKT_DATA_BKSTREAM_PRIVATE_H
 #define MKT_DATA_BKSTREAM_PRIVATE_H
 
 #include "load-private.h"
 
+#define MKT__BK_FACT_MAX 48 /* bytes of a condensed record */
+
 struct mkt__bk_sink {
-    /* One checked booking (in->row1 as locate() set it, else 0; strings live until the call returns). @r is at the
-     * record, for errors: mkt__csv_error(r, code, map[B_...], ...). Not MKT_OK stops. */
-    int (*add)(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in);
+    /* In a parsing thread, after the record was checked: what add() needs of it, into @fact
+     * (MKT__BK_FACT_MAX bytes, 8-aligned), from state nobody changes during the stream (e.g.
+     * the customer index). Must not allocate. */
+    void (*condense)(const void *data, const struct mkt__bk_in *in, void *fact);
+    /* Optional: condense() will be called for @in a few records from now: fetch what it reads. */
+    void (*condense_ahead)(const void *data, const struct mkt__bk_in *in);
+    /* Optional, in the calling thread: add() will be called for @fact soon: fetch its state. */
+    void (*add_ahead)(const void *data, const void *fact);
+    /* One checked booking, in file order, in the calling thread. @in is the full record: read
+     * it only for messages (it may sit in another core's cache). @r is at the record, for
+     * errors: mkt__csv_error(r, code, map[B_...], ...). Not MKT_OK stops the stream. */
+    int (*add)(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in,
+               const void *fact);
     /* Forget everything added: the file is streamed again from its first record. */
     void (*reset)(void *data);
-    /* Optional, in a parsing thread after the record was checked: may set in->row1 from
-     * state nobody changes during the stream. Must not allocate. */
-    void (*locate)(const void *data, struct mkt__bk_in *in);
-    /* Optional: locate() will be called for @in a few records from now; fetch what it reads. */
-    void (*locate_ahead)(const void *data, const struct mkt__bk_in *in);
-    /* Optional: add() will be called for @in a few records from now; fetch what it touches. */
-    void (*prefetch)(const void *data, const struct mkt__bk_in *in);
     void *data;
 };
 

@@ -1,14 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mkt__bk_stream(): see bkstream-private.h. The records go through the parallel reader of
- * load-parallel.c like a load's, but each one is handed to the sink as soon as it is staged
- * instead of being stored, so the memory used does not grow with the file.
+ * load-parallel.c like a load's, but each one is condensed by the parsing thread and handed to
+ * the sink as soon as it is staged instead of being stored, so the memory used does not grow
+ * with the file.
  */
 #include <string.h>
 
 #include "bkstream-private.h"
 
 int mkt__bk_stream_exact;
+
+/* How a record's id relates to its neighbours, found by the parsing thread. */
+enum {
+    ORDER_FIRST = 1, /* first of its chunk: compare with the last id of the chunk before */
+    ORDER_UP = 2,    /* greater than the id of the record before it in the chunk */
+    ORDER_LAST = 4,  /* last of its chunk: the next chunk compares with it */
+};
+
+/* A parsed record: what the folding thread reads (header, order, fact) in the first 64 bytes,
+ * the full record after it. */
+struct rec {
+    struct mkt__par_rec h;
+    uint64_t order;
+    uint64_t fact[MKT__BK_FACT_MAX / 8];
+    struct mkt__bk_in in;
+};
 
 struct stream {
     mkt_ctx *ctx;
@@ -18,19 +35,17 @@ struct stream {
     int exact;        /* intern every id (second pass, or the bet is off) */
     int restart;      /* an id did not ascend: reset the sink and stream again, exactly */
     mkt__intern ids;  /* exact: every id seen */
-    char *last;       /* the bet: the previous id */
+    char *last;       /* the bet: the last id of the chunk before */
     size_t last_len, last_cap;
     int have_last;
 };
 
-/* The bet: strictly ascending ids (byte order, shorter prefix first) cannot repeat. */
-static int ascends(const struct stream *s, struct mkt__str id)
+/* The bet: strictly ascending ids (byte order, a prefix before its extensions). */
+static int id_less(const char *a, size_t an, struct mkt__str b)
 {
-    if (!s->have_last)
-        return 1;
-    size_t n = id.n < s->last_len ? id.n : s->last_len;
-    int c = memcmp(s->last, id.p, n);
-    return c < 0 || (c == 0 && id.n > s->last_len);
+    size_t n = an < b.n ? an : b.n;
+    int c = memcmp(a, b.p, n);
+    return c < 0 || (c == 0 && an < b.n);
 }
 
 static int remember(struct stream *s, struct mkt__str id)
@@ -48,32 +63,35 @@ static int remember(struct stream *s, struct mkt__str id)
     return MKT_OK;
 }
 
-/* Check the id of a parsed record, then hand the record to the sink. */
-static int stage(struct stream *s, const struct mkt__bk_in *in)
+/* Exact mode: a repeated id is the load's error at this record. */
+static int check_exact(struct stream *s, struct mkt__str id)
 {
-    int rc;
-    if (s->exact) {
-        uint32_t id;
-        int is_new;
-        if ((rc = mkt__intern_put(&s->ids, in->id.p, in->id.n, &id, &is_new)))
-            return rc;
-        if (!is_new)
-            return mkt__csv_error(s->r, MKT_EEXIST, (size_t)s->map[B_ID],
-                                  "duplicate booking_id '%.*s'", mkt__quote_len(in->id.p, in->id.n),
-                                  in->id.p);
-    } else if (!ascends(s, in->id)) {
-        s->restart = 1;
-        return MKT_ESTATE; /* not an error: the caller starts over (no message set) */
-    } else if ((rc = remember(s, in->id))) {
-        return rc;
-    }
-    return s->sink->add(s->sink->data, s->r, s->map, in);
+    uint32_t index;
+    int is_new;
+    int rc = mkt__intern_put(&s->ids, id.p, id.n, &index, &is_new);
+    if (rc == MKT_OK && !is_new)
+        rc = mkt__csv_error(s->r, MKT_EEXIST, (size_t)s->map[B_ID], "duplicate booking_id '%.*s'",
+                            mkt__quote_len(id.p, id.n), id.p);
+    return rc;
 }
 
-struct rec {
-    struct mkt__par_rec h;
-    struct mkt__bk_in in;
-};
+/* The bet: MKT_ESTATE (no message: the caller starts over) when the id does not ascend. */
+static int check_order(struct stream *s, uint64_t order, struct mkt__str id)
+{
+    int up = order & ORDER_FIRST ? !s->have_last || id_less(s->last, s->last_len, id)
+                                 : (order & ORDER_UP) != 0;
+    if (!up) {
+        s->restart = 1;
+        return MKT_ESTATE;
+    }
+    return order & ORDER_LAST ? remember(s, id) : MKT_OK;
+}
+
+static int stage(struct stream *s, const struct rec *rec)
+{
+    int rc = s->exact ? check_exact(s, rec->in.id) : check_order(s, rec->order, rec->in.id);
+    return rc ? rc : s->sink->add(s->sink->data, s->r, s->map, &rec->in, rec->fact);
+}
 
 /* Check the current record into @in (any thread). */
 static int parse(mkt__csv *r, const struct stream *s, struct mkt__bk_in *in)
@@ -89,46 +107,48 @@ static int par_parse(mkt__csv *r, const void *cfg, void *rec)
     return parse(r, cfg, &((struct rec *)rec)->in);
 }
 
-/* How many records ahead a chunk's lookups are prefetched. */
-#define LOCATE_AHEAD 12
+/* How many records ahead a chunk's condense() reads are prefetched. */
+#define CONDENSE_AHEAD 12
 
-/* The sink's lookups over a parsed chunk, each one's memory fetched a few records early. */
+/* In the parsing thread, over a parsed chunk: the id order and the condensed facts. */
 static void par_parsed(const void *cfg, void *recs, size_t n)
 {
     const struct mkt__bk_sink *k = ((const struct stream *)cfg)->sink;
     struct rec *r = recs;
-    if (!k->locate)
-        return;
     for (size_t i = 0; i < n; i++) {
-        if (k->locate_ahead && i + LOCATE_AHEAD < n)
-            k->locate_ahead(k->data, &r[i + LOCATE_AHEAD].in);
-        k->locate(k->data, &r[i].in);
+        if (k->condense_ahead && i + CONDENSE_AHEAD < n)
+            k->condense_ahead(k->data, &r[i + CONDENSE_AHEAD].in);
+        r[i].order = (i == 0 ? ORDER_FIRST : 0) | (i + 1 == n ? ORDER_LAST : 0);
+        if (i > 0 && id_less(r[i - 1].in.id.p, r[i - 1].in.id.n, r[i].in.id))
+            r[i].order |= ORDER_UP;
+        k->condense(k->data, &r[i].in, r[i].fact);
     }
 }
 
 static void par_prefetch(const void *cfg, const void *rec)
 {
-    const struct stream *s = cfg;
-    if (s->sink->prefetch)
-        s->sink->prefetch(s->sink->data, &((const struct rec *)rec)->in);
+    const struct mkt__bk_sink *k = ((const struct stream *)cfg)->sink;
+    if (k->add_ahead)
+        k->add_ahead(k->data, ((const struct rec *)rec)->fact);
 }
 
 static int par_stage(void *cfg, void *rec)
 {
-    return stage(cfg, &((struct rec *)rec)->in);
+    return stage(cfg, rec);
 }
 
+/* The sequential loop: each record is a chunk of its own. */
 static int rows(void *cfg)
 {
     struct stream *s = cfg;
+    struct rec rec;
     int rc;
     while ((rc = mkt__csv_next(s->r)) == 1) {
-        struct mkt__bk_in in;
-        if ((rc = parse(s->r, s, &in)))
+        if ((rc = parse(s->r, s, &rec.in)))
             return rc;
-        if (s->sink->locate)
-            s->sink->locate(s->sink->data, &in);
-        if ((rc = stage(s, &in)))
+        rec.order = ORDER_FIRST | ORDER_LAST;
+        s->sink->condense(s->sink->data, &rec.in, rec.fact);
+        if ((rc = stage(s, &rec)))
             return rc;
     }
     return rc;

@@ -28,6 +28,22 @@ static uint32_t resolve(const mkt__intern *dict, const char *s)
     return s && mkt__intern_find(dict, s, strlen(s), &id) ? id : ABSENT;
 }
 
+/* Folded bookings left no text in the table's dictionary: put the names the preferred cabin
+ * and channel take there, so that their columns can hold them. */
+static int intern_folded_names(mkt_table *t)
+{
+    int rc = MKT_OK;
+    uint32_t id;
+    int is_new;
+    for (int k = 1; k < MKT__CABINS && rc == MKT_OK; k++)
+        rc = mkt__intern_put(&t->strings, mkt__cabin_names[k], strlen(mkt__cabin_names[k]), &id,
+                             &is_new);
+    for (int k = 1; k < MKT__CHANNELS && rc == MKT_OK; k++)
+        rc = mkt__intern_put(&t->strings, mkt__channel_names[k],
+                             strlen(mkt__channel_names[k]), &id, &is_new);
+    return rc;
+}
+
 static void resolve_all(const mkt_table *t, struct ids *ids)
 {
     for (int k = 0; k < MKT__CABINS; k++)
@@ -290,6 +306,8 @@ MKT_EXPORT int mkt_table_set_as_of(mkt_table *t, mkt_date as_of)
     if (rc)
         return rc;
     size_t rows = mkt__table_rows(t);
+    if (t->fold && (rc = intern_folded_names(t)))
+        return rc;
     struct ids ids;
     resolve_all(t, &ids);
     /* Folded bookings are accumulators already; the sweep reads them row by row. Without
@@ -305,6 +323,8 @@ MKT_EXPORT int mkt_table_set_as_of(mkt_table *t, mkt_date as_of)
         rc = mkt__oom(t->ctx);
         goto out;
     }
+    mkt__hint_huge_pages(bk_raw, need_bk ? (rows + 1) * sizeof(struct mkt__bk_acc) : 0);
+    mkt__hint_huge_pages(ev, need_ev ? rows * sizeof *ev : 0);
     if (bk && (rc = bookings_pass(t, &ids, &w, bk)))
         goto out;
     if (ev)

@@ -165,53 +165,73 @@ static uint32_t currency_key(struct mkt__str c)
     return k;
 }
 
-/* In the parsing thread: the customer's row, from the index nobody changes meanwhile. */
-static void locate(const void *data, struct mkt__bk_in *in)
+/* A booking as the folding thread needs it, condensed by the parsing thread. */
+struct fact {
+    uint32_t row1;    /* the customer's row + 1; 0: unknown customer */
+    uint8_t counts;   /* confirmed and booked by the as-of date: folded at all */
+    uint8_t cabin, channel, intl, transcon, has_route;
+    mkt_date dep;
+    int32_t pax;
+    uint32_t currency;
+    mkt_time time;
+    int64_t total, anc;
+};
+_Static_assert(sizeof(struct fact) <= MKT__BK_FACT_MAX, "fact too large for the stream");
+
+/* In the parsing thread: look the customer up (nobody changes the index meanwhile) and keep
+ * what the accumulation reads. */
+static void condense(const void *data, const struct mkt__bk_in *in, void *out)
 {
     const struct folder *f = data;
+    struct fact *x = out;
     uint32_t row;
-    in->row1 = mkt__idindex_find(f->t, in->cust.p, in->cust.n, &row) ? row + 1 : 0;
+    x->row1 = mkt__idindex_find(f->t, in->cust.p, in->cust.n, &row) ? row + 1 : 0;
+    /* Most of a long history is decided here, before the accumulator is touched. */
+    x->counts = in->status != MKT_BOOKING_CANCELLED && in->time < f->w.end;
+    x->cabin = code_of(in->cabin, mkt__cabin_names, MKT__CABINS);
+    x->channel = code_of(in->channel, mkt__channel_names, MKT__CHANNELS);
+    x->transcon = str_is(in->trip, mkt__intl_trip_names[1]);
+    x->intl = x->transcon || str_is(in->trip, mkt__intl_trip_names[0]);
+    x->has_route = in->route.p != NULL;
+    x->dep = in->dep;
+    x->pax = in->pax;
+    x->currency = currency_key(in->currency);
+    x->time = in->time;
+    x->total = in->total;
+    x->anc = in->anc;
 }
 
-static void locate_ahead(const void *data, const struct mkt__bk_in *in)
+static void condense_ahead(const void *data, const struct mkt__bk_in *in)
 {
     mkt__idindex_prefetch(((const struct folder *)data)->t, in->cust.p, in->cust.n);
 }
 
-static void prefetch(const void *data, const struct mkt__bk_in *in)
+static void add_ahead(const void *data, const void *fact)
 {
     const struct folder *f = data;
-    for (int g = 0; in->row1 && g < MKT__G_COUNT; g++)
+    const struct fact *x = fact;
+    for (int g = 0; x->row1 && x->counts && g < MKT__G_COUNT; g++)
         if (f->fd->g[g])
-            __builtin_prefetch((const char *)f->fd->g[g] + (in->row1 - 1) * group_size[g], 1);
+            __builtin_prefetch((const char *)f->fd->g[g] + (x->row1 - 1) * group_size[g], 1);
 }
 
-static int add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in)
+static int add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in,
+               const void *fact)
 {
     struct folder *f = data;
-    if (in->row1 == 0)
+    const struct fact *x = fact;
+    if (x->row1 == 0)
         return mkt__csv_error(r, MKT_ENOTFOUND, (size_t)map[B_CUST], "unknown customer_id '%.*s'",
                               mkt__quote_len(in->cust.p, in->cust.n), in->cust.p);
-    if (in->status == MKT_BOOKING_CANCELLED || in->time >= f->w.end)
-        return MKT_OK; /* most of a long history: decided before touching the accumulator */
-    struct mkt__bk_fact fact;
-    fact.time = in->time;
-    fact.dep = in->dep;
-    fact.pax = in->pax;
-    fact.total = in->total;
-    fact.anc = in->anc;
-    fact.currency = currency_key(in->currency);
-    fact.confirmed = 1;
-    fact.cabin = code_of(in->cabin, mkt__cabin_names, MKT__CABINS);
-    fact.channel = code_of(in->channel, mkt__channel_names, MKT__CHANNELS);
-    fact.transcon = str_is(in->trip, mkt__intl_trip_names[1]);
-    fact.intl = fact.transcon || str_is(in->trip, mkt__intl_trip_names[0]);
-    fact.has_route = in->route.p != NULL;
+    if (!x->counts)
+        return MKT_OK;
+    struct mkt__bk_fact b = {x->time, x->dep, x->pax, x->total, x->anc, x->currency, 1,
+                             x->cabin, x->channel, x->intl, x->transcon, x->has_route};
     struct mkt__bk_acc a;
-    size_t row = in->row1 - 1;
+    size_t row = x->row1 - 1;
     int ovf = 0;
     mkt__fold_gather(f->fd, row, &a);
-    mkt__bk_acc_add(&a, &f->w, &fact, &ovf);
+    mkt__bk_acc_add(&a, &f->w, &b, &ovf);
     if (ovf)
         return mkt__csv_error(r, MKT_ERANGE, (size_t)map[B_TOTAL], "the sum of amounts overflows");
     scatter(f->fd, row, &a);
@@ -293,6 +313,7 @@ static int fold_new(mkt_table *t, mkt_date as_of, uint64_t fields, struct mkt__f
             mkt__fold_free(t->ctx, fd);
             return mkt__oom(t->ctx);
         }
+        mkt__hint_huge_pages(fd->g[g], fd->rows * group_size[g]);
     }
     *out = fd;
     return MKT_OK;
@@ -338,7 +359,7 @@ MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date 
         rc = fold_new(t, as_of, mask, &f.fd);
     if (rc)
         return rc;
-    struct mkt__bk_sink sink = {add, reset, locate, locate_ahead, prefetch, &f};
+    struct mkt__bk_sink sink = {condense, condense_ahead, add_ahead, add, reset, &f};
     rc = mkt__bk_stream(t->ctx, path, &o, &sink);
     if (rc) {
         mkt__fold_free(t->ctx, f.fd);

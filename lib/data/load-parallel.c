@@ -79,8 +79,8 @@ static void parse_chunk(struct par *p, struct slot *s)
         void *rec = s->recs + s->n * p->ops->rec_size;
         if (k > 0 && p->ops->parse(rd, p->cfg, rec) == MKT_OK) {
             struct mkt__par_rec *h = rec;
-            h->line = rd->line;
-            h->end = rd->start;
+            h->line = (uint32_t)rd->line; /* a chunk is far below 4 GiB: both fit */
+            h->end = (uint32_t)rd->start;
             s->n++;
             continue;
         }

@@ -56,9 +56,9 @@ int mkt__open_for_load(mkt__csv **out, mkt_ctx *ctx, const char *path, int32_t s
                        mkt_progress_fn progress, void *progress_data);
 
 /* load-parallel.c: records parsed by worker threads start with this header. */
-struct mkt__par_rec {
-    uint64_t line; /* relative to its chunk (the loader sees it in the reader's line) */
-    size_t end;    /* offset of the record's end in its chunk */
+struct mkt__par_rec { /* 8 bytes, so a small record shares one cache line with it */
+    uint32_t line; /* relative to its chunk (the loader sees it in the reader's line) */
+    uint32_t end;  /* offset of the record's end in its chunk */
 };
 struct mkt__par_ops {
     size_t rec_size; /* a record: struct mkt__par_rec, then what parse() fills in */

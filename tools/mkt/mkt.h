@@ -120,6 +120,12 @@ const char *input_kind(int kind);
  * events in that order), filling in rows and bytes. Prints the error and returns
  * MKT_EXIT_FAIL on failure (then *out is NULL). */
 int input_load(mkt_app *app, input_set *in, mkt_table **out);
+/* As input_load(), for a job that reads only @fields (as mkt_rule_fields() lists them) at
+ * @as_of: customers with just the columns they name, events, then the bookings folded into
+ * just the as-of fields they name (mkt_table_fold_bookings()), or loaded when a field cannot be
+ * folded or no customers file was given. The as-of fields are then computed at @as_of. */
+int input_load_for(mkt_app *app, input_set *in, const char *const *fields, size_t nfields,
+                   mkt_date as_of, mkt_table **out);
 
 /* ---- members-out.c: member ids as CSV through mkt_members_export_csv() ------------------- */
 /* Write @m's customer ids to @out ('-': standard output), gzip-compressed when @gzip or when

@@ -176,6 +176,8 @@ class LoadOptions(ctypes.Structure):
         ("progress", PROGRESS_FN),
         ("progress_data", c_void_p),
         ("threads", c_int32),
+        ("columns", P(c_char_p)),  # since 0.2: mkt_load_options_init writes these too
+        ("ncolumns", c_size_t),
     ]
 
 
@@ -385,6 +387,8 @@ _PROTOTYPES = {
     "mkt_table_load_customers": (c_int, [c_void_p, c_char_p, P(LoadOptions)]),
     "mkt_table_load_bookings": (c_int, [c_void_p, c_char_p, P(LoadOptions)]),
     "mkt_table_load_events": (c_int, [c_void_p, c_char_p, P(LoadOptions)]),
+    "mkt_table_fold_bookings": (c_int, [c_void_p, c_char_p, c_int32, P(c_char_p), c_size_t,
+                                        P(LoadOptions)]),
     "mkt_table_customer_count": (c_uint64, [c_void_p]),
     "mkt_table_find": (c_int, [c_void_p, c_char_p, c_size_t, P(c_uint64)]),
     "mkt_table_customer_id": (c_char_p, [c_void_p, c_uint64]),
@@ -447,6 +451,8 @@ _PROTOTYPES = {
     "mkt_rule_child_count": (c_size_t, [c_void_p]),
     "mkt_rule_child": (c_void_p, [c_void_p, c_size_t]),
     "mkt_rule_field": (c_char_p, [c_void_p]),
+    "mkt_rule_fields": (c_int, [c_void_p, c_void_p, SEGMENT_RESOLVER_FN, c_void_p,
+                                P(P(c_char_p)), P(c_size_t)]),
     "mkt_rule_op_get": (c_int32, [c_void_p]),
     "mkt_rule_flags": (c_int32, [c_void_p]),
     "mkt_rule_value_count": (c_size_t, [c_void_p]),

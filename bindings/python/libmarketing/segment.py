@@ -391,6 +391,26 @@ class Rule(ChildHandle):
         """Every value of a condition."""
         return [self.value(i) for i in range(_lib.lib().mkt_rule_value_count(self._ptr()))]
 
+    def fields(self, resolver=None):
+        """The fields this rule reads (``mkt_rule_fields``): each once, in order of first
+        appearance, aliases replaced by their fields. ``in segment`` references are followed
+        through ``resolver`` (a callable, a mapping or a :class:`~libmarketing.Catalog`), and
+        not followed without one."""
+        keep = []
+        fn, data = _lib.SEGMENT_RESOLVER_FN(), None
+        c_resolver = getattr(resolver, "_c_resolver", None)
+        if c_resolver is not None:
+            fn, data = c_resolver(keep)
+        elif resolver is not None:
+            fn = _resolver_trampoline(self._ctx, resolver, keep)
+        out, n = ctypes.POINTER(ctypes.c_char_p)(), ctypes.c_size_t()
+        self._ctx._call(_lib.lib().mkt_rule_fields, self._ptr(), self._ctx._ptr(), fn, data,
+                        ctypes.byref(out), ctypes.byref(n))
+        try:
+            return [out[i].decode("utf-8") for i in range(n.value)]
+        finally:
+            _lib.lib().mkt_free(out)
+
 
 # ---- compiled segments -------------------------------------------------------------------------
 def _resolver_trampoline(ctx, resolver, keep):

@@ -104,7 +104,19 @@ _BOOKING_STRINGS = ("booking_id", "customer_id", "origin", "destination", "route
 _EVENT_STRINGS = ("event_id", "customer_id", "type", "campaign", "channel", "properties")
 
 
-def _load_options(separator, unknown_customer, progress, keep, threads=None):
+def _names_array(names, keep):
+    """A C array of UTF-8 names (kept alive in ``keep``) and its length; (None, 0) for None."""
+    if names is None:
+        return None, 0
+    if isinstance(names, (str, bytes)):
+        raise TypeError("expected a list of names, not a single string")
+    encoded = [_lib.enc(str(n)) for n in names]
+    arr = (ctypes.c_char_p * (len(encoded) + 1))(*encoded)
+    keep.append(arr)
+    return arr, len(encoded)
+
+
+def _load_options(separator, unknown_customer, progress, keep, threads=None, columns=None):
     opts = _lib.LoadOptions()
     rc = _lib.lib().mkt_load_options_init(ctypes.byref(opts))
     if rc != _lib.MKT_OK:
@@ -122,6 +134,8 @@ def _load_options(separator, unknown_customer, progress, keep, threads=None):
         if not _lib.INT32_MIN <= threads <= _lib.INT32_MAX:
             raise errors.InvalidArgument(f"threads={threads} is out of range", _lib.MKT_EINVAL)
         opts.threads = threads  # negative: the library says MKT_EINVAL
+    if columns is not None:
+        opts.columns, opts.ncolumns = _names_array(columns, keep)
     return opts
 
 
@@ -151,11 +165,13 @@ class Table(ChildHandle):
         super().__init__(ctx, "mkt_table_new")
 
     # ---- loading ----------------------------------------------------------------------------
-    def _load(self, fn_name, path, separator, unknown_customer, progress, threads=None):
+    def _load(self, fn_name, path, separator, unknown_customer, progress, threads=None,
+              columns=None, fold=None):
         keep = []
-        opts = _load_options(separator, unknown_customer, progress, keep, threads)
+        opts = _load_options(separator, unknown_customer, progress, keep, threads, columns)
+        args = (_lib.enc(str(path)),) + (fold(keep) if fold is not None else ())
         try:
-            self._call(fn_name, _lib.enc(str(path)), ctypes.byref(opts))
+            self._call(fn_name, *args, ctypes.byref(opts))
         except errors.MarketingError as err:
             cause = next((k for k in keep if isinstance(k, BaseException)), None)
             if cause is not None and err.__cause__ is None:
@@ -165,15 +181,16 @@ class Table(ChildHandle):
             raise
 
     def load_customers(self, path, *, separator=None, unknown_customer=None, progress=None,
-                       threads=None):
+                       threads=None, columns=None):
         """Load customers.csv (or .gz). All-or-nothing; errors name file, line and column.
 
         ``progress(done_bytes, total_bytes, rows)`` is called about every MiB; return
         ``False`` or raise to abort (:class:`UserAbort`, table unchanged). ``threads``: see
-        :meth:`load_bookings`.
+        :meth:`load_bookings`. ``columns``: load only these columns (customer_id always), as
+        if the file had no others.
         """
         self._load("mkt_table_load_customers", path, separator, unknown_customer, progress,
-                   threads)
+                   threads, columns)
 
     def load_bookings(self, path, *, separator=None, unknown_customer=None, progress=None,
                       threads=None):
@@ -185,6 +202,18 @@ class Table(ChildHandle):
         """
         self._load("mkt_table_load_bookings", path, separator, unknown_customer, progress,
                    threads)
+
+    def fold_bookings(self, path, as_of, fields=None, *, separator=None, progress=None,
+                      threads=None):
+        """Fold bookings.csv (or .gz) into the as-of fields at ``as_of`` without keeping the
+        bookings (``mkt_table_fold_bookings``): ``fields`` names the as-of fields to compute
+        (None: all but booking.routes_12m); the others get no column. Customers first; the
+        table then accepts no loaded bookings and no other as-of date."""
+        def extra(keep):
+            arr, n = _names_array(fields, keep)
+            return values.to_days(as_of), arr, n
+        self._load("mkt_table_fold_bookings", path, separator, None, progress, threads,
+                   fold=extra)
 
     def load_events(self, path, *, separator=None, unknown_customer=None, progress=None,
                     threads=None):

@@ -215,3 +215,79 @@ class AsOfTest(util.TempDirTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FoldTest(util.TempDirTest):
+    """fold_bookings: the same values as a load plus set_as_of, only the fields asked for,
+    and the table-state rules; load_customers(columns=...)."""
+
+    def setUp(self):
+        super().setUp()
+        self.ctx = mkt.Context()
+        self.paths = {name: self.write(name + ".csv", text) for name, text in
+                      (("customers", CUSTOMERS), ("bookings", BOOKINGS), ("events", EVENTS))}
+
+    def tearDown(self):
+        self.ctx.close()
+        super().tearDown()
+
+    def table(self, **customer_options):
+        t = self.ctx.table()
+        t.load_customers(self.paths["customers"], **customer_options)
+        t.load_events(self.paths["events"])
+        return t
+
+    def test_same_values_as_load(self):
+        loaded = self.table()
+        loaded.load_bookings(self.paths["bookings"])
+        loaded.set_as_of(D)
+        folded = self.table()
+        folded.fold_bookings(self.paths["bookings"], D, threads=1)
+        self.assertEqual(folded.as_of, D)
+        self.assertEqual(folded.booking_count, 0)  # folded, not kept
+        for name in ("booking.count_12m", "booking.spend_12m", "booking.preferred_cabin",
+                     "booking.preferred_channel", "booking.avg_advance_days_12m", "age",
+                     "event.cart_abandoned_30d"):
+            for cid in ("A1", "A2", "A3"):
+                self.assertEqual(folded.get(folded.find(cid), name),
+                                 loaded.get(loaded.find(cid), name), (name, cid))
+
+    def test_fields_and_state(self):
+        t = self.table()
+        t.fold_bookings(self.paths["bookings"], D, ["booking.count_12m", "customer.age"])
+        self.assertEqual(t.get(t.find("A1"), "booking.count_12m"), 2)
+        self.assertEqual(t.get(t.find("A1"), "age"), 24)
+        with self.assertRaises(mkt.NotFound):
+            t.column("booking.spend_12m")
+        with self.assertRaises(mkt.StateError):
+            t.set_as_of(datetime.date(2024, 6, 16))
+        with self.assertRaises(mkt.StateError):
+            t.load_bookings(self.paths["bookings"])
+        with self.assertRaises(mkt.InvalidArgument):
+            self.table().fold_bookings(self.paths["bookings"], D, ["booking.routes_12m"])
+        with self.assertRaises(TypeError):
+            self.table().fold_bookings(self.paths["bookings"], D, "booking.count_12m")
+
+    def test_customer_columns(self):
+        t = self.ctx.table()
+        t.load_customers(self.paths["customers"], columns=["tier"])
+        self.assertEqual(t.get(t.find("A1"), "tier"), "GOLD")
+        self.assertIsNone(t.get(t.find("A1"), "date_of_birth"))  # left out: null
+
+
+class RuleFieldsTest(unittest.TestCase):
+    def test_fields(self):
+        with mkt.Context() as ctx:
+            rule = mkt.Rule.parse(ctx, "customer.totalSpend >= 5 and customer.tier = 'A' and "
+                                       "in segment 'X' and customer.tier != 'B'")
+            self.assertEqual(rule.fields(), ["booking.spend_total", "customer.tier"])
+            self.assertEqual(rule.fields({"X": "event.searches_30d > 1"}),
+                             ["booking.spend_total", "customer.tier", "event.searches_30d"])
+            with self.assertRaises(mkt.NotFound):
+                rule.fields({})
+            with self.assertRaises(mkt.Conflict):
+                mkt.Rule.parse(ctx, "in segment 'X'").fields({"X": "in segment 'X'"})
+            catalog = mkt.Catalog.builtin(ctx)
+            self.assertIn("booking.spend_12m",
+                          mkt.Rule.parse(ctx, "in segment 'High-Value Customers'")
+                          .fields(catalog))

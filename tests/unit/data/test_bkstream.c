@@ -18,15 +18,29 @@ struct trace {
     size_t seen;
 };
 
-static int trace_add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in)
+/* The fact a parsing thread hands over. */
+struct tfact {
+    int64_t time, total;
+    int32_t status;
+};
+
+static void trace_condense(const void *data, const struct mkt__bk_in *in, void *fact)
+{
+    (void)data;
+    *(struct tfact *)fact = (struct tfact){in->time, in->total, in->status};
+}
+
+static int trace_add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in,
+                     const void *fact)
 {
     struct trace *t = data;
+    const struct tfact *f = fact;
     if (++t->seen == (size_t)t->fail_at)
         return mkt__csv_error(r, MKT_EUSER, (size_t)map[B_CUST], "sink refuses '%.*s'",
                               (int)in->cust.n, in->cust.p);
     int n = snprintf(t->text + t->len, sizeof t->text - t->len, "%.*s %.*s %lld %lld %d\n",
-                     (int)in->id.n, in->id.p, (int)in->cust.n, in->cust.p, (long long)in->time,
-                     (long long)in->total, (int)in->status);
+                     (int)in->id.n, in->id.p, (int)in->cust.n, in->cust.p, (long long)f->time,
+                     (long long)f->total, (int)f->status);
     ck_assert_int_gt(n, 0);
     t->len += (size_t)n;
     return MKT_OK;
@@ -40,6 +54,9 @@ static void trace_reset(void *data)
     t->seen = 0;
     t->resets++;
 }
+
+#define TRACE_SINK(t) \
+    { .condense = trace_condense, .add = trace_add, .reset = trace_reset, .data = (t) }
 
 /* @n bookings; ids ascend unless @swap (then rows 3 and 4 trade ids). */
 static const char *make_file(const char *name, int n, int swap, const char *extra)
@@ -61,7 +78,7 @@ static int stream(mkt_ctx *ctx, const char *path, int threads, size_t chunk, int
                   struct trace *t)
 {
     memset(t, 0, sizeof *t);
-    struct mkt__bk_sink sink = {trace_add, trace_reset, NULL, NULL, NULL, t};
+    struct mkt__bk_sink sink = TRACE_SINK(t);
     mkt_load_options o;
     mkt_load_options_init(&o);
     o.threads = threads;
@@ -144,7 +161,7 @@ START_TEST(sink_error_stops)
     struct trace t;
     memset(&t, 0, sizeof t);
     t.fail_at = 10;
-    struct mkt__bk_sink sink = {trace_add, trace_reset, NULL, NULL, NULL, &t};
+    struct mkt__bk_sink sink = TRACE_SINK(&t);
     ck_assert_int_eq(mkt__bk_stream(ctx, path, NULL, &sink), MKT_EUSER);
     ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message,
                                  "sink.csv:11:2: customer_id: sink refuses 'C2'"));
@@ -157,7 +174,7 @@ START_TEST(bad_options_and_files)
     mkt_ctx *ctx = new_ctx();
     struct trace t;
     memset(&t, 0, sizeof t);
-    struct mkt__bk_sink sink = {trace_add, trace_reset, NULL, NULL, NULL, &t};
+    struct mkt__bk_sink sink = TRACE_SINK(&t);
     mkt_load_options o;
     mkt_load_options_init(&o);
     o.threads = -1;

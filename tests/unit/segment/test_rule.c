@@ -291,6 +291,88 @@ START_TEST(test_parse_args)
 }
 END_TEST
 
+/* A resolver over three named rules; "Loop" refers to itself through "Again". */
+struct refs {
+    mkt_rule *vip, *loop, *again;
+};
+
+static int resolve(const char *name, const mkt_rule **rule, void *data)
+{
+    struct refs *r = data;
+    *rule = strcmp(name, "VIP") == 0     ? r->vip
+            : strcmp(name, "Loop") == 0  ? r->loop
+            : strcmp(name, "Again") == 0 ? r->again
+                                         : NULL;
+    return *rule ? MKT_OK : strcmp(name, "Broken") == 0 ? MKT_EIO : MKT_ENOTFOUND;
+}
+
+static mkt_rule *parse(mkt_ctx *ctx, const char *text)
+{
+    mkt_rule *r;
+    ck_assert_int_eq(mkt_rule_parse(&r, ctx, text, strlen(text), NULL), MKT_OK);
+    return r;
+}
+
+/* The fields of @text, joined by spaces, or the status. */
+static int fields_of(mkt_ctx *ctx, struct refs *refs, const char *text, char *out, size_t cap)
+{
+    mkt_rule *r = parse(ctx, text);
+    char **names = NULL;
+    size_t n = 99;
+    int rc = mkt_rule_fields(r, ctx, refs ? resolve : NULL, refs, &names, &n);
+    out[0] = 0;
+    for (size_t i = 0; rc == MKT_OK && i < n; i++)
+        snprintf(out + strlen(out), cap - strlen(out), "%s%s", i ? " " : "", names[i]);
+    if (rc == MKT_OK)
+        ck_assert_ptr_null(names[n]);
+    mkt_free(names);
+    mkt_rule_free(r);
+    return rc;
+}
+
+START_TEST(test_fields)
+{
+    mkt_ctx *ctx = new_ctx();
+    struct refs refs = {parse(ctx, "customer.tier = 'GOLD' and booking.count_12m > 2"),
+                        parse(ctx, "customer.country = 'FR' or in segment 'Again'"),
+                        parse(ctx, "in segment 'Loop'")};
+    char got[256];
+    /* Each once, in order of first appearance; aliases are their fields already. */
+    ck_assert_int_eq(fields_of(ctx, &refs,
+                               "customer.totalSpend >= 5000 and (customer.tier in ('A') or "
+                               "not customer.tier is null) and in segment 'VIP'",
+                               got, sizeof got),
+                     MKT_OK);
+    ck_assert_str_eq(got, "booking.spend_total customer.tier booking.count_12m");
+    /* Without a resolver references are not followed. */
+    ck_assert_int_eq(fields_of(ctx, NULL, "in segment 'VIP' or customer.age > 3", got,
+                               sizeof got),
+                     MKT_OK);
+    ck_assert_str_eq(got, "customer.age");
+    ck_assert_int_eq(fields_of(ctx, &refs, "in segment 'VIP' and in segment 'VIP'", got,
+                               sizeof got),
+                     MKT_OK);
+    ck_assert_str_eq(got, "customer.tier booking.count_12m");
+    ck_assert_int_eq(fields_of(ctx, &refs, "in segment 'Loop'", got, sizeof got),
+                     MKT_ECONFLICT);
+    ck_assert_str_eq(mkt_ctx_last_error(ctx)->message, "segment 'Loop' refers to itself");
+    ck_assert_int_eq(fields_of(ctx, &refs, "in segment 'Nope'", got, sizeof got), MKT_ENOTFOUND);
+    ck_assert_str_eq(mkt_ctx_last_error(ctx)->message, "unknown segment 'Nope'");
+    ck_assert_int_eq(fields_of(ctx, &refs, "in segment 'Broken'", got, sizeof got), MKT_EIO);
+    /* Argument errors. */
+    char **names;
+    size_t n;
+    ck_assert_int_eq(mkt_rule_fields(refs.vip, NULL, NULL, NULL, &names, &n), MKT_EINVAL);
+    ck_assert_int_eq(mkt_rule_fields(NULL, ctx, NULL, NULL, &names, &n), MKT_EINVAL);
+    ck_assert_int_eq(mkt_rule_fields(refs.vip, ctx, NULL, NULL, NULL, &n), MKT_EINVAL);
+    ck_assert_int_eq(mkt_rule_fields(refs.vip, ctx, NULL, NULL, &names, NULL), MKT_EINVAL);
+    mkt_rule_free(refs.vip);
+    mkt_rule_free(refs.loop);
+    mkt_rule_free(refs.again);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("rule");
@@ -302,6 +384,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_op_names);
     tcase_add_test(tc, test_parse_errors);
     tcase_add_test(tc, test_parse_args);
+    tcase_add_test(tc, test_fields);
     suite_add_tcase(s, tc);
     return s;
 }
