@@ -41,6 +41,7 @@ struct mkt_ctx {
     mkt_ctx_options opts;   /* copy, defaults filled in */
     struct mkt_error_slot err;
     uint64_t audit_seq;     /* sequence of the default audit sink's keys */
+    int libc_alloc;         /* the host gave no allocator: malloc, realloc, free (and calloc) */
 };
 
 /* ---- allocation (lib/core/alloc.c) ----------------------------------------------------- */
@@ -53,12 +54,13 @@ void *mkt__reallocarray(mkt_ctx *ctx, void *ptr, size_t count, size_t size);
 void mkt__free(mkt_ctx *ctx, void *ptr);
 char *mkt__strndup(mkt_ctx *ctx, const char *s, size_t len);
 char *mkt__strdup(mkt_ctx *ctx, const char *s);
-/* Ask the kernel to back the 2 MiB-aligned part of a large, freshly allocated block with huge
+/* Ask the kernel to back the 2 MiB-aligned part of a large block, not touched yet, with huge
  * pages (transparent huge pages in "madvise" mode, Debian's default). First touching fresh
  * memory is what large tables mostly cost on virtual machines, and it costs about half as much
  * with one fault per 2 MiB instead of 512 (64 MiB: 0.56 s against 0.27 s on the development
  * VM); arrays written at random (hash slots, per-customer accumulators) also miss the TLB less.
- * Only a hint: contents and the allocator's bookkeeping are untouched. */
+ * Only a hint: contents and the allocator's bookkeeping are untouched. mkt__calloc() gives it
+ * for every block. */
 void mkt__hint_huge_pages(void *ptr, size_t size);
 /* A block the caller releases with mkt_free(); it remembers the allocator. */
 void *mkt__caller_alloc(mkt_ctx *ctx, size_t size);

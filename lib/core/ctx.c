@@ -139,6 +139,7 @@ MKT_EXPORT int mkt_ctx_new(mkt_ctx **out, const mkt_host *host, const mkt_ctx_op
     memset(ctx, 0, sizeof *ctx);
     ctx->host = h;
     ctx->opts = o;
+    ctx->libc_alloc = h.alloc == default_alloc;
     mkt__error_reset(ctx);
     int rc;
     if (h.store) {

@@ -323,8 +323,6 @@ MKT_EXPORT int mkt_table_set_as_of(mkt_table *t, mkt_date as_of)
         rc = mkt__oom(t->ctx);
         goto out;
     }
-    mkt__hint_huge_pages(bk_raw, need_bk ? (rows + 1) * sizeof(struct mkt__bk_acc) : 0);
-    mkt__hint_huge_pages(ev, need_ev ? rows * sizeof *ev : 0);
     if (bk && (rc = bookings_pass(t, &ids, &w, bk)))
         goto out;
     if (ev)

@@ -313,7 +313,6 @@ static int fold_new(mkt_table *t, mkt_date as_of, uint64_t fields, struct mkt__f
             mkt__fold_free(t->ctx, fd);
             return mkt__oom(t->ctx);
         }
-        mkt__hint_huge_pages(fd->g[g], fd->rows * group_size[g]);
     }
     *out = fd;
     return MKT_OK;

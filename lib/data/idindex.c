@@ -87,7 +87,6 @@ int mkt__idindex_reserve(mkt_table *t, size_t rows)
     struct mkt__idx_slot *slots = mkt__calloc(t->ctx, (size_t)ncap, sizeof *slots);
     if (!slots)
         return mkt__oom(t->ctx);
-    mkt__hint_huge_pages(slots, (size_t)ncap * sizeof *slots);
     mkt__free(t->ctx, x->slots);
     x->slots = slots;
     x->mask = (uint32_t)(ncap - 1);
