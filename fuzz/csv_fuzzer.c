@@ -95,7 +95,7 @@ static void fuzz_table(mkt_ctx *ctx, const uint8_t *data, size_t size, uint8_t m
                 o.columns = some;
                 o.ncolumns = 2;
             }
-            rc = mkt__load_customers_csv(t, r, &o);
+            rc = mkt__load_customers_csv(t, r, &o, 1);
         }
         else
             rc = mkt__load_events_csv(t, r, MKT_UNKNOWN_CUSTOMER_CREATE);

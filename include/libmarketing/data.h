@@ -68,10 +68,11 @@ typedef struct mkt_load_options {
     int32_t unknown_customer;   /**< An ::mkt_unknown_customer (default AUTO). */
     mkt_progress_fn progress;   /**< Optional progress callback, called about every 1 MiB. */
     void *progress_data;        /**< Passed to @p progress. */
-    /** Threads parsing a plain (not gzip) bookings or events file: 0 (default) = the number
-     *  of online CPUs (sysconf(_SC_NPROCESSORS_ONLN)), 1 = single-threaded, N = at most N.
-     *  The result, errors included, is the same whatever the value; the host allocator is
-     *  only ever called from the loading thread. Negative is ::MKT_EINVAL. @since 0.1 */
+    /** Threads parsing a plain (not gzip) file: 0 (default) = the number of online CPUs
+     *  (sysconf(_SC_NPROCESSORS_ONLN)), 1 = single-threaded, N = at most N. The result,
+     *  errors included, is the same whatever the value; the host allocator is only ever
+     *  called from the loading thread. Negative is ::MKT_EINVAL. @since 0.1 (customers files
+     *  since 0.2) */
     int32_t threads;
     /** Customers files: load only these columns (customer_id always), as if the file had no
      *  others: the rest is still checked as CSV (structure, UTF-8) but neither parsed nor

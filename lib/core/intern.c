@@ -88,6 +88,31 @@ static int grow_entries(mkt__intern *t)
     return MKT_OK;
 }
 
+void mkt__intern_prefetch(const mkt__intern *t, const char *s, size_t len)
+{
+    if (t->slots != NULL)
+        __builtin_prefetch(&t->slots[(uint32_t)mkt__hash64(s, len, t->seed) & t->slot_mask]);
+}
+
+int mkt__intern_reserve(mkt__intern *t, size_t n)
+{
+    if (n > INTERN_MAX_IDS)
+        return mkt__error(t->ctx, MKT_ETOOBIG, "intern table: more than %u strings",
+                          (unsigned)INTERN_MAX_IDS);
+    while (t->slots == NULL || (uint64_t)n * 2 > (uint64_t)t->slot_mask + 1) {
+        int rc = grow_slots(t);
+        if (rc)
+            return rc;
+    }
+    size_t cap = t->entries_cap;
+    int rc = n > cap ? mkt__vec_reserve_(t->ctx, &t->entries, &cap, t->count, n - t->count,
+                                         sizeof *t->entries)
+                     : MKT_OK;
+    if (rc == MKT_OK)
+        t->entries_cap = cap > INTERN_MAX_IDS ? INTERN_MAX_IDS : (uint32_t)cap;
+    return rc;
+}
+
 int mkt__intern_put(mkt__intern *t, const char *s, size_t len, uint32_t *id, int *is_new)
 {
     if (is_new)

@@ -137,6 +137,11 @@ void mkt__intern_init(mkt__intern *t, mkt_ctx *ctx);
 int mkt__intern_put(mkt__intern *t, const char *s, size_t len, uint32_t *id, int *is_new);
 /* 1 and *id when present, 0 when absent. Never allocates. */
 int mkt__intern_find(const mkt__intern *t, const char *s, size_t len, uint32_t *id);
+/* Fetch the slot a lookup of @s starts at (a loader does it a few records ahead). */
+void mkt__intern_prefetch(const mkt__intern *t, const char *s, size_t len);
+/* Room for @n strings in all without growing (the bytes grow by blocks anyway). MKT_OK,
+ * MKT_ETOOBIG, MKT_ENOMEM (error recorded). */
+int mkt__intern_reserve(mkt__intern *t, size_t n);
 /* The stored bytes of @id (NUL-terminated; *len may be NULL); NULL for an unknown id. The
  * pointer stays valid until the table is freed or truncated below @id. */
 const char *mkt__intern_str(const mkt__intern *t, uint32_t id, size_t *len);

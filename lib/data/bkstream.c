@@ -108,7 +108,7 @@ static int par_parse(mkt__csv *r, const void *cfg, void *rec)
 }
 
 /* How many records ahead a chunk's condense() reads are prefetched. */
-#define CONDENSE_AHEAD 12
+#define CONDENSE_AHEAD 16
 
 /* In the parsing thread, over a parsed chunk: the id order and the condensed facts. */
 static void par_parsed(const void *cfg, void *recs, size_t n)

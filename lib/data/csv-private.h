@@ -77,6 +77,8 @@ typedef struct mkt__csv {
     /* parallel loads (load-parallel.c) */
     int quiet;                      /* a worker's reader: errors return codes, record nothing */
     uint64_t consumed_at;           /* non-zero: what mkt__csv_consumed() answers */
+    uint64_t stop_at;               /* non-zero: mkt__csv_next() ends once this many stored
+                                       bytes are consumed (plain files) */
 } mkt__csv;
 
 /* Open a file (plain or gzip). Errors: MKT_EIO (naming the file), MKT_ENOMEM, MKT_EINVAL. */

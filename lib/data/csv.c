@@ -305,15 +305,64 @@ static size_t next_stop(const mkt__csv *r, const unsigned char *b, size_t p, siz
 }
 #endif
 
-/* Parse an unquoted record at r->start straight into r->fields. 1: done; 0: let the general
- * parser do it (quotes, invalid or cut UTF-8, end of block, limits, a lone CR). */
+/* A quoted field starting at b[p] == '"' in the fast path: 1 with *close at its closing
+ * quote, *lines the line feeds inside and *esc set when it holds "" pairs; 0 when it is not
+ * closed before @end or holds a NUL byte or invalid UTF-8 (the general parser decides). */
+static int fast_quoted(const unsigned char *b, size_t p, size_t end, size_t *close,
+                       uint64_t *lines, int *esc)
+{
+    size_t i = p + 1;
+    *lines = 0;
+    *esc = 0;
+    for (;;) {
+        const unsigned char *q = memchr(b + i, '"', end - i);
+        if (!q)
+            return 0;
+        for (size_t stop = (size_t)(q - b); i < stop;) {
+            if (b[i] >= 0x80) {
+                int k = mkt__utf8_seq(b + i, stop - i);
+                if (k <= 0)
+                    return 0;
+                i += (size_t)k;
+                continue;
+            }
+            if (b[i] == 0)
+                return 0;
+            *lines += b[i++] == '\n';
+        }
+        if (i + 1 < end && b[i + 1] == '"') {
+            *esc = 1;
+            i += 2;
+            continue;
+        }
+        *close = i;
+        return 1;
+    }
+}
+
+/* Turn the "" pairs of a quoted field into single quotes, in place. */
+static size_t unescape_in_place(char *f, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++, w++) {
+        f[w] = f[i];
+        i += f[i] == '"'; /* the second quote of the pair */
+    }
+    return w;
+}
+
+/* Parse a record at r->start straight into r->fields. 1: done; 0: let the general parser do
+ * it (invalid or cut UTF-8, an unclosed quote, a stray quote, end of block, limits, a lone
+ * CR). Quoted fields are taken; their "" pairs are collapsed in place only once the whole
+ * record succeeded, so a record handed to the general parser is untouched. */
 static int fast_record(mkt__csv *r)
 {
-    const unsigned char *b = (const unsigned char *)r->buf;
+    unsigned char *b = (unsigned char *)r->buf;
     size_t pos = r->start, fstart = pos, end = r->end, nf = 0;
     size_t maxf = r->fields_cap < r->max_fields ? r->fields_cap : r->max_fields;
+    uint64_t lines = 0, escaped = 0; /* bit k: field k holds "" pairs (fields < 64) */
     for (;;) {
-        size_t p = next_stop(r, b, pos, end);
+        size_t p = next_stop(r, b, pos, end), fend = p;
         if (p == end || p - fstart > r->max_field)
             return 0;
         unsigned c = b[p];
@@ -324,16 +373,33 @@ static int fast_record(mkt__csv *r)
             pos = p + (size_t)k;
             continue;
         }
+        if (c == '"') {
+            uint64_t in_lines;
+            int esc;
+            if (p != fstart || !fast_quoted(b, p, end, &fend, &in_lines, &esc) ||
+                fend - p - 1 > r->max_field || fend + 1 == end || (esc && nf >= 64))
+                return 0;
+            escaped |= (uint64_t)esc << (esc ? nf : 0);
+            lines += in_lines;
+            fstart = p + 1;
+            p = fend + 1;
+            c = b[p];
+        }
         if (c != r->sep && c != '\n' && (c != '\r' || p + 1 == end || b[p + 1] != '\n'))
             return 0;
         if (nf == maxf)
             return 0;
-        r->fields[nf++] = (struct mkt__csv_field){(const char *)b + fstart, p - fstart};
+        r->fields[nf++] = (struct mkt__csv_field){(const char *)b + fstart, fend - fstart};
         pos = fstart = p + 1;
         if (c == r->sep)
             continue;
+        for (size_t k = 0; escaped >> k; k++)
+            if (escaped >> k & 1)
+                r->fields[k].len = unescape_in_place((char *)(uintptr_t)r->fields[k].ptr,
+                                                     r->fields[k].len);
         r->nfields = nf;
-        r->line = r->next_line++;
+        r->line = r->next_line;
+        r->next_line += 1 + lines;
         r->start = c == '\n' ? p + 1 : p + 2;
         r->records++;
         return 1;
@@ -437,6 +503,8 @@ static int make_room(mkt__csv *r)
 
 int mkt__csv_next(mkt__csv *r)
 {
+    if (r->stop_at && mkt__csv_consumed(r) >= r->stop_at)
+        return 0; /* a parallel load takes over again from here */
     for (;;) {
         int rc = parse_once(r);
         if (rc == 1 && r->has_header && r->records == 1) {

@@ -137,7 +137,21 @@ struct folder {
     mkt_table *t;
     struct mkt__fold *fd;
     struct mkt__window w;
+    mkt_time from; /* bookings before it change no field asked for */
 };
+
+/* The earliest booking time that matters: only the all-time fields look before the 12-month
+ * window, so without them the older bookings (often most of a file) are skipped by the
+ * parsing threads. */
+static mkt_time earliest_needed(uint64_t fields, const struct mkt__window *w)
+{
+    static const int all_time[] = {MKT__F_COUNT_TOTAL, MKT__F_SPEND_TOTAL, MKT__F_FIRST_DATE,
+                                   MKT__F_LAST_DATE, MKT__F_DAYS_SINCE_LAST};
+    for (size_t i = 0; i < sizeof all_time / sizeof all_time[0]; i++)
+        if (fields >> all_time[i] & 1)
+            return INT64_MIN;
+    return w->start12;
+}
 
 static int str_is(struct mkt__str s, const char *name)
 {
@@ -187,7 +201,8 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
     uint32_t row;
     x->row1 = mkt__idindex_find(f->t, in->cust.p, in->cust.n, &row) ? row + 1 : 0;
     /* Most of a long history is decided here, before the accumulator is touched. */
-    x->counts = in->status != MKT_BOOKING_CANCELLED && in->time < f->w.end;
+    x->counts = in->status != MKT_BOOKING_CANCELLED && in->time < f->w.end &&
+                in->time >= f->from;
     x->cabin = code_of(in->cabin, mkt__cabin_names, MKT__CABINS);
     x->channel = code_of(in->channel, mkt__channel_names, MKT__CHANNELS);
     x->transcon = str_is(in->trip, mkt__intl_trip_names[1]);
@@ -345,7 +360,7 @@ MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date 
         return MKT_EINVAL;
     mkt_load_options o;
     uint64_t mask;
-    struct folder f = {t, NULL, {0}};
+    struct folder f = {t, NULL, {0}, 0};
     int rc = mkt__load_options_get(t->ctx, opts, &o);
     if (rc == MKT_OK)
         rc = check_state(t, path, &o);
@@ -358,6 +373,7 @@ MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date 
         rc = fold_new(t, as_of, mask, &f.fd);
     if (rc)
         return rc;
+    f.from = earliest_needed(mask, &f.w);
     struct mkt__bk_sink sink = {condense, condense_ahead, add_ahead, add, reset, &f};
     rc = mkt__bk_stream(t->ctx, path, &o, &sink);
     if (rc) {

@@ -52,7 +52,7 @@ static int load(mkt_table *t, const char *path, const mkt_load_options *user, in
     if (rc)
         return rc;
     if (what == LOAD_CUSTOMERS)
-        rc = mkt__load_customers_csv(t, r, &o);
+        rc = mkt__load_customers_csv(t, r, &o, threads);
     else if (what == LOAD_BOOKINGS)
         rc = mkt__load_bookings_mt(t, r, o.unknown_customer, threads);
     else

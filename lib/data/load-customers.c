@@ -110,34 +110,94 @@ static void presize(mkt_table *t, const mkt__csv *r, size_t seen)
     size_t more = mkt__records_ahead(r, seen), n = mkt__table_rows(t);
     if (more == 0 || more > UINT32_MAX - n)
         return;
-    if (mkt__table_reserve_rows(t, n + more) != MKT_OK || mkt__idindex_reserve(t, n + more))
+    if (mkt__table_reserve_rows(t, n + more) != MKT_OK || mkt__idindex_reserve(t, n + more) ||
+        mkt__intern_reserve(&t->ids, n + more))
         mkt_ctx_clear_error(t->ctx);
 }
 
-static int load_rows(mkt_table *t, mkt__csv *r, const uint32_t *map, int id_col, size_t *rows)
+/* One load: what the record loop, sequential or fed by parsing threads, works with. */
+struct load {
+    mkt_table *t;
+    mkt__csv *r;
+    const uint32_t *map;
+    int id_col;
+    size_t rows;
+};
+
+/* Store the reader's current record (its width checked). */
+static int store_record(struct load *l)
 {
-    int rc;
-    if (!t->scache) /* without it (no memory) every lookup goes to the dictionary */
-        t->scache = mkt__calloc(t->ctx, 1, mkt__strcache_size());
-    while ((rc = mkt__csv_next(r)) == 1) {
-        if ((rc = mkt__check_width(r)))
-            return rc;
-        uint32_t row;
-        if ((rc = customer_row(t, r, id_col, &row)))
-            return rc;
-        for (size_t col = 0; col < r->nfields; col++) {
-            if ((int)col == id_col || r->fields[col].len == 0 || map[col] == SKIP)
-                continue; /* empty = null, and the row's values start null */
-            if ((rc = store_field(t, r, col, map[col], row)))
-                return rc;
-        }
-        if (++*rows == PRESIZE_AFTER)
-            presize(t, r, *rows);
+    mkt_table *t = l->t;
+    mkt__csv *r = l->r;
+    uint32_t row;
+    int rc = customer_row(t, r, l->id_col, &row);
+    for (size_t col = 0; rc == MKT_OK && col < r->nfields; col++) {
+        if ((int)col == l->id_col || r->fields[col].len == 0 || l->map[col] == SKIP)
+            continue; /* empty = null, and the row's values start null */
+        rc = store_field(t, r, col, l->map[col], row);
     }
+    if (rc == MKT_OK && ++l->rows == PRESIZE_AFTER)
+        presize(t, r, l->rows);
     return rc;
 }
 
-int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o)
+static int rows(void *cfg)
+{
+    struct load *l = cfg;
+    int rc;
+    while ((rc = mkt__csv_next(l->r)) == 1)
+        if ((rc = mkt__check_width(l->r)) || (rc = store_record(l)))
+            return rc;
+    return rc;
+}
+
+/* ---- parsing threads (load-parallel.c): a record is its fields, pointing into the chunk -- */
+
+struct rec {
+    struct mkt__par_rec h;
+    struct mkt__csv_field f[]; /* the header's width */
+};
+
+static int par_parse(mkt__csv *r, const void *cfg, void *rec)
+{
+    (void)cfg;
+    int rc = mkt__check_width(r);
+    if (rc == MKT_OK)
+        memcpy(((struct rec *)rec)->f, r->fields, r->nheader * sizeof *r->fields);
+    return rc;
+}
+
+static int par_stage(void *cfg, void *rec)
+{
+    struct load *l = cfg;
+    memcpy(l->r->fields, ((struct rec *)rec)->f, l->r->nheader * sizeof *l->r->fields);
+    l->r->nfields = l->r->nheader;
+    return store_record(l);
+}
+
+/* The slots of a record staged soon in the id index and the id dictionary: the cache misses
+ * every new customer costs. */
+static void par_prefetch(const void *cfg, const void *rec)
+{
+    const struct load *l = cfg;
+    const struct mkt__csv_field *id = &((const struct rec *)rec)->f[l->id_col];
+    mkt__idindex_prefetch(l->t, id->ptr, id->len);
+    mkt__intern_prefetch(&l->t->ids, id->ptr, id->len);
+}
+
+static int load_rows(struct load *l, size_t threads)
+{
+    if (!l->t->scache) /* without it (no memory) every lookup goes to the dictionary */
+        l->t->scache = mkt__calloc(l->t->ctx, 1, mkt__strcache_size());
+    struct mkt__par_ops ops = {
+        sizeof(struct rec) + l->r->nheader * sizeof(struct mkt__csv_field),
+        par_parse, par_stage, rows, par_prefetch, NULL,
+    };
+    return mkt__load_parallel(l->r, threads, &ops, l);
+}
+
+int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o,
+                            size_t threads)
 {
     int rc = mkt__csv_next(r);
     if (rc == 0)
@@ -148,11 +208,10 @@ int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o
     if (!map)
         return mkt__oom(t->ctx);
     mkt__table_mark(t);
-    int id_col;
-    size_t rows = 0;
-    rc = map_columns(t, r, o, map, &id_col);
+    struct load l = {t, r, map, -1, 0};
+    rc = map_columns(t, r, o, map, &l.id_col);
     if (rc == MKT_OK)
-        rc = load_rows(t, r, map, id_col, &rows);
+        rc = load_rows(&l, threads);
     if (rc == MKT_OK)
         rc = mkt__csv_finish(r);
     mkt__free(t->ctx, map);
@@ -160,7 +219,7 @@ int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o
         mkt__table_rollback(t);
         return rc;
     }
-    if (rows > 0)
+    if (l.rows > 0)
         t->customers_loaded = 1;
     t->filled.len = 0;
     return MKT_OK;

@@ -58,6 +58,7 @@ struct par {
     size_t carry_len;
     uint64_t carry_off;
     int no_more;                 /* nothing more to read into chunks */
+    uint64_t seq_until;          /* after a stop: where the sequential stretch may end */
 };
 
 /* Parse one chunk in a worker. */
@@ -152,9 +153,10 @@ static void fill_chunk(struct par *p, struct slot *s)
 }
 
 /* Stage the records of a parsed chunk. *line is the chunk's first line, moved past it; *rows
- * counts records. *seq is set when the sequential path must take over afterwards. */
+ * counts records. *stopped is set when a record stopped the chunk: the reader is then at that
+ * record, and p->seq_until at the end of the chunk. */
 static int consume_chunk(struct par *p, struct slot *s, uint64_t *line, uint64_t *rows,
-                         int *seq)
+                         int *stopped)
 {
     mkt__csv *r = p->r;
     for (size_t i = 0; i < s->n; i++) {
@@ -170,15 +172,50 @@ static int consume_chunk(struct par *p, struct slot *s, uint64_t *line, uint64_t
     }
     *rows += s->n;
     if (s->stopped) {
-        *seq = 1;
+        *stopped = 1;
+        p->seq_until = s->off + s->len;
+        r->consumed_at = 0;
         return mkt__csv_resume_at(r, s->off + s->stop_at, *line + s->stop_line);
     }
     *line += s->end_line;
     return mkt__csv_report(r, *rows + 1);
 }
 
+/* After a chunk stopped at a record the fast path leaves (a field it cannot take, an error):
+ * drop the chunks read ahead, once no worker parses them any more; let the sequential path
+ * parse on up to the end of the stopped chunk, where a record starts; and read chunks again
+ * from there, so that one odd record does not leave the rest of the file to one thread.
+ * *done is set when the input ended on the way. */
+static int sequential_stretch(struct par *p, uint64_t *seq_consume, uint64_t *line, int *done)
+{
+    pthread_mutex_lock(&p->mu);
+    uint64_t taken = p->seq_take;
+    p->seq_take = p->seq_fill; /* workers take none of the chunks read ahead */
+    for (uint64_t k = *seq_consume + 1; k < taken; k++)
+        while (p->slots[k % p->nslots].state != SLOT_DONE)
+            pthread_cond_wait(&p->cv, &p->mu);
+    *seq_consume = p->seq_fill;
+    pthread_mutex_unlock(&p->mu);
+    for (size_t i = 0; i < p->nslots; i++)
+        p->slots[i].state = SLOT_FREE;
+    mkt__csv *r = p->r;
+    r->stop_at = p->seq_until;
+    int rc = p->ops->rows(p->cfg);
+    r->stop_at = 0;
+    uint64_t at = mkt__csv_consumed(r);
+    if (rc || at < p->seq_until) {
+        *done = 1; /* an error, or the end of the input */
+        return rc;
+    }
+    p->carry_len = 0;
+    p->carry_off = at;
+    p->no_more = 0;
+    *line = r->next_line;
+    return mkt__csv_resume_at(r, at, r->next_line);
+}
+
 /* The loading thread: keep the slots filled, stage finished chunks in order. */
-static int run(struct par *p, int *seq)
+static int run(struct par *p)
 {
     uint64_t seq_consume = 0, line = p->r->next_line, rows = 0;
     for (;;) {
@@ -200,11 +237,16 @@ static int run(struct par *p, int *seq)
         pthread_mutex_unlock(&p->mu);
         if (mine)
             parse_chunk(p, s);
-        int rc = consume_chunk(p, s, &line, &rows, seq);
-        if (rc || *seq)
+        int stopped = 0, done = 0;
+        int rc = consume_chunk(p, s, &line, &rows, &stopped);
+        if (rc == MKT_OK && stopped)
+            rc = sequential_stretch(p, &seq_consume, &line, &done);
+        if (rc || done)
             return rc;
-        s->state = SLOT_FREE;
-        seq_consume++;
+        if (!stopped) {
+            s->state = SLOT_FREE;
+            seq_consume++;
+        }
     }
 }
 
@@ -282,9 +324,8 @@ int mkt__load_parallel(mkt__csv *r, size_t threads, const struct mkt__par_ops *o
     while (rc == MKT_OK && started < workers &&
            pthread_create(&tid[started], NULL, worker, &p) == 0)
         started++; /* fewer threads than asked for is fine, none means parse here */
-    int seq = started == 0; /* no thread at all: parse here */
-    if (rc == MKT_OK && !seq)
-        rc = run(&p, &seq);
+    if (rc == MKT_OK && started > 0)
+        rc = run(&p);
     if (started > 0) {
         pthread_mutex_lock(&p.mu);
         p.quit = 1;
@@ -297,7 +338,7 @@ int mkt__load_parallel(mkt__csv *r, size_t threads, const struct mkt__par_ops *o
     pthread_mutex_destroy(&p.mu);
     free_slots(&p);
     r->consumed_at = 0;
-    if (rc == MKT_OK && seq)
-        rc = ops->rows(cfg);
+    if (rc == MKT_OK && started == 0)
+        rc = ops->rows(cfg); /* no thread at all: parse here */
     return rc;
 }

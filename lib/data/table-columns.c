@@ -24,10 +24,15 @@ int mkt__col_resize(mkt_ctx *ctx, struct mkt__col *c, size_t cap)
 {
     if (c->type == MKT_TYPE_STRING && c->dict == NULL)
         return MKT_OK; /* customer_id: values are the row ids themselves */
-    size_t bytes = cap ? cap : 1;
-    void *p = mkt__reallocarray(ctx, c->v.any, bytes, elem_size(c->type));
+    /* Zeroed growth: rows not written yet read as 0, and a fresh block stays untouched until
+     * written (see mkt__calloc), which null columns and zero aggregates never are. */
+    size_t have = c->valid.nbits < cap ? c->valid.nbits : cap, size = elem_size(c->type);
+    void *p = mkt__calloc(ctx, cap ? cap : 1, size);
     if (!p)
         return mkt__oom(ctx);
+    if (have)
+        memcpy(p, c->v.any, have * size);
+    mkt__free(ctx, c->v.any);
     c->v.any = p;
     return mkt__bitmap_resize(&c->valid, cap);
 }

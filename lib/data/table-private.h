@@ -276,8 +276,9 @@ int mkt__events_commit(mkt_table *t, size_t *dup_of, size_t *dup);
 void mkt__events_free(mkt_ctx *ctx, struct mkt__events *e);
 
 /* Loaders on an open reader (used by the public loaders and the fuzz target). */
-/* @o: the load options (its column projection). */
-int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o);
+/* @o: the load options (its column projection); @threads parse a plain file. */
+int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o,
+                            size_t threads);
 int mkt__load_bookings_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
 int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
 /* fold.c: MKT_ESTATE (error set, naming @fn) when the table holds folded bookings. */

@@ -54,18 +54,27 @@ static void clear_range(mkt__bitmap *b, size_t from, size_t to)
         mkt__bitmap_clear(b, from++);
 }
 
-/* The derived aggregates of a customer without bookings or events. */
+/* The aggregates that are 0, not null, for a customer without bookings or events. */
+static const int zero_cols[] = {MKT__COL_BK_COUNT,     MKT__COL_BK_SPEND,
+                                MKT__COL_BK_ANCILLARY, MKT__COL_BK_CANCELLED,
+                                MKT__COL_BK_PASSENGERS, MKT__COL_EV_COUNT};
+#define NZERO (sizeof zero_cols / sizeof zero_cols[0])
+
+/* The derived aggregates of a new customer. Their values are 0 already: columns grow zeroed
+ * and a rollback zeroes the rows it removes, so only the validity bits are written (which
+ * keeps eight bytes per column and row from being touched). */
 static void init_derived(mkt_table *t, size_t row)
 {
-    static const int zero_cols[] = {MKT__COL_BK_COUNT,     MKT__COL_BK_SPEND,
-                                    MKT__COL_BK_ANCILLARY, MKT__COL_BK_CANCELLED,
-                                    MKT__COL_BK_PASSENGERS, MKT__COL_EV_COUNT};
-    for (size_t i = 0; i < sizeof zero_cols / sizeof zero_cols[0]; i++) {
-        struct mkt__col *c = t->cols.data[zero_cols[i]];
-        c->v.i64[row] = 0;
-        mkt__bitmap_set(&c->valid, row);
-    }
+    for (size_t i = 0; i < NZERO; i++)
+        mkt__bitmap_set(&t->cols.data[zero_cols[i]]->valid, row);
     t->cols.data[MKT__COL_BK_CURRENCY]->v.u32[row] = MKT__NO_STR;
+}
+
+/* Rows [from, to) go away: leave their aggregates 0 for whoever takes the rows next. */
+static void zero_derived(mkt_table *t, size_t from, size_t to)
+{
+    for (size_t i = 0; i < NZERO && from < to; i++)
+        memset(&t->cols.data[zero_cols[i]]->v.i64[from], 0, (to - from) * sizeof(int64_t));
 }
 
 int mkt__table_append_row(mkt_table *t, const char *id, size_t len, uint32_t *row)
@@ -147,6 +156,7 @@ void mkt__table_rollback(mkt_table *t)
             mkt__intern_truncate(c->dict, c->mark_dict);
     }
     clear_range(&t->stub, m->nrows, nrows);
+    zero_derived(t, m->nrows, nrows);
     mkt__idindex_truncate(t, (uint32_t)m->nrows);
     mkt__intern_truncate(&t->ids, (uint32_t)m->nrows);
     t->bk.len = m->bookings;

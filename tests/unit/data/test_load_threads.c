@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The threads load option: bookings and events parsed by several threads (with tiny chunks,
+ * The threads load option: customers, bookings and events parsed by several threads (with tiny chunks,
  * so that every file is cut in many places) give a table identical to a single-threaded load,
  * fail with exactly the same first error (code, message, file, line, column, field) leaving
  * the table unchanged, never mis-split quoted line feeds, find duplicates across chunks, keep
@@ -268,6 +268,44 @@ START_TEST(test_duplicates_across_chunks)
 }
 END_TEST
 
+/* @n customers with typed, custom, null and UTF-8 values; V_QUOTES adds quoted line feeds. */
+static char *customers_rich(size_t n, int variant)
+{
+    struct text t = {0};
+    add(&t, "customer_id,first_name,date_of_birth,tier,loyalty_member,nps_score,favourite\n");
+    for (size_t i = 0; i < n; i++) {
+        if (variant == V_QUOTES && i % 7 == 3)
+            add(&t, "C%zu,\"Ann\nC9%zu,x\",,GOLD,1,,\"te\"\"a\"\n", i, i);
+        else
+            add(&t, "C%zu,%s,%s,%s,%s,%s,%s\n", i, CITY[i % 6], i % 3 ? "1980-02-29" : "",
+                i % 4 ? "SILVER" : "GOLD", i % 2 ? "1" : "0", i % 5 ? "7" : "", i % 9 ? "" : "x");
+    }
+    return t.s;
+}
+
+START_TEST(test_customers)
+{
+    for (int v = V_PLAIN; v <= V_QUOTES; v += V_QUOTES - V_PLAIN) {
+        char *text = customers_rich(500, v);
+        expect_same(NULL, mkt_table_load_customers, write_text("customers.csv", text), MKT_OK);
+        static const char *bad[] = {
+            "C3,Bob,1980-01-01,GOLD,1,7,",  /* duplicate id */
+            "X1,Bob,1980-13-01,GOLD,1,7,",  /* bad date */
+            "X1,Bob,1980-01-01,GOLD,2,7,",  /* bad bool */
+            "X1,Bob,1980-01-01,GOLD,1,7",   /* a field short */
+            "X1,B\xC3(,1980-01-01,GOLD,1,7,", /* invalid UTF-8 */
+        };
+        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+            char *one = with_record(text, 450, bad[b]);
+            expect_same(NULL, mkt_table_load_customers, write_text("customers.csv", one),
+                        ANY_ERROR);
+            free(one);
+        }
+        free(text);
+    }
+}
+END_TEST
+
 /* A quoted field holding whole fake records across every possible cut: never mis-split. */
 START_TEST(test_quoted_line_feeds)
 {
@@ -383,6 +421,7 @@ int main(void)
     TCase *tc = tcase_create("threads");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_same_table);
+    tcase_add_test(tc, test_customers);
     tcase_add_test(tc, test_same_error);
     tcase_add_test(tc, test_duplicates_across_chunks);
     tcase_add_test(tc, test_quoted_line_feeds);
