@@ -232,8 +232,18 @@ static int run(struct par *p)
         pthread_mutex_lock(&p->mu);
         int mine = p->seq_take == seq_consume; /* no worker took it yet: parse it here */
         p->seq_take += (uint64_t)mine;
-        while (!mine && s->state != SLOT_DONE)
-            pthread_cond_wait(&p->cv, &p->mu);
+        while (!mine && s->state != SLOT_DONE) {
+            if (p->seq_take == p->seq_fill) {
+                pthread_cond_wait(&p->cv, &p->mu);
+                continue;
+            }
+            /* Rather than wait, parse a chunk further on that no worker took yet. */
+            struct slot *ahead = &p->slots[p->seq_take++ % p->nslots];
+            pthread_mutex_unlock(&p->mu);
+            parse_chunk(p, ahead);
+            pthread_mutex_lock(&p->mu);
+            ahead->state = SLOT_DONE;
+        }
         pthread_mutex_unlock(&p->mu);
         if (mine)
             parse_chunk(p, s);
