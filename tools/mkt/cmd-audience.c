@@ -203,6 +203,22 @@ static int resolve_item(aud_job *j, aud_item *it)
     return MKT_EXIT_FAIL;
 }
 
+/* Load what the items read: the columns and as-of fields of their rules. */
+static int load_items(aud_job *j, aud_args *a)
+{
+    input_fields f = {0};
+    int st = MKT_OK;
+    for (size_t i = 0; i < a->nitems && st == MKT_OK; i++) {
+        const aud_item *it = &a->items[i];
+        st = input_fields_add(&f, j->ctx, j->catalog,
+                              it->rule ? it->rule : mkt_catalog_rule(j->catalog, it->index));
+    }
+    int rc = st == MKT_OK ? input_load_for(j->app, &a->in, &f, j->as_of, &j->table)
+                          : app_fail(j->app, st);
+    input_fields_free(&f);
+    return rc;
+}
+
 static int load_data(aud_job *j, aud_args *a)
 {
     if (a->has_as_of) {
@@ -214,11 +230,7 @@ static int load_data(aud_job *j, aud_args *a)
             return app_fail(j->app, st);
         j->as_of = mkt_time_to_date(now);
     }
-    int rc = input_load(j->app, &a->in, &j->table);
-    if (rc != MKT_EXIT_OK)
-        return rc;
-    int st = mkt_table_set_as_of(j->table, j->as_of);
-    return st == MKT_OK ? MKT_EXIT_OK : app_fail(j->app, st);
+    return load_items(j, a);
 }
 
 static int compile_item(aud_job *j, const aud_item *it, mkt_segment **out)

@@ -206,16 +206,61 @@ static int load_plan(mkt_app *app, mkt_table *t, input_set *in, const struct pla
     return rc;
 }
 
-int input_load_for(mkt_app *app, input_set *in, const char *const *fields, size_t nfields,
-                   mkt_date as_of, mkt_table **out)
+/* The as-of fields at @as_of, unless a fold computed them already. */
+static int ensure_as_of(mkt_app *app, mkt_table *t, mkt_date as_of)
+{
+    mkt_date done;
+    if (mkt_table_as_of(t, &done) == MKT_OK && done == as_of)
+        return MKT_EXIT_OK;
+    mkt_ctx_clear_error(app->ctx); /* "never computed" is no error here */
+    int st = mkt_table_set_as_of(t, as_of);
+    return st == MKT_OK ? MKT_EXIT_OK : app_fail(app, st);
+}
+
+int input_fields_add(input_fields *f, mkt_ctx *ctx, mkt_catalog *catalog, const mkt_rule *rule)
+{
+    char **block;
+    size_t n;
+    int st = mkt_rule_fields(rule, ctx, mkt_catalog_resolve, catalog, &block, &n);
+    if (st != MKT_OK)
+        return st;
+    char ***blocks = realloc(f->blocks, (f->nblocks + 1) * sizeof *blocks);
+    const char **names = realloc(f->names, (f->n + n + 1) * sizeof *names);
+    if (blocks != NULL)
+        f->blocks = blocks;
+    if (names != NULL)
+        f->names = names;
+    if (blocks == NULL || names == NULL) {
+        mkt_free(block);
+        return MKT_ENOMEM;
+    }
+    f->blocks[f->nblocks++] = block;
+    for (size_t i = 0; i < n; i++)
+        f->names[f->n++] = block[i];
+    return MKT_OK;
+}
+
+void input_fields_free(input_fields *f)
+{
+    for (size_t i = 0; i < f->nblocks; i++)
+        mkt_free(f->blocks[i]);
+    free(f->blocks);
+    free(f->names);
+    memset(f, 0, sizeof *f);
+}
+
+int input_load_for(mkt_app *app, input_set *in, const input_fields *fields, mkt_date as_of,
+                   mkt_table **out)
 {
     mkt_table *table;
     struct plan p = {NULL, NULL, 0, 0};
     int rc = new_table(app, &table);
-    if (rc == MKT_EXIT_OK && plan_of(fields, nfields, &p) != 0)
+    if (rc == MKT_EXIT_OK && plan_of(fields->names, fields->n, &p) != 0)
         rc = app_fail(app, MKT_ENOMEM);
     if (rc == MKT_EXIT_OK)
         rc = load_plan(app, table, in, &p, as_of);
+    if (rc == MKT_EXIT_OK)
+        rc = ensure_as_of(app, table, as_of);
     free(p.columns);
     free(p.as_of);
     if (rc != MKT_EXIT_OK) {

@@ -120,12 +120,23 @@ const char *input_kind(int kind);
  * events in that order), filling in rows and bytes. Prints the error and returns
  * MKT_EXIT_FAIL on failure (then *out is NULL). */
 int input_load(mkt_app *app, input_set *in, mkt_table **out);
-/* As input_load(), for a job that reads only @fields (as mkt_rule_fields() lists them) at
- * @as_of: customers with just the columns they name, events, then the bookings folded into
- * just the as-of fields they name (mkt_table_fold_bookings()), or loaded when a field cannot be
- * folded or no customers file was given. The as-of fields are then computed at @as_of. */
-int input_load_for(mkt_app *app, input_set *in, const char *const *fields, size_t nfields,
-                   mkt_date as_of, mkt_table **out);
+/* The fields some rules read, as mkt_rule_fields() lists them (references followed through
+ * a catalog); names may repeat. Zero-initialise; free with input_fields_free(). */
+typedef struct input_fields {
+    char ***blocks; /* one mkt_rule_fields() result per rule */
+    size_t nblocks;
+    const char **names;
+    size_t n;
+} input_fields;
+/* Add the fields of @rule: MKT_OK or the status of mkt_rule_fields() (or MKT_ENOMEM). */
+int input_fields_add(input_fields *f, mkt_ctx *ctx, mkt_catalog *catalog, const mkt_rule *rule);
+void input_fields_free(input_fields *f);
+/* As input_load(), for a job that reads only @fields at @as_of: customers with just the
+ * columns they name, events, then the bookings folded into just the as-of fields they name
+ * (mkt_table_fold_bookings()), or loaded when a field cannot be folded or no customers file
+ * was given. The as-of fields are then computed at @as_of. */
+int input_load_for(mkt_app *app, input_set *in, const input_fields *fields, mkt_date as_of,
+                   mkt_table **out);
 
 /* ---- members-out.c: member ids as CSV through mkt_members_export_csv() ------------------- */
 /* Write @m's customer ids to @out ('-': standard output), gzip-compressed when @gzip or when

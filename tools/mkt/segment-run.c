@@ -67,64 +67,19 @@ static int resolve_as_of(segment_job *j, const segment_args *a)
     return MKT_EXIT_OK;
 }
 
-/* The fields a job reads: those of its rule, or of every catalog segment for --all. Each
- * rule's list is one block (@blocks, freed by the caller); @names points into them. */
-typedef struct job_fields {
-    char **blocks[1];
-    char ***more;   /* --all: one block per catalog segment */
-    size_t nmore;
-    const char **names;
-    size_t n;
-} job_fields;
-
-static void job_fields_free(job_fields *f)
-{
-    mkt_free(f->blocks[0]);
-    for (size_t i = 0; i < f->nmore; i++)
-        mkt_free(f->more[i]);
-    free(f->more);
-    free(f->names);
-}
-
-/* Append the fields of @rule to @f. */
-static int add_fields(segment_job *j, job_fields *f, const mkt_rule *rule, char ***block)
-{
-    size_t n;
-    int st = mkt_rule_fields(rule, j->ctx, mkt_catalog_resolve, j->catalog, block, &n);
-    const char **names = st == MKT_OK ? realloc(f->names, (f->n + n + 1) * sizeof *names) : NULL;
-    if (st == MKT_OK && names == NULL)
-        st = MKT_ENOMEM;
-    if (st != MKT_OK)
-        return st;
-    f->names = names;
-    for (size_t i = 0; i < n; i++)
-        f->names[f->n++] = (*block)[i];
-    return MKT_OK;
-}
-
-static int fields_of_job(segment_job *j, job_fields *f)
-{
-    memset(f, 0, sizeof *f);
-    if (j->rule != NULL)
-        return add_fields(j, f, j->rule, &f->blocks[0]);
-    size_t n = mkt_catalog_count(j->catalog);
-    f->more = calloc(n ? n : 1, sizeof *f->more);
-    if (f->more == NULL)
-        return MKT_ENOMEM;
-    int st = MKT_OK;
-    for (; f->nmore < n && st == MKT_OK; f->nmore++)
-        st = add_fields(j, f, mkt_catalog_rule(j->catalog, f->nmore), &f->more[f->nmore]);
-    return st;
-}
-
-/* Load what the job reads: only the columns and as-of fields its rules name. */
+/* Load what the job reads: only the columns and as-of fields of its rule, or of every
+ * catalog segment for --all. */
 static int load_for_job(segment_job *j, segment_args *a)
 {
-    job_fields f;
-    int st = fields_of_job(j, &f);
-    int rc = st == MKT_OK ? input_load_for(j->app, &a->in, f.names, f.n, j->as_of, &j->table)
+    input_fields f = {0};
+    int st = MKT_OK;
+    if (j->rule != NULL)
+        st = input_fields_add(&f, j->ctx, j->catalog, j->rule);
+    for (size_t i = 0; j->rule == NULL && st == MKT_OK && i < mkt_catalog_count(j->catalog); i++)
+        st = input_fields_add(&f, j->ctx, j->catalog, mkt_catalog_rule(j->catalog, i));
+    int rc = st == MKT_OK ? input_load_for(j->app, &a->in, &f, j->as_of, &j->table)
                           : app_fail(j->app, st);
-    job_fields_free(&f);
+    input_fields_free(&f);
     return rc;
 }
 
@@ -136,13 +91,7 @@ static int compile_on_data(segment_job *j, segment_args *a)
         rc = load_for_job(j, a);
     if (rc != MKT_EXIT_OK)
         return rc;
-    mkt_date done;
-    int st = MKT_OK;
-    if (mkt_table_as_of(j->table, &done) != MKT_OK || done != j->as_of)
-        st = mkt_table_set_as_of(j->table, j->as_of); /* (a fold computed them already) */
-    mkt_ctx_clear_error(j->ctx);
-    if (st != MKT_OK)
-        return app_fail(j->app, st);
+    int st = MKT_OK; /* --all compiles each segment later */
     mkt_segment_options o;
     mkt_segment_options_init(&o);
     o.as_of = j->as_of;
