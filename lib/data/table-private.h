@@ -281,6 +281,22 @@ int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o
                             size_t threads);
 int mkt__load_bookings_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
 int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
+/* dense-ids.c: customer ids of one shape (prefix + fixed-width number) mapped straight to
+ * rows. row1 is NULL when the table's ids have no such shape or are too sparse. */
+struct mkt__dense_ids {
+    char prefix[16];
+    size_t plen, len;  /* prefix bytes; whole id bytes */
+    int64_t lo;        /* smallest number */
+    size_t n;          /* numbers lo .. lo + n - 1 */
+    uint32_t *row1;    /* row + 1 by number - lo; 0: no such customer */
+};
+/* Build the map of @t's ids (MKT_OK with row1 NULL when they do not fit; MKT_ENOMEM). */
+int mkt__dense_ids_build(const mkt_table *t, struct mkt__dense_ids *d);
+/* The row + 1 of id @s, or 0 when no customer has it (d->row1 must be set). */
+uint32_t mkt__dense_ids_find(const struct mkt__dense_ids *d, const char *s, size_t len);
+void mkt__dense_ids_prefetch(const struct mkt__dense_ids *d, const char *s, size_t len);
+void mkt__dense_ids_free(mkt_ctx *ctx, struct mkt__dense_ids *d);
+
 /* fold.c: MKT_ESTATE (error set, naming @fn) when the table holds folded bookings. */
 int mkt__fold_refuse(mkt_table *t, const char *fn);
 /* The same parsing with up to @threads threads (see load-parallel.c). */

@@ -56,6 +56,10 @@ static const char *keep(char *buf, const char *path)
     return buf;
 }
 
+/* Customer ids of one shape (C00 ..) take the dense map in folds; with @odd one id of
+ * another shape makes folds use the id index. */
+static int odd_customer;
+
 static const char *write_customers(void)
 {
     struct text t = {0};
@@ -63,6 +67,8 @@ static const char *write_customers(void)
     for (int i = 0; i < CUSTOMERS; i++)
         put(&t, "C%02d,%s,%s,c%d@x.org,%s\n", i, i % 3 ? "GOLD" : "SILVER",
             i % 4 ? "1980-02-29" : "", i, i % 5 ? "" : "yes");
+    if (odd_customer)
+        put(&t, "VIP-1,GOLD,,,\n");
     static char path[512];
     keep(path, write_text("customers.csv", t.s));
     free(t.s);
@@ -208,11 +214,13 @@ static char *folded(mkt_ctx *ctx, const char *bookings, int threads, size_t chun
 START_TEST(test_same_values_as_load)
 {
     mkt_ctx *ctx = new_ctx();
+    odd_customer = _i;
     for (int shuffle = 0; shuffle <= 1; shuffle++) {
         const char *path = write_bookings(1500, shuffle);
         char *want = loaded(ctx, path);
         /* No bookings: counts and sums 0, the rest null; mixed USD and EUR: sums null. */
         ck_assert_ptr_nonnull(strstr(want, "C39: 0 0 0 0 null null null null (null) (null) "));
+        ck_assert_ptr_nonnull(strstr(want, odd_customer ? "VIP-1: 0 0 0 0 " : "C39:"));
         ck_assert_ptr_nonnull(strstr(want, "C07: 13 null 23 null "));
         char *one = folded(ctx, path, 1, 0), *par = folded(ctx, path, 2, 512);
         same_lines(one, want);
@@ -314,6 +322,42 @@ START_TEST(test_errors)
 }
 END_TEST
 
+static mkt_table *customers_of(mkt_ctx *ctx, const char *text)
+{
+    mkt_table *t;
+    ck_assert_int_eq(mkt_table_new(&t, ctx), MKT_OK);
+    ck_assert_int_eq(mkt_table_load_customers(t, write_text("ids.csv", text), NULL), MKT_OK);
+    return t;
+}
+
+START_TEST(test_dense_ids)
+{
+    mkt_ctx *ctx = new_ctx();
+    struct mkt__dense_ids d;
+    mkt_table *t = customers_of(ctx, "customer_id\nC07\nC09\nC08\n");
+    ck_assert_int_eq(mkt__dense_ids_build(t, &d), MKT_OK);
+    ck_assert_ptr_nonnull(d.row1);
+    ck_assert_uint_eq(mkt__dense_ids_find(&d, "C08", 3), 3); /* row 2, + 1 */
+    ck_assert_uint_eq(mkt__dense_ids_find(&d, "C07", 3), 1);
+    static const char *const strangers[] = {"C06", "C10", "C8", "C008", "X08", "C0a", ""};
+    for (size_t i = 0; i < sizeof strangers / sizeof strangers[0]; i++)
+        ck_assert_uint_eq(mkt__dense_ids_find(&d, strangers[i], strlen(strangers[i])), 0);
+    mkt__dense_ids_free(ctx, &d);
+    mkt_table_free(t);
+    /* Another shape, too sparse, no digits: no map. */
+    static const char *const no_map[] = {"customer_id\nC07\nVIP-1\n",
+                                         "customer_id\nC0000001\nC9999999\n",
+                                         "customer_id\nann\nbob\n", "customer_id\n"};
+    for (size_t i = 0; i < sizeof no_map / sizeof no_map[0]; i++) {
+        t = customers_of(ctx, no_map[i]);
+        ck_assert_int_eq(mkt__dense_ids_build(t, &d), MKT_OK);
+        ck_assert_ptr_null(d.row1);
+        mkt_table_free(t);
+    }
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(test_column_projection)
 {
     mkt_ctx *ctx = new_ctx();
@@ -343,9 +387,10 @@ int main(void)
     Suite *s = suite_create("fold");
     TCase *tc = tcase_create("fold");
     tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_same_values_as_load);
+    tcase_add_loop_test(tc, test_same_values_as_load, 0, 2);
     tcase_add_test(tc, test_only_fields_asked_for);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_dense_ids);
     tcase_add_test(tc, test_column_projection);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
