@@ -187,8 +187,9 @@ static inline void mkt__bk_acc_add(struct mkt__bk_acc *a, const struct mkt__wind
 
 /* ---- folded bookings (fold.c): accumulators without the records --------------------- */
 
-/* mkt_table_fold_bookings() keeps only the parts of struct mkt__bk_acc its fields need, each
- * part in its own array, so memory follows the fields asked for, not the file. */
+/* mkt_table_fold_bookings() keeps only the parts of struct mkt__bk_acc its fields need, in one
+ * small record per customer, so memory follows the fields asked for, not the file, and a
+ * booking touches one place. */
 enum { MKT__G_MONEY, MKT__G_DATES, MKT__G_CABIN, MKT__G_CHANNEL, MKT__G_FLAGS, MKT__G_DEPART,
        MKT__G_COUNT };
 
@@ -197,7 +198,9 @@ struct mkt__fold {
     uint32_t groups;  /* bit per MKT__G_* kept */
     uint64_t fields;  /* bit per as-of field (enum mkt__field) the table gets */
     size_t rows;      /* customer rows when folded; later rows have no folded bookings */
-    void *g[MKT__G_COUNT];
+    unsigned char *acc; /* rows records of stride bytes: the parts kept, part g at off[g] */
+    size_t stride;
+    int32_t off[MKT__G_COUNT]; /* -1: part not kept */
 };
 
 /* The groups booking field @f needs (0 for fields that cannot be folded: routes). */

@@ -59,75 +59,81 @@ uint32_t mkt__fold_groups_of(int f)
     }
 }
 
+/* Group @g of row @r's record, or NULL when the fold does not keep it. */
+static void *part(const struct mkt__fold *fd, size_t r, int g)
+{
+    return fd->off[g] < 0 ? NULL : fd->acc + r * fd->stride + (size_t)fd->off[g];
+}
+
+/* Copy @n bytes from @src to @dst when the part is kept. */
+static void get_part(void *dst, const void *src, size_t n)
+{
+    if (src)
+        memcpy(dst, src, n);
+}
+
 void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *a)
 {
     memset(a, 0, sizeof *a);
     if (r >= fd->rows)
         return;
-    if (fd->g[MKT__G_MONEY]) {
-        const struct g_money *m = (const struct g_money *)fd->g[MKT__G_MONEY] + r;
-        a->spend_total = m->spend_total;
-        a->spend_12m = m->spend_12m;
-        a->count_total = m->count_total;
-        a->count_12m = m->count_12m;
-        a->cur_total = m->cur_total;
-        a->cur_12m = m->cur_12m;
-    }
-    if (fd->g[MKT__G_DATES]) {
-        const struct g_dates *d = (const struct g_dates *)fd->g[MKT__G_DATES] + r;
-        a->first = d->first;
-        a->last = d->last;
-    }
-    if (fd->g[MKT__G_CABIN])
-        memcpy(a->cabin, (const char *)fd->g[MKT__G_CABIN] + r * sizeof a->cabin, sizeof a->cabin);
-    if (fd->g[MKT__G_CHANNEL])
-        memcpy(a->channel, (const char *)fd->g[MKT__G_CHANNEL] + r * sizeof a->channel,
-               sizeof a->channel);
-    if (fd->g[MKT__G_FLAGS]) {
-        const struct g_flags *x = (const struct g_flags *)fd->g[MKT__G_FLAGS] + r;
-        a->group = x->group;
-        a->intl = x->intl;
-        a->transcon = x->transcon;
-        a->anc = x->anc;
-    }
-    if (fd->g[MKT__G_DEPART]) {
-        const struct g_depart *x = (const struct g_depart *)fd->g[MKT__G_DEPART] + r;
-        a->adv_sum = x->adv_sum;
-        a->dated = x->dated;
-        a->weekend = x->weekend;
-        a->summer = x->summer;
-        a->winter = x->winter;
-    }
+    struct g_money m = {0, 0, 0, 0, 0, 0};
+    struct g_dates d = {0, 0};
+    struct g_flags x = {0, 0, 0, 0};
+    struct g_depart dep = {0, 0, 0, 0, 0};
+    get_part(&m, part(fd, r, MKT__G_MONEY), sizeof m);
+    get_part(&d, part(fd, r, MKT__G_DATES), sizeof d);
+    get_part(a->cabin, part(fd, r, MKT__G_CABIN), sizeof a->cabin);
+    get_part(a->channel, part(fd, r, MKT__G_CHANNEL), sizeof a->channel);
+    get_part(&x, part(fd, r, MKT__G_FLAGS), sizeof x);
+    get_part(&dep, part(fd, r, MKT__G_DEPART), sizeof dep);
+    a->spend_total = m.spend_total;
+    a->spend_12m = m.spend_12m;
+    a->count_total = m.count_total;
+    a->count_12m = m.count_12m;
+    a->cur_total = m.cur_total;
+    a->cur_12m = m.cur_12m;
+    a->first = d.first;
+    a->last = d.last;
+    a->group = x.group;
+    a->intl = x.intl;
+    a->transcon = x.transcon;
+    a->anc = x.anc;
+    a->adv_sum = dep.adv_sum;
+    a->dated = dep.dated;
+    a->weekend = dep.weekend;
+    a->summer = dep.summer;
+    a->winter = dep.winter;
+}
+
+/* Copy @n bytes from @src into the part when it is kept. */
+static void put_part(void *dst, const void *src, size_t n)
+{
+    if (dst)
+        memcpy(dst, src, n);
 }
 
 /* The inverse of mkt__fold_gather() for the parts kept. */
 static void scatter(struct mkt__fold *fd, size_t r, const struct mkt__bk_acc *a)
 {
-    if (fd->g[MKT__G_MONEY])
-        ((struct g_money *)fd->g[MKT__G_MONEY])[r] = (struct g_money){
-            a->spend_total, a->spend_12m, a->count_total, a->count_12m, a->cur_total,
-            a->cur_12m};
-    if (fd->g[MKT__G_DATES])
-        ((struct g_dates *)fd->g[MKT__G_DATES])[r] = (struct g_dates){a->first, a->last};
-    if (fd->g[MKT__G_CABIN])
-        memcpy((char *)fd->g[MKT__G_CABIN] + r * sizeof a->cabin, a->cabin, sizeof a->cabin);
-    if (fd->g[MKT__G_CHANNEL])
-        memcpy((char *)fd->g[MKT__G_CHANNEL] + r * sizeof a->channel, a->channel,
-               sizeof a->channel);
-    if (fd->g[MKT__G_FLAGS])
-        ((struct g_flags *)fd->g[MKT__G_FLAGS])[r] =
-            (struct g_flags){a->group, a->intl, a->transcon, a->anc};
-    if (fd->g[MKT__G_DEPART])
-        ((struct g_depart *)fd->g[MKT__G_DEPART])[r] =
-            (struct g_depart){a->adv_sum, a->dated, a->weekend, a->summer, a->winter};
+    struct g_money m = {a->spend_total, a->spend_12m, a->count_total,
+                        a->count_12m,   a->cur_total, a->cur_12m};
+    struct g_dates d = {a->first, a->last};
+    struct g_flags x = {a->group, a->intl, a->transcon, a->anc};
+    struct g_depart dep = {a->adv_sum, a->dated, a->weekend, a->summer, a->winter};
+    put_part(part(fd, r, MKT__G_MONEY), &m, sizeof m);
+    put_part(part(fd, r, MKT__G_DATES), &d, sizeof d);
+    put_part(part(fd, r, MKT__G_CABIN), a->cabin, sizeof a->cabin);
+    put_part(part(fd, r, MKT__G_CHANNEL), a->channel, sizeof a->channel);
+    put_part(part(fd, r, MKT__G_FLAGS), &x, sizeof x);
+    put_part(part(fd, r, MKT__G_DEPART), &dep, sizeof dep);
 }
 
 void mkt__fold_free(mkt_ctx *ctx, struct mkt__fold *fd)
 {
     if (!fd)
         return;
-    for (int g = 0; g < MKT__G_COUNT; g++)
-        mkt__free(ctx, fd->g[g]);
+    mkt__free(ctx, fd->acc);
     mkt__free(ctx, fd);
 }
 
@@ -231,11 +237,14 @@ static void condense_ahead(const void *data, const struct mkt__bk_in *in)
 
 static void add_ahead(const void *data, const void *fact)
 {
-    const struct folder *f = data;
+    const struct mkt__fold *fd = ((const struct folder *)data)->fd;
     const struct fact *x = fact;
-    for (int g = 0; x->row1 && x->counts && g < MKT__G_COUNT; g++)
-        if (f->fd->g[g])
-            __builtin_prefetch((const char *)f->fd->g[g] + (x->row1 - 1) * group_size[g], 1);
+    if (!x->row1 || !x->counts)
+        return;
+    const unsigned char *rec = fd->acc + (x->row1 - 1) * fd->stride;
+    for (size_t at = 0; at < fd->stride; at += 64) /* every line the record spans */
+        __builtin_prefetch(rec + at, 1);
+    __builtin_prefetch(rec + fd->stride - 1, 1);
 }
 
 static int add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in,
@@ -264,9 +273,7 @@ static int add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in 
 static void reset(void *data)
 {
     struct folder *f = data;
-    for (int g = 0; g < MKT__G_COUNT; g++)
-        if (f->fd->g[g])
-            memset(f->fd->g[g], 0, f->fd->rows * group_size[g]);
+    memset(f->fd->acc, 0, f->fd->rows * f->fd->stride);
 }
 
 int mkt__fold_refuse(mkt_table *t, const char *fn)
@@ -328,14 +335,15 @@ static int fold_new(mkt_table *t, mkt_date as_of, uint64_t fields, struct mkt__f
     fd->rows = mkt__table_rows(t);
     for (int f = 0; f < MKT__F_AGE; f++) /* booking fields: the parts they need */
         fd->groups |= fields >> f & 1 ? mkt__fold_groups_of(f) : 0;
+    /* One record per customer holding just those parts, so that a booking touches one
+     * place; every part is a multiple of 8 bytes, which keeps them aligned. */
     for (int g = 0; g < MKT__G_COUNT; g++) {
-        if (!(fd->groups >> g & 1))
-            continue;
-        fd->g[g] = mkt__calloc(t->ctx, fd->rows ? fd->rows : 1, group_size[g]);
-        if (!fd->g[g]) {
-            mkt__fold_free(t->ctx, fd);
-            return mkt__oom(t->ctx);
-        }
+        fd->off[g] = fd->groups >> g & 1 ? (int32_t)fd->stride : -1;
+        fd->stride += fd->groups >> g & 1 ? (group_size[g] + 7) / 8 * 8 : 0;
+    }
+    if (fd->stride && !(fd->acc = mkt__calloc(t->ctx, fd->rows ? fd->rows : 1, fd->stride))) {
+        mkt__fold_free(t->ctx, fd);
+        return mkt__oom(t->ctx);
     }
     *out = fd;
     return MKT_OK;
