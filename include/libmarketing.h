@@ -15,5 +15,8 @@
 #include "libmarketing/segment.h"
 #include "libmarketing/catalog.h"
 #include "libmarketing/audience.h"
+#include "libmarketing/rfm.h"
+#include "libmarketing/lifecycle.h"
+#include "libmarketing/abtest.h"
 
 #endif /* LIBMARKETING_H */

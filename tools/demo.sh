@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The first thing to run after cloning: build mkt (if needed), generate a small deterministic
 # airline data set with tools/gen_airline.py, profile it with `mkt load`, count every predefined
-# segment and explain one rule for one customer.
+# segment, explain one rule for one customer, and print the RFM segments and lifecycle stages.
 #
 # Usage: tools/demo.sh [BUILD_DIR]        (default: build; CUSTOMERS=2000 to change the size)
 #
@@ -47,5 +47,11 @@ set -x
     --events "$sample/events.csv"
 "$build/tools/mkt/mkt" segment explain --as-of 2026-06-30 --customer "$(sed -n '2s/,.*//p' "$sample/customers.csv")" \
     --rule "booking.spend_12m >= 5000 and customer.tier in ('GOLD','PLATINUM')" \
+    --customers "$sample/customers.csv" \
+    --bookings "$sample/bookings.csv"
+
+# RFM scores per segment and lifecycle stages per customer, as of the same date.
+"$build/tools/mkt/mkt" rfm --as-of 2026-06-30 --bookings "$sample/bookings.csv"
+"$build/tools/mkt/mkt" lifecycle --as-of 2026-06-30 \
     --customers "$sample/customers.csv" \
     --bookings "$sample/bookings.csv"

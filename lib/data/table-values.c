@@ -234,7 +234,9 @@ MKT_EXPORT int mkt_table_set_null(mkt_table *t, uint32_t column, uint64_t row)
 
 static int reserved_name(const char *name)
 {
-    return strncmp(name, "booking.", 8) == 0 || strncmp(name, "event.", 6) == 0;
+    /* rfm.* and lifecycle.* are written by mkt_rfm_apply() and mkt_lifecycle_apply(). */
+    return strncmp(name, "booking.", 8) == 0 || strncmp(name, "event.", 6) == 0 ||
+           strncmp(name, "rfm.", 4) == 0 || strncmp(name, "lifecycle.", 10) == 0;
 }
 
 MKT_EXPORT int mkt_table_add_column(mkt_table *t, const char *name, int32_t type,

@@ -1067,5 +1067,326 @@ class ProgressTest(unittest.TestCase):
         self.assertEqual(err, "")
 
 
+# ---- mkt rfm / mkt lifecycle ------------------------------------------------------------------
+# Worked out by hand from tests/cli/data/bookings.csv with D = 2026-06-30 and a 24-month window
+# (2024-06-30 < date <= 2026-06-30); EUR at 1.08 USD. C2's only booking is cancelled.
+#   C1: B1 2025-01-10 612.40 USD, B2 2025-03-02 1450.00 EUR (= 1566.00), B8 2026-01-15 0 EUR
+#       -> recency 166 (2026-01-15 .. 06-30: 16 + 28 + 31 + 30 + 31 + 30), frequency 3,
+#          monetary 2178.40
+#   C3: B4 2025-06-01 980.00 -> recency 394 (30 + 364), frequency 1
+#   C4: B5 2024-12-24 8200.00, B6 2026-06-29 2100.50 -> recency 1, frequency 2, 10300.50
+#   C5: B7 2026-05-02 149.99 EUR (= 161.9892 -> 161.99) -> recency 59 (29 + 30), frequency 1
+# fixed: C1 R3 (91-180) F3 (3) M3 (1000.01-2500) -> 333 Needs Attention (R3, F+M = 6);
+#        C3 R1 F1 M2 -> 112 Lost; C4 R5 F2 M5 -> 525 Potential Loyalists (R5, F+M = 7);
+#        C5 R4 F1 M1 -> 411 Promising (R4, F+M = 2)
+# ntile: 4 rows into 5 buckets -> positions 0..3 get 1..4.
+#        R by recency desc: C3 C1 C5 C4; F by frequency, id: C3 C5 C4 C1; M: C5 C3 C1 C4
+#        -> C1 243 At Risk, C3 112 Lost, C4 434 Potential Loyalists, C5 321 About to Sleep
+RFM_ARGS = ("--bookings", data("bookings.csv"), "--as-of", "2026-06-30", "--window-months", "24")
+RFM_FIXED = ("customer_id,recency,frequency,monetary,r,f,m,rfm,segment\n"
+             "C1,166,3,2178.40,3,3,3,333,Needs Attention\n"
+             "C3,394,1,980.00,1,1,2,112,Lost\n"
+             "C4,1,2,10300.50,5,2,5,525,Potential Loyalists\n"
+             "C5,59,1,161.99,4,1,1,411,Promising\n")
+RFM_NTILE = ("customer_id,recency,frequency,monetary,r,f,m,rfm,segment\n"
+             "C1,166,3,2178.40,2,4,3,243,At Risk\n"
+             "C3,394,1,980.00,1,1,2,112,Lost\n"
+             "C4,1,2,10300.50,4,3,4,434,Potential Loyalists\n"
+             "C5,59,1,161.99,3,2,1,321,About to Sleep\n")
+
+
+class RfmTest(UsageAssertions, unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.fx = os.path.join(self.tmp, "fx.csv")
+        with open(self.fx, "w", encoding="utf-8") as f:
+            f.write("currency,rate_to_base\nUSD,1\nEUR,1.08\n")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def test_help_and_usage_errors(self):
+        r = run("rfm", "--help")
+        self.assertEqual(r.returncode, 0)
+        for opt in ("--bookings", "--as-of", "--window-months", "--scoring", "--buckets",
+                    "--fx", "--out", "--summary"):
+            self.assertIn(opt, r.stdout)
+        self.assert_usage_error("rfm", needle="--bookings")
+        self.assert_usage_error("rfm", *RFM_ARGS, "--scoring", "median", needle="--scoring")
+        self.assert_usage_error("rfm", *RFM_ARGS, "--buckets", "10", needle="--buckets")
+        self.assert_usage_error("rfm", *RFM_ARGS, "--buckets", "0")
+        self.assert_usage_error("rfm", *RFM_ARGS, "--window-months", "0")
+        self.assert_usage_error("rfm", *RFM_ARGS, "--as-of", "2026-13-01", needle="--as-of")
+        self.assert_usage_error("rfm", *RFM_ARGS, "--scoring", "fixed", "--buckets", "4")
+        self.assert_usage_error("rfm", *RFM_ARGS, "--out", "-", "--summary", "-")
+        self.assert_usage_error("rfm", *RFM_ARGS, "extra")
+
+    def test_mixed_currencies_fail_naming_them(self):
+        out = self.path("out.csv")
+        r = run("rfm", *RFM_ARGS, "--out", out)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("USD, EUR", r.stderr)
+        self.assertIn("--fx", r.stderr)
+        self.assertFalse(os.path.exists(out))
+        self.assertEqual(os.listdir(self.tmp), ["fx.csv"])  # no temporary file left
+
+    def test_fixed_and_ntile_rows(self):
+        for scoring, want in (("fixed", RFM_FIXED), ("ntile", RFM_NTILE)):
+            with self.subTest(scoring=scoring):
+                out = self.path(scoring + ".csv")
+                r = run("rfm", *RFM_ARGS, "--fx", self.fx, "--scoring", scoring, "--out", out)
+                self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "", ""))
+                with open(out, encoding="utf-8", newline="") as f:
+                    self.assertEqual(f.read(), want)
+        r = run("rfm", *RFM_ARGS, "--fx", self.fx, "--out", "-")  # ntile is the default
+        self.assertEqual((r.returncode, r.stdout), (0, RFM_NTILE), r.stderr)
+
+    def test_one_currency_window(self):
+        # A 1-month window (2026-05-30 < date <= 2026-06-30) holds only B6 (2026-06-29, USD
+        # 2100.50): one currency, no --fx needed. C4: R5 (1 day), F1, M3 (1000.01-2500.00)
+        # -> 513, R5 with F+M = 4 -> Potential Loyalists.
+        r = run("rfm", "--bookings", data("bookings.csv"), "--as-of", "2026-06-30",
+                "--window-months", "1", "--scoring", "fixed", "--out", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "customer_id,recency,frequency,monetary,r,f,m,rfm,segment\n"
+                                   "C4,1,1,2100.50,5,1,3,513,Potential Loyalists\n")
+
+    def test_summary(self):
+        summary = self.path("summary.csv")
+        r = run("rfm", *RFM_ARGS, "--fx", self.fx, "--scoring", "fixed", "--out",
+                self.path("rows.csv"), "--summary", summary)
+        self.assertEqual((r.returncode, r.stdout), (0, ""), r.stderr)
+        with open(summary, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        self.assertEqual(rows[0], ["segment", "customers", "share", "avg_recency",
+                                   "avg_frequency", "avg_monetary", "total_monetary"])
+        by = {row[0]: row[1:] for row in rows[1:]}
+        self.assertEqual(len(by), 11)
+        self.assertEqual(by["Potential Loyalists"],
+                         ["1", "0.2500", "1.00", "2.00", "10300.50", "10300.50"])
+        self.assertEqual(by["Champions"], ["0", "0.0000", "0.00", "0.00", "0.00", "0.00"])
+        self.assertEqual(sum(int(v[0]) for v in by.values()), 4)
+
+    def test_summary_table_on_stdout(self):
+        r = run("rfm", *RFM_ARGS, "--fx", self.fx, "--scoring", "fixed")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("RFM as of 2026-06-30: 4 customers scored", r.stdout)
+        self.assertRegex(r.stdout, r"(?m)^Segment\s+Customers\s+Share")
+        self.assertRegex(r.stdout, r"(?m)^Needs Attention\s+1\s+25\.0%\s+166\.0\s+3\.00\s+"
+                                   r"2178\.40\s+2178\.40$")
+        self.assertEqual(run("rfm", *RFM_ARGS, "--fx", self.fx, "--scoring", "fixed").stdout,
+                         r.stdout)
+
+    def test_buckets(self):
+        # NTILE(2) on 4 rows: 2 + 2. R: C3 C1 | C5 C4; F: C3 C5 | C4 C1; M: C5 C3 | C1 C4.
+        r = run("rfm", *RFM_ARGS, "--fx", self.fx, "--buckets", "2", "--out", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines()[1:], ["C1,166,3,2178.40,1,2,2,122,",
+                                                     "C3,394,1,980.00,1,1,1,111,",
+                                                     "C4,1,2,10300.50,2,2,2,222,",
+                                                     "C5,59,1,161.99,2,1,1,211,"])
+
+    def test_bad_fx_file(self):
+        with open(self.fx, "w", encoding="utf-8") as f:
+            f.write("currency,rate_to_base\nUSD,1\nEUR,one\n")
+        r = run("rfm", *RFM_ARGS, "--fx", self.fx)
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertIn("fx.csv:3:2", r.stderr)
+
+    def test_failure_keeps_old_output(self):
+        out = self.path("out.csv")
+        with open(out, "w", encoding="utf-8") as f:
+            f.write("old\n")
+        r = run("rfm", *RFM_ARGS, "--out", out)  # mixed currencies: fails
+        self.assertEqual(r.returncode, 1)
+        with open(out, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "old\n")
+
+
+class LifecycleTest(UsageAssertions, unittest.TestCase):
+    # D = 2026-06-30: C1 last 2026-01-15 (166 days) At-Risk; C2 only cancelled: Prospect;
+    # C3 2025-06-01 (394 days) Churned; C4 2024-12-24 then 2026-06-29 (gap 552 > 180, back
+    # 1 day ago) Reactivated; C5 one booking 59 days ago, its first: not New (> 30 days) and
+    # alone in 90 days: the documented fallback, Active.
+    WANT = "customer_id,stage\nC1,At-Risk\nC2,Prospect\nC3,Churned\nC4,Reactivated\nC5,Active\n"
+
+    def test_csv(self):
+        r = run("lifecycle", "--bookings", data("bookings.csv"), "--customers",
+                data("customers.csv"), "--as-of", "2026-06-30", "--out", "-")
+        self.assertEqual((r.returncode, r.stdout, r.stderr), (0, self.WANT, ""))
+
+    def test_counts_on_stdout(self):
+        r = run("lifecycle", "--bookings", data("bookings.csv"), "--as-of", "2026-06-30")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Lifecycle as of 2026-06-30: 5 customers", r.stdout)
+        self.assertRegex(r.stdout, r"(?m)^Reactivated\s+1\s+20\.0%$")
+        self.assertRegex(r.stdout, r"(?m)^Engaged\s+0\s+0\.0%$")
+
+    def test_usage(self):
+        r = run("lifecycle", "--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("--as-of", r.stdout)
+        self.assert_usage_error("lifecycle", needle="--bookings")
+        self.assert_usage_error("lifecycle", "--bookings", data("bookings.csv"), "--as-of", "x")
+
+
+class AbtestTest(UsageAssertions, unittest.TestCase):
+    """mkt abtest analyze|srm|assign|plan. Reference numbers are SciPy/statsmodels values
+    from tests/unit/abtest/expected.h (make_expected.py)."""
+
+    # welch_cases[0] of expected.h, plus a third variant.
+    INPUT = ("variant,n,sum,sum_squares\n"
+             "control,1000,10112.029811405897,111253.79925200932\n"
+             "\"B, new\",1100,11347.390719582685,130238.49272271592\n")
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def test_analyze_csv(self):
+        r = run("abtest", "analyze", "--input", self.write("ab.csv", self.INPUT))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        self.assertEqual([x["variant"] for x in rows], ["control", "B, new"])
+        head = r.stdout.splitlines()[0]
+        self.assertTrue(head.startswith("variant,n,mean,effect,se,ci_low,ci_high,p_value,"
+                                        "p_adjusted,chance_to_win,risk_control,risk_treatment"))
+        b = rows[1]
+        self.assertAlmostEqual(float(b["effect"]), 0.020152228332972033, delta=1e-11)
+        self.assertAlmostEqual(float(b["p_value"]), 0.15258821638394704, delta=1e-11)
+        self.assertAlmostEqual(float(b["ci_low"]), -0.007465755390225464, delta=1e-11)
+        self.assertEqual((b["chance_to_win"], rows[0]["effect"]), ("", ""))
+        self.assertIn("decision: no_winner_yet", r.stderr)
+        self.assertIn("srm_p_value:", r.stderr)
+
+    def test_analyze_json_bayes_and_proportion(self):
+        path = self.write("p.csv", "variant,n,sum\nA,20000,300\nB,20000,345\n")
+        r = run("abtest", "analyze", "--input", path, "--metric", "proportion",
+                "--method", "bayes", "--json")
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        doc = json.loads(r.stdout)
+        b = doc["variants"][1]
+        # numerical integration of the Beta posteriors (expected.h beta_cases[1])
+        self.assertAlmostEqual(b["chance_to_win_exact"], 0.962906685773359, delta=1e-9)
+        self.assertIsNone(b["p_value"])
+        self.assertEqual((doc["decision"], doc["winner"]), ("winner", "B"))
+        r = run("abtest", "analyze", "--input", path, "--metric", "proportion",
+                "--method", "ztest", "--effect", "absolute", "--sided", "greater", "--json")
+        z = json.loads(r.stdout)["variants"][1]
+        # statsmodels proportions_ztest(..., alternative="larger") (expected.h ztest_cases[1])
+        self.assertAlmostEqual(z["p_value"], 0.03702258770999045, delta=1e-12)
+        self.assertIsNone(z["ci_high"])  # +inf: one-sided
+
+    def test_analyze_correction_and_srm_decision(self):
+        rows = ["variant,n,sum,sum_squares"]
+        for name, n, mean in (("A", 5000, 10.0), ("B", 5400, 12.0), ("C", 5000, 10.05)):
+            rows.append(f"{name},{n},{n * mean},{(n - 1) * 9 + n * mean * mean}")
+        path = self.write("srm.csv", "\n".join(rows) + "\n")
+        r = run("abtest", "analyze", "--input", path, "--correction", "holm", "--json")
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["decision"], "invalid_srm")
+        self.assertTrue(doc["srm"])
+        p = [v["p_value"] for v in doc["variants"][1:]]
+        adj = [v["p_adjusted"] for v in doc["variants"][1:]]
+        self.assertAlmostEqual(adj[0], min(1, 2 * min(p)), delta=1e-15)
+        r = run("abtest", "analyze", "--input", path, "--weights", "50,54,50", "--json")
+        self.assertEqual(json.loads(r.stdout)["decision"], "winner")
+
+    def test_analyze_errors(self):
+        bad = self.write("bad.csv", "variant,n,sum,sum_squares\nA,10,5,5\nB,x,1,1\n")
+        r = run("abtest", "analyze", "--input", bad)
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertIn("bad.csv:3: n: not a count", r.stderr)
+        one = self.write("one.csv", "variant,n,sum,sum_squares\nA,10,5,5\n")
+        self.assertIn("at least two variants", run("abtest", "analyze", "--input", one).stderr)
+        nosq = self.write("nosq.csv", "variant,n,sum\nA,10,5\nB,10,6\n")
+        r = run("abtest", "analyze", "--input", nosq)
+        self.assertIn("sum_squares is required", r.stderr)
+        r = run("abtest", "analyze", "--input", nosq, "--metric", "proportion", "--method",
+                "ztest")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        over = self.write("over.csv", "variant,n,sum\nA,10,11\nB,10,6\n")
+        r = run("abtest", "analyze", "--input", over, "--metric", "proportion")
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertIn("11 conversions out of 10", r.stderr)
+        r = run("abtest", "analyze", "--input", os.path.join(self.tmp, "missing.csv"))
+        self.assertEqual(r.returncode, 1)
+        self.assert_usage_error("abtest", "analyze", needle="--input")
+        self.assert_usage_error("abtest", "analyze", "--input", nosq, "--method", "magic",
+                                needle="--method")
+        self.assert_usage_error("abtest", "analyze", "--input", nosq, "--alpha", "x")
+
+    def test_srm(self):
+        r = run("abtest", "srm", "--observed", "1000,1200", "--weights", "0.5,0.5")
+        self.assertEqual(r.returncode, 0)
+        # chi2 = 2 * 100^2 / 1100, 1 df: erfc(sqrt(chi2 / 2)) = 2.0078656e-05
+        self.assertAlmostEqual(float(r.stdout), 2.007865612426481e-05, delta=1e-15)
+        self.assertIn("sample ratio mismatch", r.stderr)
+        r = run("abtest", "srm", "--observed", "1000,1010")
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assert_usage_error("abtest", "srm", needle="--observed")
+        self.assert_usage_error("abtest", "srm", "--observed", "1,2", "--weights", "1")
+        r = run("abtest", "srm", "--observed", "1,2", "--weights", "0,0")
+        self.assertEqual(r.returncode, 1)
+
+    def test_assign(self):
+        # Independent Python wyhash (expected.h assign_cases): the same as C, Python and Go.
+        r = run("abtest", "assign", "--experiment", "spring-sale-subject", "--weights",
+                "34,33,33", "--unit", "C000001")
+        self.assertEqual(r.stdout, "unit,variant,reason,bucket\n"
+                                   "C000001,1,assigned,0.51655265882369894\n")
+        units = self.write("units.txt", "customer_id\nC000001\nC000002\nalice@example.com\n")
+        r = run("abtest", "assign", "--experiment", "spring-sale-subject", "--weights", "50,50",
+                "--coverage", "0.3", "--units", units)
+        rows = list(csv.DictReader(io.StringIO(r.stdout)))
+        self.assertEqual([(x["unit"], x["variant"], x["reason"]) for x in rows],
+                         [("C000001", "1", "assigned"), ("C000002", "", "not_covered"),
+                          ("alice@example.com", "0", "assigned")])
+        self.assert_usage_error("abtest", "assign", "--weights", "1,1", "--unit", "u",
+                                needle="--experiment")
+        self.assert_usage_error("abtest", "assign", "--experiment", "e", "--weights", "1,1")
+        r = run("abtest", "assign", "--experiment", "e", "--weights", "1,1", "--unit", "u",
+                "--coverage", "2")
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+
+    def test_plan(self):
+        r = run("abtest", "plan", "--baseline", "0.015", "--mde", "0.10", "--alpha", "0.05",
+                "--power", "0.8")
+        # root of statsmodels' NormalIndPower power: 108149.45 -> 108150 per variant
+        self.assertEqual(r.stdout, "units_per_variant,variants,total_units,"
+                                   "alpha_per_comparison\n108150,2,216300,0.05\n")
+        r = run("abtest", "plan", "--baseline", "0.015", "--mde", "0.10", "--variants", "4",
+                "--json")
+        self.assertEqual(json.loads(r.stdout)["units_per_variant"], 144254)
+        r = run("abtest", "plan", "--baseline", "0.015", "--mde", "0.10",
+                "--units-per-variant", "75705")
+        self.assertAlmostEqual(float(r.stdout.splitlines()[1].split(",")[1]),
+                               0.6495241607589077, delta=1e-11)
+        self.assert_usage_error("abtest", "plan", "--baseline", "0.015", needle="--mde")
+        r = run("abtest", "plan", "--baseline", "2", "--mde", "0.1")
+        self.assertEqual(r.returncode, 1)
+
+    def test_usage(self):
+        r = run("abtest", "--help")
+        self.assertEqual(r.returncode, 0)
+        for word in ("analyze", "srm", "assign", "plan", "--tuning", "--prior-mean"):
+            self.assertIn(word, r.stdout)
+        self.assert_usage_error("abtest", needle="subcommand")
+        self.assert_usage_error("abtest", "frobnicate", needle="unknown subcommand")
+        self.assert_usage_error("abtest", "srm", "--observed", "1,2", "extra")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

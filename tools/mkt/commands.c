@@ -14,6 +14,12 @@ const mkt_command mkt_commands[] = {
       cmd_segment, cmd_segment_usage },
     { "audience", "Size, sample or export an audience: include segments minus exclude segments",
       cmd_audience, cmd_audience_usage },
+    { "rfm", "RFM scores and named segments of every customer with bookings in a window",
+      cmd_rfm, cmd_rfm_usage },
+    { "lifecycle", "Lifecycle stage of every customer (New, Active, At-Risk, Churned, ...)",
+      cmd_lifecycle, cmd_lifecycle_usage },
+    { "abtest", "A/B tests: analyze results, check the sample ratio, assign units, plan sizes",
+      cmd_abtest, cmd_abtest_usage },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -151,5 +151,11 @@ int cmd_segment(mkt_app *app, int argc, char **argv);
 void cmd_segment_usage(FILE *out);
 int cmd_audience(mkt_app *app, int argc, char **argv);
 void cmd_audience_usage(FILE *out);
+int cmd_abtest(mkt_app *app, int argc, char **argv);
+void cmd_abtest_usage(FILE *out);
+int cmd_rfm(mkt_app *app, int argc, char **argv);
+void cmd_rfm_usage(FILE *out);
+int cmd_lifecycle(mkt_app *app, int argc, char **argv);
+void cmd_lifecycle_usage(FILE *out);
 
 #endif /* MKT_TOOL_H */

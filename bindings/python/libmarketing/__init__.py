@@ -14,7 +14,7 @@ Quick start::
 See README.md for library discovery (``LIBMARKETING_LIBRARY``) and the full surface.
 """
 
-from . import values
+from . import abtest, values
 from .audience import Audience, AudienceLogic, ExportGzip, combine_audience
 from .catalog import Catalog, SegmentDefinition
 from .catalog import xml_schema as catalog_xml_schema
@@ -27,6 +27,12 @@ from .errors import (AlreadyExists, Conflict, InternalError, InvalidArgument, IO
                      RangeError, StateError, TooBig, Unsupported, UserAbort, WrongType,
                      strerror)
 from .paths import Path, Paths
+from .rfm import (ExchangeRates, Lifecycle, LifecycleRow, LifecycleStage, Rfm, RfmFacts,
+                  RfmRow, RfmScore, RfmSegment, RfmSummary, Scoring, lifecycle_stage_name,
+                  lifecycle_stage_of, score_facts)
+from .rfm import default_segment as rfm_default_segment
+from .rfm import segment_from_name as rfm_segment_from_name
+from .rfm import segment_name as rfm_segment_name
 from .segment import (Explanation, Members, Op, Record, Rule, RuleFlag, RuleKind, Segment,
                       Today, ValueKind, op_from_name, op_name)
 from .store import Item, MemoryStore, Store

@@ -340,6 +340,193 @@ class ExportOptions(ctypes.Structure):
     ]
 
 
+# rfm.h, lifecycle.h
+class RfmOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("as_of", c_int32),
+        ("window_months", c_int32),
+        ("scoring", c_int32),
+        ("buckets", c_int32),
+        ("recency_days", c_int32 * 4),
+        ("frequency_min", c_int64 * 4),
+        ("monetary_max", c_int64 * 4),
+        ("segment_map", P(c_int32)),
+        ("fx", c_void_p),
+    ]
+
+
+class RfmFacts(ctypes.Structure):
+    _fields_ = [
+        ("customer_id", c_void_p),  # bytes, not necessarily NUL-terminated
+        ("id_len", c_size_t),
+        ("recency", c_int32),
+        ("frequency", c_int64),
+        ("monetary", c_int64),
+    ]
+
+
+class RfmScore(ctypes.Structure):
+    _fields_ = [("r", c_int32), ("f", c_int32), ("m", c_int32), ("code", c_int32),
+                ("segment", c_int32)]
+
+
+class RfmRow(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("id_len", c_size_t),
+        ("customer_row", c_uint64),
+        ("recency", c_int32),
+        ("frequency", c_int64),
+        ("monetary", c_int64),
+        ("r", c_int32),
+        ("f", c_int32),
+        ("m", c_int32),
+        ("code", c_int32),
+        ("segment", c_int32),
+        ("monetary_percentile", c_double),
+    ]
+
+
+class RfmSummary(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("segment", c_int32),
+        ("customers", c_uint64),
+        ("share", c_double),
+        ("avg_recency", c_double),
+        ("avg_frequency", c_double),
+        ("avg_monetary", c_double),
+        ("total_monetary", c_int64),
+    ]
+
+
+class LifecycleFacts(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("first_date", c_int32),
+        ("last_date", c_int32),
+        ("count_90", c_int64),
+        ("count_180", c_int64),
+        ("last_before_90", c_int32),
+        ("first_within_90", c_int32),
+    ]
+
+
+class LifecycleRow(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("id_len", c_size_t),
+        ("customer_row", c_uint64),
+        ("stage", c_int32),
+        ("first_date", c_int32),
+        ("last_date", c_int32),
+        ("count_90", c_int64),
+        ("count_180", c_int64),
+    ]
+
+
+# abtest.h
+class AbtestAssignOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("coverage", c_double),
+        ("holdout", c_double),
+        ("holdout_key", c_char_p),
+        ("namespace_key", c_char_p),
+        ("namespace_start", c_double),
+        ("namespace_end", c_double),
+    ]
+
+
+class AbtestAssignment(ctypes.Structure):
+    _fields_ = [("variant", c_int32), ("reason", c_int32), ("bucket", c_double)]
+
+
+class AbtestStats(ctypes.Structure):
+    _fields_ = [("n", c_uint64), ("sum", c_double), ("sum_squares", c_double)]
+
+
+class AbtestOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("metric", c_int32),
+        ("method", c_int32),
+        ("effect", c_int32),
+        ("sided", c_int32),
+        ("correction", c_int32),
+        ("prior_normal", c_int32),
+        ("alpha", c_double),
+        ("prior_mean", c_double),
+        ("prior_variance", c_double),
+        ("tuning", c_double),
+        ("weights", P(c_double)),
+        ("srm_threshold", c_double),
+        ("target_n", c_uint64),
+    ]
+
+
+class AbtestResult(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("n", c_uint64),
+        ("mean", c_double),
+        ("variance", c_double),
+        ("effect", c_double),
+        ("se", c_double),
+        ("ci_low", c_double),
+        ("ci_high", c_double),
+        ("statistic", c_double),
+        ("df", c_double),
+        ("p_value", c_double),
+        ("p_adjusted", c_double),
+        ("chance_to_win", c_double),
+        ("chance_to_win_exact", c_double),
+        ("risk_control", c_double),
+        ("risk_treatment", c_double),
+        ("significant", c_int32),
+        ("warnings", c_int32),
+    ]
+
+
+class AbtestSummary(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("srm_p_value", c_double),
+        ("srm", c_int32),
+        ("decision", c_int32),
+        ("winner", c_int32),
+        ("warnings", c_int32),
+    ]
+
+
+class AbtestCupedStats(ctypes.Structure):
+    _fields_ = [
+        ("n", c_uint64),
+        ("sum", c_double),
+        ("sum_squares", c_double),
+        ("x_sum", c_double),
+        ("x_sum_squares", c_double),
+        ("xy_sum", c_double),
+    ]
+
+
+class AbtestPlanOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("metric", c_int32),
+        ("sided", c_int32),
+        ("baseline", c_double),
+        ("stddev", c_double),
+        ("mde", c_double),
+        ("alpha", c_double),
+        ("power", c_double),
+        ("variants", c_int32),
+    ]
+
+
 # ---- prototypes: name -> (restype, argtypes) ------------------------------------------------
 _PROTOTYPES = {
     # common.h
@@ -524,6 +711,57 @@ _PROTOTYPES = {
                                        P(ExportOptions)]),
     "mkt_members_export_csv_fd": (c_int, [c_void_p, c_void_p, c_void_p, c_int,
                                           P(ExportOptions)]),
+    # rfm.h
+    "mkt_rfm_options_init": (c_int, [P(RfmOptions)]),
+    "mkt_rfm_score_facts": (c_int, [c_void_p, P(RfmFacts), c_size_t, P(RfmOptions),
+                                    P(RfmScore)]),
+    "mkt_rfm_compute": (c_int, [P(c_void_p), c_void_p, c_void_p, P(RfmOptions)]),
+    "mkt_rfm_free": (None, [c_void_p]),
+    "mkt_rfm_count": (c_uint64, [c_void_p]),
+    "mkt_rfm_as_of": (c_int32, [c_void_p]),
+    "mkt_rfm_get": (c_int, [c_void_p, c_uint64, P(RfmRow)]),
+    "mkt_rfm_find": (c_int, [c_void_p, c_char_p, c_size_t, P(c_uint64)]),
+    "mkt_rfm_summary_get": (c_int, [c_void_p, c_int32, P(RfmSummary)]),
+    "mkt_rfm_segment_name": (c_char_p, [c_int32]),
+    "mkt_rfm_segment_from_name": (c_int, [c_char_p, P(c_int32)]),
+    "mkt_rfm_default_segment": (c_int, [c_int32, c_int32, c_int32, P(c_int32)]),
+    "mkt_rfm_apply": (c_int, [c_void_p, c_void_p]),
+    "mkt_rfm_fx_new": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_rfm_fx_free": (None, [c_void_p]),
+    "mkt_rfm_fx_add": (c_int, [c_void_p, c_char_p, c_char_p]),
+    "mkt_rfm_fx_load": (c_int, [c_void_p, c_char_p]),
+    "mkt_rfm_fx_count": (c_uint32, [c_void_p]),
+    "mkt_rfm_fx_convert": (c_int, [c_void_p, c_char_p, c_int64, P(c_int64)]),
+    # lifecycle.h
+    "mkt_lifecycle_facts_init": (c_int, [P(LifecycleFacts)]),
+    "mkt_lifecycle_stage_of": (c_int, [P(LifecycleFacts), c_int32, P(c_int32)]),
+    "mkt_lifecycle_stage_name": (c_char_p, [c_int32]),
+    "mkt_lifecycle_compute": (c_int, [P(c_void_p), c_void_p, c_void_p, c_int32]),
+    "mkt_lifecycle_free": (None, [c_void_p]),
+    "mkt_lifecycle_count": (c_uint64, [c_void_p]),
+    "mkt_lifecycle_as_of": (c_int32, [c_void_p]),
+    "mkt_lifecycle_get": (c_int, [c_void_p, c_uint64, P(LifecycleRow)]),
+    "mkt_lifecycle_stage_count": (c_int, [c_void_p, c_int32, P(c_uint64)]),
+    "mkt_lifecycle_apply": (c_int, [c_void_p, c_void_p]),
+    # abtest.h
+    "mkt_abtest_bucket": (c_double, [c_char_p, c_size_t, c_char_p, c_size_t]),
+    "mkt_abtest_assign_options_init": (c_int, [P(AbtestAssignOptions)]),
+    "mkt_abtest_assign": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t, P(c_double),
+                                  c_size_t, P(AbtestAssignOptions), P(AbtestAssignment)]),
+    "mkt_abtest_options_init": (c_int, [P(AbtestOptions)]),
+    "mkt_abtest_results_init": (c_int, [P(AbtestResult), c_size_t]),
+    "mkt_abtest_analyze": (c_int, [c_void_p, P(AbtestStats), c_size_t, P(AbtestOptions),
+                                   P(AbtestResult), P(AbtestSummary)]),
+    "mkt_abtest_srm": (c_int, [c_void_p, P(c_uint64), P(c_double), c_size_t, P(c_double)]),
+    "mkt_abtest_adjust": (c_int, [c_void_p, P(c_double), c_size_t, c_int32, P(c_double)]),
+    "mkt_abtest_beta_chance": (c_int, [c_void_p, c_uint64, c_uint64, c_uint64, c_uint64,
+                                       P(c_double)]),
+    "mkt_abtest_cuped": (c_int, [c_void_p, P(AbtestCupedStats), c_size_t, P(AbtestStats),
+                                 P(c_double)]),
+    "mkt_abtest_plan_options_init": (c_int, [P(AbtestPlanOptions)]),
+    "mkt_abtest_sample_size": (c_int, [c_void_p, P(AbtestPlanOptions), P(c_uint64),
+                                       P(c_double)]),
+    "mkt_abtest_power": (c_int, [c_void_p, P(AbtestPlanOptions), c_uint64, P(c_double)]),
 }
 
 #: Every public C function this binding calls (the tests check that each one is reachable).
