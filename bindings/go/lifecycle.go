@@ -100,6 +100,32 @@ func (c *Context) ComputeLifecycle(t *Table, asOf Date) (*Lifecycle, error) {
 	return l, nil
 }
 
+// ComputeLifecycleFile gives the stage of every customer of bookings.csv (or .gz) at path at
+// asOf without loading it (mkt_lifecycle_compute_file). load sets the separator, threads and
+// progress (nil: defaults). Rows have CustomerRow math.MaxUint64 (no table).
+func (c *Context) ComputeLifecycleFile(path string, asOf Date, load *LoadOptions) (*Lifecycle, error) {
+	var lo C.mkt_load_options
+	ld, err := newCLoad(load, &lo)
+	if err != nil {
+		return nil, err
+	}
+	defer ld.free()
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	obj, err := c.newObject("lifecycle result", freeLifecycle, func(ctx *C.mkt_ctx) (unsafe.Pointer, C.int) {
+		var out *C.mkt_lifecycle
+		rc := C.mkt_lifecycle_compute_file(&out, ctx, cpath, C.mkt_date(asOf), &lo)
+		ld.pending(c)
+		return unsafe.Pointer(out), rc
+	})
+	if err != nil {
+		return nil, err
+	}
+	l := &Lifecycle{obj}
+	runtime.SetFinalizer(l, (*Lifecycle).Close)
+	return l, nil
+}
+
 // Close frees the result; idempotent.
 func (l *Lifecycle) Close() error {
 	runtime.SetFinalizer(l, nil)

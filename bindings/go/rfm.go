@@ -260,6 +260,39 @@ func (c *Context) ComputeRfm(t *Table, opts *RfmOptions) (*Rfm, error) {
 	return r, nil
 }
 
+// ComputeRfmFile scores the customers of bookings.csv (or .gz) at path without loading it
+// (mkt_rfm_compute_file): every record is checked as a load checks it, memory follows the
+// customers. load sets the separator, threads and progress (nil: defaults). Rows have
+// CustomerRow math.MaxUint64 (no table).
+func (c *Context) ComputeRfmFile(path string, opts *RfmOptions, load *LoadOptions) (*Rfm, error) {
+	o, done, err := opts.cOptions()
+	defer done()
+	if err != nil {
+		return nil, err
+	}
+	var lo C.mkt_load_options
+	l, err := newCLoad(load, &lo)
+	if err != nil {
+		return nil, err
+	}
+	defer l.free()
+	defer runtime.KeepAlive(opts)
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	obj, err := c.newObject("RFM result", freeRfm, func(ctx *C.mkt_ctx) (unsafe.Pointer, C.int) {
+		var out *C.mkt_rfm
+		rc := C.mkt_rfm_compute_file(&out, ctx, cpath, &o, &lo)
+		l.pending(c)
+		return unsafe.Pointer(out), rc
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := &Rfm{obj}
+	runtime.SetFinalizer(r, (*Rfm).Close)
+	return r, nil
+}
+
 // Close frees the result; idempotent.
 func (r *Rfm) Close() error {
 	runtime.SetFinalizer(r, nil)

@@ -282,3 +282,58 @@ func TestLifecycle(t *testing.T) {
 	}
 	today.Close()
 }
+
+// The file path gives the table path's rows, without a table row.
+func TestRfmAndLifecycleFromFile(t *testing.T) {
+	c, tb, fx, d := rfmFixture(t)
+	opts := &RfmOptions{AsOf: d, WindowMonths: 24, Scoring: RfmFixed, FX: fx}
+	want, err := c.ComputeRfm(tb, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer want.Close()
+	got, err := c.ComputeRfmFile(rfmBookings, opts, &LoadOptions{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	a, err := want.Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := got.Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != len(b) || len(a) == 0 {
+		t.Fatalf("rows %d and %d", len(a), len(b))
+	}
+	for i := range a {
+		if b[i].CustomerRow != ^uint64(0) {
+			t.Fatalf("row %d: customer row %d", i, b[i].CustomerRow)
+		}
+		b[i].CustomerRow = a[i].CustomerRow
+		if !reflect.DeepEqual(a[i], b[i]) {
+			t.Fatalf("row %d: %+v != %+v", i, a[i], b[i])
+		}
+	}
+	lw, err := c.ComputeLifecycle(tb, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lw.Close()
+	lg, err := c.ComputeLifecycleFile(rfmBookings, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lg.Close()
+	if lw.Len() != lg.Len() {
+		t.Fatalf("lifecycle rows %d and %d", lw.Len(), lg.Len())
+	}
+	if _, err := c.ComputeRfmFile("/nonexistent.csv", opts, nil); !errors.Is(err, ErrIO) {
+		t.Fatalf("missing file: %v", err)
+	}
+	if _, err := c.ComputeLifecycleFile("/nonexistent.csv", d, &LoadOptions{Threads: -1}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("bad threads: %v", err)
+	}
+}

@@ -211,41 +211,73 @@ func (t *Table) call(fn func(*C.mkt_table) C.int) error {
 	return err
 }
 
+// cLoad holds what the C form of LoadOptions refers to during one call; free() releases it.
+// The C struct itself is the caller's own variable: cgo forbids passing a Go struct that also
+// holds Go pointers.
+type cLoad struct {
+	st    *progressState // nil without a progress callback
+	cols  *cArray
+	h     cgo.Handle
+	withH bool
+}
+
+func newCLoad(o *LoadOptions, opts *C.mkt_load_options) (*cLoad, error) {
+	l := &cLoad{}
+	if rc := C.mkt_load_options_init(opts); rc != 0 {
+		return nil, codeError(rc, "mkt_load_options_init")
+	}
+	if o == nil {
+		return l, nil
+	}
+	if o.Separator != 0 {
+		opts.separator = C.int32_t(o.Separator)
+	}
+	opts.unknown_customer = C.int32_t(o.UnknownCustomer)
+	if o.Threads < math.MinInt32 || o.Threads > math.MaxInt32 {
+		return nil, &Error{Code: ErrInvalid, Message: fmt.Sprintf("invalid threads option %d", o.Threads)}
+	}
+	opts.threads = C.int32_t(o.Threads) // negative: the library's ErrInvalid
+	if o.Columns != nil {
+		l.cols = newCArray(o.Columns)
+		opts.columns, opts.ncolumns = l.cols.arr, C.size_t(l.cols.n)
+	}
+	if o.Progress != nil {
+		l.st = &progressState{fn: o.Progress}
+		l.h, l.withH = cgo.NewHandle(l.st), true
+		C.mkt_go_load_progress(opts, C.uintptr_t(l.h))
+	}
+	return l, nil
+}
+
+func (l *cLoad) free() {
+	if l.cols != nil {
+		l.cols.free()
+	}
+	if l.withH {
+		l.h.Delete()
+	}
+}
+
+// pending hands a progress callback's error to the context, after the call.
+func (l *cLoad) pending(c *Context) {
+	if l.st != nil && l.st.pending != nil {
+		c.host.pending = l.st.pending
+	}
+}
+
 func (t *Table) load(path string, o *LoadOptions,
 	fn func(*C.mkt_table, *C.char, *C.mkt_load_options) C.int) error {
 	var opts C.mkt_load_options
-	if rc := C.mkt_load_options_init(&opts); rc != 0 {
-		return codeError(rc, "mkt_load_options_init")
+	l, err := newCLoad(o, &opts)
+	if err != nil {
+		return err
 	}
-	var st *progressState
-	if o != nil {
-		if o.Separator != 0 {
-			opts.separator = C.int32_t(o.Separator)
-		}
-		opts.unknown_customer = C.int32_t(o.UnknownCustomer)
-		if o.Threads < math.MinInt32 || o.Threads > math.MaxInt32 {
-			return &Error{Code: ErrInvalid, Message: fmt.Sprintf("invalid threads option %d", o.Threads)}
-		}
-		opts.threads = C.int32_t(o.Threads) // negative: the library's ErrInvalid
-		if o.Columns != nil {
-			cols := newCArray(o.Columns)
-			defer cols.free()
-			opts.columns, opts.ncolumns = cols.arr, C.size_t(cols.n)
-		}
-		if o.Progress != nil {
-			st = &progressState{fn: o.Progress}
-			h := cgo.NewHandle(st)
-			defer h.Delete()
-			C.mkt_go_load_progress(&opts, C.uintptr_t(h))
-		}
-	}
+	defer l.free()
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
 	return t.call(func(p *C.mkt_table) C.int {
 		rc := fn(p, cpath, &opts)
-		if st != nil && st.pending != nil {
-			t.ctx.host.pending = st.pending
-		}
+		l.pending(t.ctx)
 		return rc
 	})
 }

@@ -113,7 +113,7 @@ typedef struct mkt_lifecycle_row {
     size_t struct_size;      /**< sizeof(mkt_lifecycle_row) as the caller compiled it. */
     const char *customer_id; /**< NUL-terminated. */
     size_t id_len;
-    uint64_t customer_row;   /**< The customer's row in the table. */
+    uint64_t customer_row;   /**< The customer's row in the table; UINT64_MAX from a file. */
     int32_t stage;           /**< An ::mkt_lifecycle_stage. */
     mkt_date first_date;     /**< As in ::mkt_lifecycle_facts. */
     mkt_date last_date;
@@ -139,13 +139,29 @@ int mkt_lifecycle_stage_count(const mkt_lifecycle *lc, int32_t stage, uint64_t *
 /**
  * Write the stages into the read-only STRING column lifecycle.stage of @p table (created by
  * the first call, overwritten by later ones, not updated when the table changes) so that
- * segment rules can name it. @p lc must have been computed from @p table.
- * @return ::MKT_OK, ::MKT_EINVAL (NULL; the result has rows the table lacks), ::MKT_EEXIST
- *         (a column of that name exists with another type), ::MKT_ENOMEM.
+ * segment rules can name it. Rows are matched by customer id, so @p lc may come from this
+ * table, another one or a file (mkt_lifecycle_compute_file()); customers of the table it does
+ * not name had no booking there and are Prospect; customers it names that the table does not
+ * hold are left out.
+ * @return ::MKT_OK, ::MKT_EINVAL (NULL), ::MKT_EEXIST (a column of that name exists with
+ *         another type), ::MKT_ENOMEM.
  * Thread safety: modifies @p table.
  * @since 0.2
  */
 int mkt_lifecycle_apply(mkt_table *table, const mkt_lifecycle *lc);
+
+/**
+ * As mkt_lifecycle_compute(), straight from bookings.csv (or .gz) at @p path without loading
+ * it: every record is checked as mkt_table_load_bookings() checks it (errors name file, line
+ * and column), the customers are those of the file (as a load creates them; Prospect when
+ * none of their bookings counts), and memory follows the customers, not the file. Plain files are parsed by @p load->threads
+ * threads. ::mkt_lifecycle_row::customer_row is UINT64_MAX (no table).
+ * @param load  separator, threads and progress of the read; NULL for defaults.
+ * @return as mkt_lifecycle_compute(), and as mkt_table_load_bookings() for the file.
+ * @since 0.2
+ */
+int mkt_lifecycle_compute_file(mkt_lifecycle **out, mkt_ctx *ctx, const char *path,
+                               mkt_date as_of, const mkt_load_options *load);
 
 #ifdef __cplusplus
 }

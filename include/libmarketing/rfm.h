@@ -163,6 +163,20 @@ int mkt_rfm_score_facts(mkt_ctx *ctx, const mkt_rfm_facts *facts, size_t n,
 int mkt_rfm_compute(mkt_rfm **out, mkt_ctx *ctx, const mkt_table *table,
                     const mkt_rfm_options *opts);
 
+/**
+ * As mkt_rfm_compute(), straight from bookings.csv (or .gz) at @p path without loading it:
+ * every record is checked as mkt_table_load_bookings() checks it (errors name file, line and
+ * column; duplicate booking ids included), the parsing threads drop the bookings outside the
+ * window, and memory follows the customers scored, not the file. Plain files are parsed by
+ * @p load->threads threads. ::mkt_rfm_row::customer_row is UINT64_MAX (no table). At most 64
+ * currencies in one file (::MKT_ETOOBIG beyond).
+ * @param load  separator, threads and progress of the read; NULL for defaults.
+ * @return as mkt_rfm_compute(), and as mkt_table_load_bookings() for the file.
+ * @since 0.2
+ */
+int mkt_rfm_compute_file(mkt_rfm **out, mkt_ctx *ctx, const char *path,
+                         const mkt_rfm_options *opts, const mkt_load_options *load);
+
 /** Free a result. NULL is ignored. @since 0.2 */
 void mkt_rfm_free(mkt_rfm *rfm);
 
@@ -177,7 +191,7 @@ typedef struct mkt_rfm_row {
     size_t struct_size;      /**< sizeof(mkt_rfm_row) as the caller compiled it. */
     const char *customer_id; /**< NUL-terminated. */
     size_t id_len;
-    uint64_t customer_row;   /**< The customer's row in the table. */
+    uint64_t customer_row;   /**< The customer's row in the table; UINT64_MAX from a file. */
     int32_t recency;         /**< Days. */
     int64_t frequency;
     int64_t monetary;        /**< Minor units (of the base currency with fx). */
@@ -247,11 +261,13 @@ int mkt_rfm_default_segment(int32_t r, int32_t f, int32_t m, int32_t *segment);
  * Write the result into typed, read-only columns of @p table so that segment rules can name
  * them: rfm.recency (INT), rfm.frequency (INT), rfm.monetary (MONEY), rfm.r, rfm.f, rfm.m
  * (INT), rfm.code (STRING, e.g. "545"), rfm.segment (STRING, the segment's name; null
- * without a named segment) and rfm.monetary_percentile (NUMBER, see ::mkt_rfm_row). Customers the result does not score are null. The columns are
- * created by the first call and overwritten by later ones; they are not updated when the
- * table changes. @p rfm must have been computed from @p table (its rows must still exist).
- * @return ::MKT_OK, ::MKT_EINVAL (NULL; the result has rows the table lacks), ::MKT_EEXIST
- *         (a column of that name exists with another type), ::MKT_ENOMEM.
+ * without a named segment) and rfm.monetary_percentile (NUMBER, see ::mkt_rfm_row).
+ * Customers the result does not score are null. The columns are created by the first call
+ * and overwritten by later ones; they are not updated when the table changes. Rows are
+ * matched by customer id, so @p rfm may come from this table, another one or a file
+ * (mkt_rfm_compute_file()); customers it scores that the table does not hold are left out.
+ * @return ::MKT_OK, ::MKT_EINVAL (NULL), ::MKT_EEXIST (a column of that name exists with
+ *         another type), ::MKT_ENOMEM.
  * Thread safety: modifies @p table; no other thread may use it meanwhile.
  * @since 0.2
  */

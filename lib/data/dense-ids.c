@@ -14,8 +14,7 @@
 #define DENSE_MAX_WIDTH 18   /* digits: fits in uint64_t */
 #define DENSE_SLACK 4        /* at most this many numbers per customer */
 
-/* The number of @s when it has the map's shape, else -1. */
-static int64_t number_of(const struct mkt__dense_ids *d, const char *s, size_t len)
+int64_t mkt__dense_number(const struct mkt__dense_ids *d, const char *s, size_t len)
 {
     if (len != d->len || memcmp(s, d->prefix, d->plen) != 0)
         return -1;
@@ -29,16 +28,16 @@ static int64_t number_of(const struct mkt__dense_ids *d, const char *s, size_t l
     return (int64_t)v;
 }
 
-/* The shape of the first id: its non-digit prefix and the digits after it. */
-static int shape_of(const mkt_table *t, struct mkt__dense_ids *d)
+int mkt__dense_shape(struct mkt__dense_ids *d, const char *s, size_t len)
 {
-    size_t len;
-    const char *s = mkt__intern_str(&t->ids, 0, &len);
     size_t p = 0;
     while (p < len && (unsigned char)(s[p] - '0') > 9)
         p++;
     if (p == len || p > sizeof d->prefix || len - p > DENSE_MAX_WIDTH)
         return 0;
+    for (size_t i = p; i < len; i++)
+        if ((unsigned char)(s[i] - '0') > 9)
+            return 0;
     memcpy(d->prefix, s, p);
     d->plen = p;
     d->len = len;
@@ -49,13 +48,15 @@ int mkt__dense_ids_build(const mkt_table *t, struct mkt__dense_ids *d)
 {
     memset(d, 0, sizeof *d);
     size_t rows = mkt__table_rows(t);
-    if (rows == 0 || !shape_of(t, d))
+    size_t len0;
+    const char *first = rows ? mkt__intern_str(&t->ids, 0, &len0) : NULL;
+    if (!first || !mkt__dense_shape(d, first, len0))
         return MKT_OK;
     int64_t lo = INT64_MAX, hi = -1;
     for (size_t r = 0; r < rows; r++) {
         size_t len;
         const char *s = mkt__intern_str(&t->ids, (uint32_t)r, &len);
-        int64_t v = number_of(d, s, len);
+        int64_t v = mkt__dense_number(d, s, len);
         if (v < 0)
             return MKT_OK; /* another shape: no map */
         lo = v < lo ? v : lo;
@@ -71,20 +72,20 @@ int mkt__dense_ids_build(const mkt_table *t, struct mkt__dense_ids *d)
     for (size_t r = 0; r < rows; r++) {
         size_t len;
         const char *s = mkt__intern_str(&t->ids, (uint32_t)r, &len);
-        d->row1[number_of(d, s, len) - lo] = (uint32_t)r + 1;
+        d->row1[mkt__dense_number(d, s, len) - lo] = (uint32_t)r + 1;
     }
     return MKT_OK;
 }
 
 uint32_t mkt__dense_ids_find(const struct mkt__dense_ids *d, const char *s, size_t len)
 {
-    int64_t v = number_of(d, s, len);
+    int64_t v = mkt__dense_number(d, s, len);
     return v >= d->lo && (uint64_t)(v - d->lo) < d->n ? d->row1[v - d->lo] : 0;
 }
 
 void mkt__dense_ids_prefetch(const struct mkt__dense_ids *d, const char *s, size_t len)
 {
-    int64_t v = number_of(d, s, len);
+    int64_t v = mkt__dense_number(d, s, len);
     if (v >= d->lo && (uint64_t)(v - d->lo) < d->n)
         __builtin_prefetch(&d->row1[v - d->lo]);
 }

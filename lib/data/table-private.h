@@ -290,6 +290,10 @@ struct mkt__dense_ids {
     size_t n;          /* numbers lo .. lo + n - 1 */
     uint32_t *row1;    /* row + 1 by number - lo; 0: no such customer */
 };
+/* Take the shape of id @s (its non-digit prefix, then digits to the end): 1, or 0 when it has
+ * none. The number of an id of that shape, or -1 for an id of another shape. */
+int mkt__dense_shape(struct mkt__dense_ids *d, const char *s, size_t len);
+int64_t mkt__dense_number(const struct mkt__dense_ids *d, const char *s, size_t len);
 /* Build the map of @t's ids (MKT_OK with row1 NULL when they do not fit; MKT_ENOMEM). */
 int mkt__dense_ids_build(const mkt_table *t, struct mkt__dense_ids *d);
 /* The row + 1 of id @s, or 0 when no customer has it (d->row1 must be set). */

@@ -3,8 +3,10 @@
  * Writing RFM and lifecycle results into read-only columns of the customer table, so that
  * segment rules can name rfm.* and lifecycle.stage like any other field. The names are
  * reserved (mkt_table_add_column() and customers.csv refuse them), so an existing column of
- * that name is one an earlier call made and is reused. A failure part-way leaves every column
- * of the call null rather than half written.
+ * that name is one an earlier call made and is reused. Results are matched to rows by customer
+ * id, so one computed from a file or from another table applies too (customers the table does
+ * not hold are left out). A failure part-way leaves every column of the call null rather than
+ * half written.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,16 +68,17 @@ static int put_str(mkt_table *t, uint32_t col, uint32_t row, const char *s)
     return MKT_OK;
 }
 
-/* Every row a result names must exist in the table. */
-static int check_rows(mkt_table *t, const uint32_t *rows, size_t n, const char *fn)
+/* The table row of result row @i with customer id @id: where the result says when it was
+ * computed from this table (the id there matches), else found by id; UINT32_MAX when the
+ * table does not hold the customer. */
+static uint32_t row_of(const mkt_table *t, uint32_t hint, const char *id, size_t len)
 {
-    size_t have = mkt__table_rows(t);
-    for (size_t i = 0; i < n; i++)
-        if (rows[i] >= have)
-            return mkt__error(t->ctx, MKT_EINVAL, "%s: the result names row %u but the table "
-                                                  "has %zu rows (computed from another table?)",
-                              fn, rows[i], have);
-    return MKT_OK;
+    size_t have;
+    const char *at = hint < mkt__table_rows(t) ? mkt__intern_str(&t->ids, hint, &have) : NULL;
+    if (at && have == len && memcmp(at, id, len) == 0)
+        return hint;
+    uint32_t row;
+    return mkt__idindex_find(t, id, len, &row) ? row : UINT32_MAX;
 }
 
 enum { C_REC, C_FREQ, C_MON, C_R, C_F, C_M, C_CODE, C_SEG, C_PCT, C_N };
@@ -89,8 +92,10 @@ static const struct colspec rfm_cols[C_N] = {
 
 static int put_rfm_row(mkt_table *t, const uint32_t *idx, const mkt_rfm *rfm, size_t i)
 {
-    uint32_t row = rfm->row[i];
     const mkt_rfm_facts *f = &rfm->facts[i];
+    uint32_t row = row_of(t, rfm->row[i], f->customer_id, f->id_len);
+    if (row == UINT32_MAX)
+        return MKT_OK; /* a customer the table does not hold */
     const mkt_rfm_score *s = &rfm->score[i];
     put_int(t, idx[C_REC], row, f->recency);
     put_int(t, idx[C_FREQ], row, f->frequency);
@@ -114,9 +119,7 @@ MKT_EXPORT int mkt_rfm_apply(mkt_table *t, const mkt_rfm *rfm)
     if (!t || !rfm)
         return t ? mkt__error(t->ctx, MKT_EINVAL, "mkt_rfm_apply: NULL argument") : MKT_EINVAL;
     uint32_t idx[C_N];
-    int rc = check_rows(t, rfm->row, rfm->n, "mkt_rfm_apply");
-    if (rc == MKT_OK)
-        rc = columns(t, rfm_cols, C_N, idx, "mkt_rfm_apply");
+    int rc = columns(t, rfm_cols, C_N, idx, "mkt_rfm_apply");
     if (rc)
         return rc;
     clear_all(t, idx, C_N);
@@ -134,14 +137,20 @@ MKT_EXPORT int mkt_lifecycle_apply(mkt_table *t, const mkt_lifecycle *lc)
                  : MKT_EINVAL;
     static const struct colspec spec[1] = {{"lifecycle.stage", MKT_TYPE_STRING}};
     uint32_t idx[1];
-    int rc = check_rows(t, lc->row, lc->n, "mkt_lifecycle_apply");
-    if (rc == MKT_OK)
-        rc = columns(t, spec, 1, idx, "mkt_lifecycle_apply");
+    int rc = columns(t, spec, 1, idx, "mkt_lifecycle_apply");
     if (rc)
         return rc;
     clear_all(t, idx, 1);
-    for (size_t i = 0; rc == MKT_OK && i < lc->n; i++)
-        rc = put_str(t, idx[0], lc->row[i], mkt_lifecycle_stage_name(lc->stage[i]));
+    /* A customer the result does not name had no booking in it: a prospect. */
+    const char *prospect = mkt_lifecycle_stage_name(MKT_STAGE_PROSPECT);
+    for (size_t r = 0; rc == MKT_OK && r < mkt__table_rows(t); r++)
+        rc = put_str(t, idx[0], (uint32_t)r, prospect);
+    for (size_t i = 0; rc == MKT_OK && i < lc->n; i++) {
+        const char *id = lc->ids_buf + lc->id_off[i];
+        uint32_t row = row_of(t, lc->row[i], id, lc->id_off[i + 1] - lc->id_off[i] - 1);
+        if (row != UINT32_MAX)
+            rc = put_str(t, idx[0], row, mkt_lifecycle_stage_name(lc->stage[i]));
+    }
     if (rc)
         clear_all(t, idx, 1);
     return rc;

@@ -102,6 +102,22 @@ int mkt__life_acc_init(struct mkt__life_acc *a, mkt_ctx *ctx, size_t ncust, mkt_
     return MKT_OK;
 }
 
+int mkt__life_acc_grow(struct mkt__life_acc *a, mkt_ctx *ctx, size_t ncust)
+{
+    if (ncust <= a->ncust)
+        return MKT_OK;
+    struct mkt__life_cust *c = mkt__reallocarray(ctx, a->cust, ncust, sizeof *c);
+    if (!c)
+        return mkt__oom(ctx);
+    const struct mkt__life_cust none = {MKT_NULL_DATE, MKT_NULL_DATE, MKT_NULL_DATE,
+                                        MKT_NULL_DATE, 0, 0};
+    for (size_t i = a->ncust; i < ncust; i++)
+        c[i] = none;
+    a->cust = c;
+    a->ncust = ncust;
+    return MKT_OK;
+}
+
 /* ---- results ----------------------------------------------------------------------------- */
 
 /* Customers 0..n-1 sorted by id into *order. */
@@ -262,7 +278,8 @@ MKT_EXPORT int mkt_lifecycle_get(const mkt_lifecycle *lc, uint64_t index, mkt_li
                           (unsigned long long)index, lc->n);
     const struct mkt__life_cust *c = &lc->facts[index];
     mkt_lifecycle_row r = {out->struct_size, lc->ids_buf + lc->id_off[index],
-                           lc->id_off[index + 1] - lc->id_off[index] - 1, lc->row[index],
+                           lc->id_off[index + 1] - lc->id_off[index] - 1,
+                           lc->row[index] == UINT32_MAX ? UINT64_MAX : lc->row[index],
                            lc->stage[index], c->first, c->last, c->n90, c->n180};
     size_t size = out->struct_size < sizeof r ? out->struct_size : sizeof r;
     memcpy(out, &r, size);

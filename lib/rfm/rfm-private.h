@@ -112,6 +112,8 @@ struct mkt__life_acc {
 };
 
 int mkt__life_acc_init(struct mkt__life_acc *a, mkt_ctx *ctx, size_t ncust, mkt_date as_of);
+/* Room for customers up to @ncust (a streaming producer meets new ones as it goes). */
+int mkt__life_acc_grow(struct mkt__life_acc *a, mkt_ctx *ctx, size_t ncust);
 static inline void mkt__life_acc_add(struct mkt__life_acc *a, uint32_t cust, mkt_date date,
                                      int confirmed)
 {

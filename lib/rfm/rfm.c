@@ -272,7 +272,8 @@ MKT_EXPORT int mkt_rfm_get(const mkt_rfm *rfm, uint64_t index, mkt_rfm_row *out)
                           (unsigned long long)index, rfm->n);
     const mkt_rfm_facts *f = &rfm->facts[index];
     const mkt_rfm_score *s = &rfm->score[index];
-    mkt_rfm_row r = {out->struct_size, f->customer_id, f->id_len, rfm->row[index], f->recency,
+    uint64_t row = rfm->row[index] == UINT32_MAX ? UINT64_MAX : rfm->row[index];
+    mkt_rfm_row r = {out->struct_size, f->customer_id, f->id_len, row, f->recency,
                      f->frequency, f->monetary, s->r, s->f, s->m, s->code, s->segment,
                      rfm->pct[index]};
     size_t size = out->struct_size < sizeof r ? out->struct_size : sizeof r;

@@ -118,8 +118,22 @@ int cmd_lifecycle(mkt_app *app, int argc, char **argv)
         return rc;
     mkt_table *t = NULL;
     mkt_lifecycle *lc = NULL;
-    rc = input_load(app, &a.in, &t);
-    if (rc == MKT_EXIT_OK) {
+    if (a.in.files[FILE_CUSTOMERS].path == NULL && a.in.files[FILE_EVENTS].path == NULL) {
+        /* Only bookings: streamed, never loaded (memory follows the customers). */
+        mkt_ctx *ctx;
+        mkt_load_options o;
+        mkt_progress prog;
+        rc = app_ctx(app, &ctx);
+        input_load_options(&a.in, &prog, &o);
+        progress_begin(&prog, a.in.files[FILE_BOOKINGS].path);
+        int st = rc == MKT_EXIT_OK
+                     ? mkt_lifecycle_compute_file(&lc, ctx, a.in.files[FILE_BOOKINGS].path,
+                                                  a.as_of, &o)
+                     : MKT_OK;
+        progress_end(&prog);
+        if (st != MKT_OK)
+            rc = app_fail(app, st);
+    } else if ((rc = input_load(app, &a.in, &t)) == MKT_EXIT_OK) {
         int st = mkt_lifecycle_compute(&lc, app->ctx, t, a.as_of);
         if (st != MKT_OK)
             rc = app_fail(app, st);

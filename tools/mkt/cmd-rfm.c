@@ -252,10 +252,20 @@ static int compute(mkt_app *app, rfm_args *a, mkt_table **t, mkt_rfm_fx **fx, mk
             return app_fail(app, st);
         a->opts.fx = *fx;
     }
-    rc = input_load(app, &a->in, t);
-    if (rc != MKT_EXIT_OK)
-        return rc;
-    int st = mkt_rfm_compute(r, ctx, *t, &a->opts);
+    int st;
+    if (a->in.files[FILE_CUSTOMERS].path == NULL && a->in.files[FILE_EVENTS].path == NULL) {
+        /* Only bookings: streamed, never loaded (memory follows the customers). */
+        mkt_load_options o;
+        mkt_progress prog;
+        input_load_options(&a->in, &prog, &o);
+        progress_begin(&prog, a->in.files[FILE_BOOKINGS].path);
+        st = mkt_rfm_compute_file(r, ctx, a->in.files[FILE_BOOKINGS].path, &a->opts, &o);
+        progress_end(&prog);
+    } else {
+        if ((rc = input_load(app, &a->in, t)) != MKT_EXIT_OK)
+            return rc;
+        st = mkt_rfm_compute(r, ctx, *t, &a->opts);
+    }
     return st == MKT_OK ? MKT_EXIT_OK : app_fail(app, st);
 }
 

@@ -62,8 +62,7 @@ int input_any(const input_set *in)
     return 0;
 }
 
-/* The load options every file shares: separator and progress. */
-static void load_options(input_set *in, mkt_progress *prog, mkt_load_options *o)
+void input_load_options(input_set *in, mkt_progress *prog, mkt_load_options *o)
 {
     mkt_load_options_init(o);
     o->separator = in->separator;
@@ -97,7 +96,7 @@ static int load_files(mkt_app *app, mkt_table *table, input_set *in)
 {
     mkt_load_options o;
     mkt_progress prog;
-    load_options(in, &prog, &o);
+    input_load_options(in, &prog, &o);
     int rc = MKT_EXIT_OK;
     for (int k = 0; k < FILE_KINDS && rc == MKT_EXIT_OK; k++)
         rc = load_one(app, table, in, k, &o, &prog);
@@ -189,7 +188,7 @@ static int load_plan(mkt_app *app, mkt_table *t, input_set *in, const struct pla
 {
     mkt_load_options o;
     mkt_progress prog;
-    load_options(in, &prog, &o);
+    input_load_options(in, &prog, &o);
     o.columns = p->columns;
     o.ncolumns = p->ncolumns;
     int rc = load_one(app, t, in, FILE_CUSTOMERS, &o, &prog);

@@ -120,6 +120,8 @@ const char *input_kind(int kind);
  * events in that order), filling in rows and bytes. Prints the error and returns
  * MKT_EXIT_FAIL on failure (then *out is NULL). */
 int input_load(mkt_app *app, input_set *in, mkt_table **out);
+/* The load options every file of @in shares: separator, and progress through @prog. */
+void input_load_options(input_set *in, mkt_progress *prog, mkt_load_options *o);
 /* The fields some rules read, as mkt_rule_fields() lists them (references followed through
  * a catalog); names may repeat. Zero-initialise; free with input_fields_free(). */
 typedef struct input_fields {

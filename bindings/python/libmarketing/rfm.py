@@ -14,6 +14,7 @@ import enum
 
 from . import _lib, errors, values
 from ._handle import ChildHandle
+from .table import _load_options
 
 
 class Scoring(enum.IntEnum):
@@ -181,6 +182,11 @@ class ExchangeRates(ChildHandle):
         return out.value
 
 
+def _row_or_none(row):
+    """A table row, or None for UINT64_MAX (a result computed from a file)."""
+    return None if row == 2**64 - 1 else row
+
+
 def _adopt(cls, ctx, ptr):
     obj = cls.__new__(cls)
     obj._ctx = ctx
@@ -216,6 +222,20 @@ class Rfm(ChildHandle):
                   ctypes.byref(opts))
         return _adopt(cls, ctx, out.value)
 
+    @classmethod
+    def compute_file(cls, ctx, path, *, separator=None, threads=None, progress=None, **options):
+        """Score the customers of bookings.csv (or .gz) at ``path`` without loading it
+        (``mkt_rfm_compute_file``): every record is checked as a load checks it; memory
+        follows the customers. ``options`` as for :meth:`compute`; rows have
+        ``customer_row`` None (no table)."""
+        keep = []
+        opts = _options(keep=keep, **options)
+        load = _load_options(separator, None, progress, keep, threads)
+        out = ctypes.c_void_p()
+        ctx._call(_lib.lib().mkt_rfm_compute_file, ctypes.byref(out), ctx._ptr(),
+                  _lib.enc(str(path)), ctypes.byref(opts), ctypes.byref(load))
+        return _adopt(cls, ctx, out.value)
+
     def __len__(self):
         return _lib.lib().mkt_rfm_count(self._ptr())
 
@@ -229,7 +249,8 @@ class Rfm(ChildHandle):
         row = _lib.new_struct(_lib.RfmRow)
         self._call("mkt_rfm_get", int(index), ctypes.byref(row))
         cid = ctypes.string_at(row.customer_id, row.id_len).decode("utf-8")
-        return RfmRow(cid, row.customer_row, row.recency, row.frequency, row.monetary, row.r,
+        return RfmRow(cid, _row_or_none(row.customer_row), row.recency, row.frequency,
+                      row.monetary, row.r,
                       row.f, row.m, row.code, _enum(RfmSegment, row.segment),
                       _lib.field(row, "monetary_percentile", 0.0))
 
@@ -317,6 +338,19 @@ class Lifecycle(ChildHandle):
                   table._ptr(), d)
         return _adopt(cls, ctx, out.value)
 
+    @classmethod
+    def compute_file(cls, ctx, path, as_of=None, *, separator=None, threads=None,
+                     progress=None):
+        """Stages of every customer of bookings.csv (or .gz) at ``path`` without loading it
+        (``mkt_lifecycle_compute_file``); rows have ``customer_row`` None (no table)."""
+        keep = []
+        load = _load_options(separator, None, progress, keep, threads)
+        out = ctypes.c_void_p()
+        d = _lib.NULL_DATE if as_of is None else values.to_days(as_of)
+        ctx._call(_lib.lib().mkt_lifecycle_compute_file, ctypes.byref(out), ctx._ptr(),
+                  _lib.enc(str(path)), d, ctypes.byref(load))
+        return _adopt(cls, ctx, out.value)
+
     def __len__(self):
         return _lib.lib().mkt_lifecycle_count(self._ptr())
 
@@ -330,7 +364,8 @@ class Lifecycle(ChildHandle):
         row = _lib.new_struct(_lib.LifecycleRow)
         self._call("mkt_lifecycle_get", int(index), ctypes.byref(row))
         cid = ctypes.string_at(row.customer_id, row.id_len).decode("utf-8")
-        return LifecycleRow(cid, row.customer_row, _enum(LifecycleStage, row.stage),
+        return LifecycleRow(cid, _row_or_none(row.customer_row),
+                            _enum(LifecycleStage, row.stage),
                             values.from_days(row.first_date), values.from_days(row.last_date),
                             row.count_90, row.count_180)
 

@@ -137,6 +137,29 @@ class RfmTest(util.TempDirTest):
             self.assertEqual(sorted(self.table.customer_id(x) for x in m), ["C3", "C5"])
 
 
+class FromFileTest(unittest.TestCase):
+    """compute_file: the table path's rows, with no table row; file errors as loads'."""
+
+    def test_same_as_table(self):
+        with mkt.Context() as ctx:
+            table = ctx.table()
+            table.load_bookings(BOOKINGS)
+            fx = mkt.ExchangeRates(ctx, {"USD": "1", "EUR": "1.08"})
+            opts = dict(as_of=D, window_months=24, scoring="fixed", fx=fx)
+            with mkt.Rfm.compute(ctx, table, **opts) as want, \
+                    mkt.Rfm.compute_file(ctx, BOOKINGS, threads=1, **opts) as got:
+                self.assertEqual([x._replace(customer_row=None) for x in want], list(got))
+                self.assertIsNone(got[0].customer_row)
+            with mkt.Lifecycle.compute(ctx, table, D) as want, \
+                    mkt.Lifecycle.compute_file(ctx, BOOKINGS, D) as got:
+                self.assertEqual([(x.customer_id, x.stage) for x in want],
+                                 [(x.customer_id, x.stage) for x in got])
+            with self.assertRaises(mkt.IOFailure):
+                mkt.Rfm.compute_file(ctx, "/nonexistent.csv", as_of=D)
+            with self.assertRaises(mkt.InvalidArgument):
+                mkt.Lifecycle.compute_file(ctx, BOOKINGS, D, threads=-1)
+
+
 class LifecycleTest(unittest.TestCase):
     def test_from_table(self):
         with mkt.Context() as ctx:

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkt_rfm_compute_file() and mkt_lifecycle_compute_file(): on generated bookings files (ids
+ * that take the by-number path and ids that do not, cancelled and future bookings, several
+ * threads with tiny chunks) they give exactly what loading the same file and calling
+ * mkt_rfm_compute() / mkt_lifecycle_compute() gives; their results apply to a table by id;
+ * file errors are the load's; the argument errors.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "data/load-private.h"
+#include "rfm-test.h"
+
+static const char *path_of(const char *name)
+{
+    static char buf[2][512];
+    static int k;
+    char *p = buf[k++ & 1];
+    snprintf(p, 512, "%s/mkt-rfm-file-%d-%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (int)getpid(), name);
+    return p;
+}
+
+static const char *write_text(const char *name, const char *text)
+{
+    const char *p = path_of(name);
+    FILE *f = fopen(p, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fputs(text, f) >= 0, 1);
+    ck_assert_int_eq(fclose(f), 0);
+    return p;
+}
+
+/* @n bookings; every 11th customer has an id of another shape; @eur: some EUR bookings. */
+static const char *bookings_file(int n, int eur)
+{
+    size_t cap = (size_t)n * 96 + 256, len = 0;
+    char *s = malloc(cap);
+    ck_assert_ptr_nonnull(s);
+    len += (size_t)snprintf(s, cap, "booking_id,customer_id,booking_date,total_amount,"
+                                    "currency,status\n");
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        unsigned c = (unsigned)(x % 300), day = (unsigned)(x >> 20) % 800;
+        char cust[16], date[MKT_DATE_BUFSZ];
+        if (c % 11 == 0)
+            snprintf(cust, sizeof cust, "VIP-%u", c);
+        else
+            snprintf(cust, sizeof cust, "C%05u", c);
+        mkt_date_format(19500 + (mkt_date)day, date, sizeof date);
+        len += (size_t)snprintf(s + len, cap - len, "B%06d,%s,%s,%u.%02u,%s,%s\n", i, cust,
+                                date, (unsigned)(x >> 33) % 3000, (unsigned)(x >> 45) % 100,
+                                eur && c % 7 == 0 ? "EUR" : i % 3 ? "USD" : "",
+                                (x >> 50) % 9 == 0 ? "CANCELLED" : "CONFIRMED");
+    }
+    const char *p = write_text(eur ? "eur.csv" : "bookings.csv", s);
+    free(s);
+    return p;
+}
+
+static mkt_table *loaded(mkt_ctx *ctx, const char *path)
+{
+    mkt_table *t;
+    ck_assert_int_eq(mkt_table_new(&t, ctx), MKT_OK);
+    ck_assert_int_eq(mkt_table_load_bookings(t, path, NULL), MKT_OK);
+    return t;
+}
+
+static mkt_load_options threads(int n, size_t chunk)
+{
+    mkt_load_options o;
+    mkt_load_options_init(&o);
+    o.threads = n;
+    mkt__par_chunk_bytes = chunk;
+    return o;
+}
+
+/* Every row of two RFM results agrees but for customer_row. */
+static void same_rfm(const mkt_rfm *a, const mkt_rfm *b)
+{
+    ck_assert_uint_eq(mkt_rfm_count(a), mkt_rfm_count(b));
+    ck_assert_int_eq(mkt_rfm_as_of(a), mkt_rfm_as_of(b));
+    for (uint64_t i = 0; i < mkt_rfm_count(a); i++) {
+        mkt_rfm_row x = {.struct_size = sizeof x}, y = {.struct_size = sizeof y};
+        ck_assert_int_eq(mkt_rfm_get(a, i, &x), MKT_OK);
+        ck_assert_int_eq(mkt_rfm_get(b, i, &y), MKT_OK);
+        ck_assert_str_eq(x.customer_id, y.customer_id);
+        ck_assert_uint_eq(y.customer_row, UINT64_MAX); /* from a file: no table row */
+        ck_assert(x.recency == y.recency && x.frequency == y.frequency &&
+                  x.monetary == y.monetary && x.r == y.r && x.f == y.f && x.m == y.m &&
+                  x.segment == y.segment && x.monetary_percentile == y.monetary_percentile);
+    }
+}
+
+START_TEST(test_rfm_same_as_table)
+{
+    mkt_ctx *ctx = new_ctx();
+    const char *path = bookings_file(4000, 0);
+    mkt_table *t = loaded(ctx, path);
+    for (int32_t scoring = MKT_RFM_FIXED; scoring <= MKT_RFM_NTILE; scoring++) {
+        mkt_rfm_options o;
+        mkt_rfm_options_init(&o);
+        o.scoring = scoring;
+        o.as_of = dt("2025-06-30");
+        mkt_rfm *want, *one, *par;
+        ck_assert_int_eq(mkt_rfm_compute(&want, ctx, t, &o), MKT_OK);
+        ck_assert_uint_gt(mkt_rfm_count(want), 200);
+        mkt_load_options l1 = threads(1, 0), l2 = threads(2, 300);
+        ck_assert_int_eq(mkt_rfm_compute_file(&one, ctx, path, &o, &l1), MKT_OK);
+        ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, path, &o, &l2), MKT_OK);
+        mkt__par_chunk_bytes = 0;
+        same_rfm(want, one);
+        same_rfm(want, par);
+        mkt_rfm_free(want);
+        mkt_rfm_free(one);
+        mkt_rfm_free(par);
+    }
+    mkt_table_free(t);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_lifecycle_same_as_table)
+{
+    mkt_ctx *ctx = new_ctx();
+    const char *path = bookings_file(3000, 0);
+    mkt_table *t = loaded(ctx, path);
+    mkt_lifecycle *want, *got;
+    mkt_load_options l = threads(2, 256);
+    ck_assert_int_eq(mkt_lifecycle_compute(&want, ctx, t, dt("2025-03-01")), MKT_OK);
+    ck_assert_int_eq(mkt_lifecycle_compute_file(&got, ctx, path, dt("2025-03-01"), &l), MKT_OK);
+    mkt__par_chunk_bytes = 0;
+    ck_assert_uint_eq(mkt_lifecycle_count(want), mkt_lifecycle_count(got));
+    for (uint64_t i = 0; i < mkt_lifecycle_count(want); i++) {
+        mkt_lifecycle_row x = {.struct_size = sizeof x}, y = {.struct_size = sizeof y};
+        ck_assert_int_eq(mkt_lifecycle_get(want, i, &x), MKT_OK);
+        ck_assert_int_eq(mkt_lifecycle_get(got, i, &y), MKT_OK);
+        ck_assert_str_eq(x.customer_id, y.customer_id);
+        ck_assert_int_eq(x.stage, y.stage);
+        ck_assert_uint_eq(y.customer_row, UINT64_MAX);
+    }
+    /* Applied by id: the table's column is the one its own result gives. */
+    ck_assert_int_eq(mkt_lifecycle_apply(t, got), MKT_OK);
+    uint32_t col;
+    ck_assert_int_eq(mkt_table_column_find(t, "lifecycle.stage", &col), MKT_OK);
+    for (uint64_t i = 0; i < mkt_lifecycle_count(want); i++) {
+        mkt_lifecycle_row x = {.struct_size = sizeof x};
+        ck_assert_int_eq(mkt_lifecycle_get(want, i, &x), MKT_OK);
+        const char *s;
+        ck_assert_int_eq(mkt_table_get_string(t, col, x.customer_row, &s, NULL), MKT_OK);
+        ck_assert_str_eq(s, mkt_lifecycle_stage_name(x.stage));
+    }
+    mkt_lifecycle_free(want);
+    mkt_lifecycle_free(got);
+    mkt_table_free(t);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_apply_by_id)
+{
+    mkt_ctx *ctx = new_ctx();
+    const char *path = bookings_file(2000, 0);
+    mkt_table *t = loaded(ctx, path);
+    mkt_rfm_options o;
+    mkt_rfm_options_init(&o);
+    o.as_of = dt("2025-06-30");
+    mkt_rfm *r;
+    ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, path, &o, NULL), MKT_OK);
+    ck_assert_int_eq(mkt_rfm_apply(t, r), MKT_OK);
+    uint32_t col;
+    ck_assert_int_eq(mkt_table_column_find(t, "rfm.segment", &col), MKT_OK);
+    for (uint64_t i = 0; i < mkt_rfm_count(r); i++) {
+        mkt_rfm_row x = {.struct_size = sizeof x};
+        ck_assert_int_eq(mkt_rfm_get(r, i, &x), MKT_OK);
+        uint64_t row;
+        ck_assert_int_eq(mkt_table_find(t, x.customer_id, x.id_len, &row), MKT_OK);
+        const char *s;
+        ck_assert_int_eq(mkt_table_get_string(t, col, row, &s, NULL), MKT_OK);
+        ck_assert_str_eq(s, mkt_rfm_segment_name(x.segment));
+    }
+    mkt_rfm_free(r);
+    mkt_table_free(t);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    mkt_ctx *ctx = new_ctx();
+    mkt_rfm *r = (mkt_rfm *)1;
+    mkt_lifecycle *lc = (mkt_lifecycle *)1;
+    mkt_rfm_options o;
+    mkt_rfm_options_init(&o);
+    o.as_of = dt("2025-06-30");
+    /* Several currencies without rates: named, as from a table. */
+    ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, bookings_file(500, 1), &o, NULL), MKT_EINVAL);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(strstr(last_message(ctx), "EUR"));
+    /* A bad record: the load's message. */
+    const char *bad = write_text("bad.csv", "booking_id,customer_id,booking_date,total_amount\n"
+                                            "B1,C1,2025-01-01,1.00\nB2,C2,2025-02-30,1.00\n");
+    ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, bad, &o, NULL), MKT_EPARSE);
+    ck_assert_ptr_nonnull(strstr(last_message(ctx), "bad.csv:3:3: booking_date: invalid date"));
+    ck_assert_int_eq(mkt_lifecycle_compute_file(&lc, ctx, bad, o.as_of, NULL), MKT_EPARSE);
+    ck_assert_ptr_null(lc);
+    ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, path_of("absent.csv"), &o, NULL), MKT_EIO);
+    ck_assert_int_eq(mkt_lifecycle_compute_file(&lc, ctx, path_of("absent.csv"), o.as_of, NULL),
+                     MKT_EIO);
+    /* Arguments. */
+    ck_assert_int_eq(mkt_rfm_compute_file(NULL, ctx, bad, &o, NULL), MKT_EINVAL);
+    ck_assert_int_eq(mkt_rfm_compute_file(&r, NULL, bad, &o, NULL), MKT_EINVAL);
+    ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, NULL, &o, NULL), MKT_EINVAL);
+    o.buckets = 0;
+    ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, bad, &o, NULL), MKT_EINVAL);
+    ck_assert_int_eq(mkt_lifecycle_compute_file(NULL, ctx, bad, o.as_of, NULL), MKT_EINVAL);
+    ck_assert_int_eq(mkt_lifecycle_compute_file(&lc, NULL, bad, o.as_of, NULL), MKT_EINVAL);
+    ck_assert_int_eq(mkt_lifecycle_compute_file(&lc, ctx, NULL, o.as_of, NULL), MKT_EINVAL);
+    mkt_load_options l;
+    mkt_load_options_init(&l);
+    l.threads = -1;
+    o.buckets = 5;
+    ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, bad, &o, &l), MKT_EINVAL);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("rfm_file");
+    TCase *tc = tcase_create("file");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_rfm_same_as_table);
+    tcase_add_test(tc, test_lifecycle_same_as_table);
+    tcase_add_test(tc, test_apply_by_id);
+    tcase_add_test(tc, test_errors);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
