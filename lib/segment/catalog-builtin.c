@@ -19,8 +19,9 @@
 #define PRED "Predictive"
 #define SPEC "Special"
 
-#define NEEDS_RFM "needs the RFM module (rfm.* fields), which does not exist yet"
-#define NEEDS_LIFE "needs the lifecycle module (lifecycle.* fields), which does not exist yet"
+#define NEEDS_RFM "needs the rfm.* fields: apply RFM scores to the table first (mkt_rfm_apply)"
+#define NEEDS_LIFE "needs lifecycle.stage: apply lifecycle stages to the table first " \
+                   "(mkt_lifecycle_apply)"
 #define NEEDS_PRED "needs predictive scores (predict.* fields), which do not exist yet"
 
 const struct mkt__builtin_def mkt__builtin_defs[] = {

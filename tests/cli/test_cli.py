@@ -933,9 +933,18 @@ class SegmentCatalogTest(UsageAssertions, unittest.TestCase):
         self.assertEqual((r.returncode, r.stdout), (0, "1\n"), r.stderr)
 
     def test_count_unavailable(self):
+        # RFM needs one currency (or --fx): with USD and EUR bookings there are no rfm.* fields
         r = segment("count", "--segment", "vip", *self.AS_OF)
         self.assertEqual((r.returncode, r.stdout), (1, ""))
-        self.assertIn("is unavailable: needs the RFM module", r.stderr)
+        self.assertIn("warning: RFM and lifecycle fields not computed", r.stderr)
+        self.assertIn("2 currencies (USD, EUR)", r.stderr)
+        self.assertIn("is unavailable: needs the rfm.* fields", r.stderr)
+
+    def test_count_lifecycle_segments(self):
+        # lifecycle.stage is computed from --bookings at --as-of: C5 is Active, C4 Reactivated
+        for name in ("active-customers", "reactivated-customers"):
+            r = segment("count", "--segment", name, *self.AS_OF)
+            self.assertEqual((r.returncode, r.stdout), (0, "1\n"), r.stderr)
 
     def test_count_file(self):
         r = segment("count", "--file", self.xml, "--name", "premium-gold", "--as-of", "2025-06-30")

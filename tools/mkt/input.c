@@ -133,6 +133,7 @@ int input_load(mkt_app *app, input_set *in, mkt_table **out)
 struct plan {
     const char **columns, **as_of;
     size_t ncolumns, nas_of;
+    int rfm, lifecycle; /* rfm.* / lifecycle.* fields are named: computed from the bookings */
 };
 
 static int is_as_of(const char *f)
@@ -155,6 +156,8 @@ static int plan_of(const char *const *fields, size_t n, struct plan *p)
             p->columns[p->ncolumns++] = "date_of_birth";
         if (strncmp(fields[i], "customer.", 9) == 0) /* the host's own "age" column wins */
             p->columns[p->ncolumns++] = fields[i] + 9;
+        p->rfm |= strncmp(fields[i], "rfm.", 4) == 0;
+        p->lifecycle |= strncmp(fields[i], "lifecycle.", 10) == 0;
     }
     return 0;
 }
@@ -183,6 +186,42 @@ static int fold_bookings(mkt_app *app, mkt_table *t, input_set *in, const struct
     return rc == MKT_OK ? MKT_EXIT_OK : app_fail(app, rc);
 }
 
+/* The rfm.* fields (default RFM: 12 months, NTILE 5) and lifecycle.stage at @as_of, from the
+ * bookings file, when the plan names them. */
+static int scores(mkt_app *app, mkt_table *t, input_set *in, const struct plan *p,
+                  mkt_date as_of, const mkt_load_options *o, mkt_progress *prog)
+{
+    const char *path = in->files[FILE_BOOKINGS].path;
+    if (path == NULL || (!p->rfm && !p->lifecycle))
+        return MKT_EXIT_OK;
+    int st = MKT_OK;
+    progress_begin(prog, path);
+    if (p->rfm) {
+        mkt_rfm_options ro;
+        mkt_rfm_options_init(&ro);
+        ro.as_of = as_of;
+        mkt_rfm *r = NULL;
+        if ((st = mkt_rfm_compute_file(&r, app->ctx, path, &ro, o)) == MKT_OK)
+            st = mkt_rfm_apply(t, r);
+        mkt_rfm_free(r);
+    }
+    if (st == MKT_OK && p->lifecycle) {
+        mkt_lifecycle *lc = NULL;
+        if ((st = mkt_lifecycle_compute_file(&lc, app->ctx, path, as_of, o)) == MKT_OK)
+            st = mkt_lifecycle_apply(t, lc);
+        mkt_lifecycle_free(lc);
+    }
+    progress_end(prog);
+    if (st == MKT_ENOMEM)
+        return app_fail(app, st);
+    if (st != MKT_OK) { /* (e.g. several currencies): the segments needing them are unavailable */
+        fprintf(stderr, "mkt: warning: RFM and lifecycle fields not computed: %s\n",
+                mkt_ctx_last_error(app->ctx)->message);
+        mkt_ctx_clear_error(app->ctx);
+    }
+    return MKT_EXIT_OK;
+}
+
 static int load_plan(mkt_app *app, mkt_table *t, input_set *in, const struct plan *p,
                      mkt_date as_of)
 {
@@ -202,6 +241,8 @@ static int load_plan(mkt_app *app, mkt_table *t, input_set *in, const struct pla
         rc = fold_bookings(app, t, in, p, as_of, &o, &prog, &folded);
     if (rc == MKT_EXIT_OK && !folded)
         rc = load_one(app, t, in, FILE_BOOKINGS, &o, &prog);
+    if (rc == MKT_EXIT_OK)
+        rc = scores(app, t, in, p, as_of, &o, &prog);
     return rc;
 }
 
@@ -252,7 +293,7 @@ int input_load_for(mkt_app *app, input_set *in, const input_fields *fields, mkt_
                    mkt_table **out)
 {
     mkt_table *table;
-    struct plan p = {NULL, NULL, 0, 0};
+    struct plan p = {NULL, NULL, 0, 0, 0, 0};
     int rc = new_table(app, &table);
     if (rc == MKT_EXIT_OK && plan_of(fields->names, fields->n, &p) != 0)
         rc = app_fail(app, MKT_ENOMEM);

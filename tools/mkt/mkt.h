@@ -136,7 +136,8 @@ void input_fields_free(input_fields *f);
 /* As input_load(), for a job that reads only @fields at @as_of: customers with just the
  * columns they name, events, then the bookings folded into just the as-of fields they name
  * (mkt_table_fold_bookings()), or loaded when a field cannot be folded or no customers file
- * was given. The as-of fields are then computed at @as_of. */
+ * was given. The as-of fields are then computed at @as_of, and the rfm.* and lifecycle.stage
+ * fields from the bookings file when named (default RFM options). */
 int input_load_for(mkt_app *app, input_set *in, const input_fields *fields, mkt_date as_of,
                    mkt_table **out);
 
