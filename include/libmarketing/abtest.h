@@ -28,7 +28,7 @@
 extern "C" {
 #endif
 
-/** Fewest and most variants of an experiment (control included). @since 0.2 */
+/** Fewest and most variants of an experiment (control included). @since 0.1 */
 #define MKT_ABTEST_MIN_VARIANTS 2
 /** @copydoc MKT_ABTEST_MIN_VARIANTS */
 #define MKT_ABTEST_MAX_VARIANTS 26
@@ -42,11 +42,11 @@ extern "C" {
  * @param key   experiment key (or namespace name), @p key_len bytes (NULL only when 0).
  * @param unit  unit id, @p unit_len bytes (NULL only when 0).
  * @return the bucket, in [0, 1).
- * @since 0.2
+ * @since 0.1
  */
 double mkt_abtest_bucket(const char *key, size_t key_len, const char *unit, size_t unit_len);
 
-/** Why a unit got (or did not get) a variant. Append-only. @since 0.2 */
+/** Why a unit got (or did not get) a variant. Append-only. @since 0.1 */
 typedef enum mkt_abtest_reason {
     MKT_ABTEST_ASSIGNED = 0,      /**< In the experiment: ::mkt_abtest_assignment.variant. */
     MKT_ABTEST_NOT_COVERED = 1,   /**< Outside the coverage: not in the experiment. */
@@ -54,7 +54,7 @@ typedef enum mkt_abtest_reason {
     MKT_ABTEST_OUT_OF_NAMESPACE = 3 /**< Outside the experiment's range of its namespace. */
 } mkt_abtest_reason;
 
-/** Options of mkt_abtest_assign(). Initialise with mkt_abtest_assign_options_init(). @since 0.2 */
+/** Options of mkt_abtest_assign(). Initialise with mkt_abtest_assign_options_init(). @since 0.1 */
 typedef struct mkt_abtest_assign_options {
     size_t struct_size;        /**< sizeof(mkt_abtest_assign_options). */
     double coverage;           /**< Share of units in the experiment, (0, 1]; default 1. */
@@ -66,14 +66,14 @@ typedef struct mkt_abtest_assign_options {
     double namespace_end;      /**< bucket; default [0, 1). */
 } mkt_abtest_assign_options;
 
-/** Static initialiser for ::mkt_abtest_assign_options. @since 0.2 */
+/** Static initialiser for ::mkt_abtest_assign_options. @since 0.1 */
 #define MKT_ABTEST_ASSIGN_OPTIONS_INIT \
     { sizeof(mkt_abtest_assign_options), 1.0, 0.0, NULL, NULL, 0.0, 1.0 }
 
-/** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.2 */
+/** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.1 */
 int mkt_abtest_assign_options_init(mkt_abtest_assign_options *opts);
 
-/** The outcome of one assignment. @since 0.2 */
+/** The outcome of one assignment. @since 0.1 */
 typedef struct mkt_abtest_assignment {
     int32_t variant; /**< 0-based variant, or -1 when @c reason is not ASSIGNED. */
     int32_t reason;  /**< An ::mkt_abtest_reason. */
@@ -97,7 +97,7 @@ typedef struct mkt_abtest_assignment {
  * @param opts        NULL for defaults.
  * @param[out] out    the assignment.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, empty key, bad weights, bad option).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_abtest_assign(mkt_ctx *ctx, const char *experiment, const char *unit, size_t unit_len,
                       const double *weights, size_t nweights,
@@ -105,20 +105,20 @@ int mkt_abtest_assign(mkt_ctx *ctx, const char *experiment, const char *unit, si
 
 /* ---- statistics ---------------------------------------------------------------------- */
 
-/** Sufficient statistics of one variant. @since 0.2 */
+/** Sufficient statistics of one variant. @since 0.1 */
 typedef struct mkt_abtest_stats {
     uint64_t n;         /**< Units. */
     double sum;         /**< Sum of the metric (conversions for a proportion). */
     double sum_squares; /**< Sum of squares (ignored for a proportion). */
 } mkt_abtest_stats;
 
-/** Kind of metric. Append-only. @since 0.2 */
+/** Kind of metric. Append-only. @since 0.1 */
 typedef enum mkt_abtest_metric {
     MKT_ABTEST_MEAN = 1,      /**< Variance (sum_squares - sum^2/n) / (n - 1). */
     MKT_ABTEST_PROPORTION = 2 /**< sum/n in [0, 1]; variance p(1 - p). */
 } mkt_abtest_metric;
 
-/** Statistical method. Append-only. @since 0.2 */
+/** Statistical method. Append-only. @since 0.1 */
 typedef enum mkt_abtest_method {
     MKT_ABTEST_WELCH = 1,     /**< Welch's t-test (fixed horizon). */
     MKT_ABTEST_ZTEST = 2,     /**< Pooled two-proportion z-test (proportions only). */
@@ -126,13 +126,13 @@ typedef enum mkt_abtest_method {
     MKT_ABTEST_SEQUENTIAL = 4 /**< Asymptotic confidence sequences (always valid). */
 } mkt_abtest_method;
 
-/** Effect scale. Append-only. @since 0.2 */
+/** Effect scale. Append-only. @since 0.1 */
 typedef enum mkt_abtest_effect {
     MKT_ABTEST_RELATIVE = 1, /**< (mean_t - mean_c) / mean_c, delta-method SE. */
     MKT_ABTEST_ABSOLUTE = 2  /**< mean_t - mean_c. */
 } mkt_abtest_effect;
 
-/** Alternative hypothesis. Append-only. @since 0.2 */
+/** Alternative hypothesis. Append-only. @since 0.1 */
 typedef enum mkt_abtest_sided {
     MKT_ABTEST_TWO_SIDED = 1, /**< effect != 0; higher is better for the decision. */
     MKT_ABTEST_GREATER = 2,   /**< effect > 0: higher is better. */
@@ -140,14 +140,14 @@ typedef enum mkt_abtest_sided {
 } mkt_abtest_sided;
 
 /** Multiple-comparison correction over the treatment-vs-control p-values. Append-only.
- *  @since 0.2 */
+ *  @since 0.1 */
 typedef enum mkt_abtest_correction {
     MKT_ABTEST_CORRECTION_NONE = 0, /**< p_adjusted = p_value. */
     MKT_ABTEST_HOLM = 1,            /**< Holm-Bonferroni (family-wise error). */
     MKT_ABTEST_BH = 2               /**< Benjamini-Hochberg (false discovery rate). */
 } mkt_abtest_correction;
 
-/** Warning bits of a result. @since 0.2 */
+/** Warning bits of a result. @since 0.1 */
 typedef enum mkt_abtest_warning {
     MKT_ABTEST_W_NO_UNITS = 1,        /**< A variant has n = 0. */
     MKT_ABTEST_W_FEW_UNITS = 2,       /**< A variant has n = 1: no variance. */
@@ -156,7 +156,7 @@ typedef enum mkt_abtest_warning {
     MKT_ABTEST_W_SRM = 16             /**< Sample ratio mismatch (summary only). */
 } mkt_abtest_warning;
 
-/** Options of mkt_abtest_analyze(). Initialise with mkt_abtest_options_init(). @since 0.2 */
+/** Options of mkt_abtest_analyze(). Initialise with mkt_abtest_options_init(). @since 0.1 */
 typedef struct mkt_abtest_options {
     size_t struct_size;     /**< sizeof(mkt_abtest_options). */
     int32_t metric;         /**< ::mkt_abtest_metric; default MEAN. */
@@ -176,19 +176,19 @@ typedef struct mkt_abtest_options {
                                  it and no significant difference, the decision is NO_DIFFERENCE. */
 } mkt_abtest_options;
 
-/** Static initialiser for ::mkt_abtest_options. @since 0.2 */
+/** Static initialiser for ::mkt_abtest_options. @since 0.1 */
 #define MKT_ABTEST_OPTIONS_INIT                                                             \
     { sizeof(mkt_abtest_options), MKT_ABTEST_MEAN, MKT_ABTEST_WELCH, MKT_ABTEST_RELATIVE,   \
       MKT_ABTEST_TWO_SIDED, MKT_ABTEST_CORRECTION_NONE, 0, 0.05, 0.0, 1.0, 5000.0, NULL,   \
       0.001, 0 }
 
-/** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.2 */
+/** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.1 */
 int mkt_abtest_options_init(mkt_abtest_options *opts);
 
 /**
  * One variant's row of an analysis; row 0 (the control) has only n, mean and variance, and
  * NaN elsewhere. NaN means "not defined by the method".
- * @since 0.2
+ * @since 0.1
  */
 typedef struct mkt_abtest_result {
     size_t struct_size;    /**< Set by mkt_abtest_results_init(); the array's stride. */
@@ -212,7 +212,7 @@ typedef struct mkt_abtest_result {
     int32_t warnings;      /**< OR of ::mkt_abtest_warning for this comparison. */
 } mkt_abtest_result;
 
-/** Decision of an experiment. Append-only. @since 0.2 */
+/** Decision of an experiment. Append-only. @since 0.1 */
 typedef enum mkt_abtest_decision {
     MKT_ABTEST_WINNER = 1,        /**< A variant (maybe the control) won; see @c winner. */
     MKT_ABTEST_NO_WINNER_YET = 2, /**< Keep running. */
@@ -220,7 +220,7 @@ typedef enum mkt_abtest_decision {
     MKT_ABTEST_INVALID_SRM = 4    /**< Sample ratio mismatch: results not trustworthy. */
 } mkt_abtest_decision;
 
-/** Experiment-level outcome of mkt_abtest_analyze(). @since 0.2 */
+/** Experiment-level outcome of mkt_abtest_analyze(). @since 0.1 */
 typedef struct mkt_abtest_summary {
     size_t struct_size;  /**< sizeof(mkt_abtest_summary), set by the caller. */
     double srm_p_value;  /**< Chi-square goodness-of-fit p-value (1 with no units). */
@@ -233,7 +233,7 @@ typedef struct mkt_abtest_summary {
 /**
  * Set struct_size of @p n results (call before mkt_abtest_analyze()).
  * @return ::MKT_OK or ::MKT_EINVAL (NULL with n > 0).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_abtest_results_init(mkt_abtest_result *results, size_t n);
 
@@ -248,7 +248,7 @@ int mkt_abtest_results_init(mkt_abtest_result *results, size_t n);
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, variant count, negative or non-finite
  *         statistics, conversions outside [0, n] for a proportion, bad option, z-test for a
  *         mean metric), ::MKT_ENOMEM (only with a correction).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_abtest_analyze(mkt_ctx *ctx, const mkt_abtest_stats *stats, size_t nvariants,
                        const mkt_abtest_options *opts, mkt_abtest_result *results,
@@ -260,7 +260,7 @@ int mkt_abtest_analyze(mkt_ctx *ctx, const mkt_abtest_stats *stats, size_t nvari
  * units ignored). With fewer than two positive weights or no units the p-value is 1.
  * @param weights  @p n weights >= 0 (any scale), not all 0; NULL for equal weights.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, n < 2 or > 26, bad weight).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_abtest_srm(mkt_ctx *ctx, const uint64_t *observed, const double *weights, size_t n,
                    double *p_value);
@@ -271,7 +271,7 @@ int mkt_abtest_srm(mkt_ctx *ctx, const uint64_t *observed, const double *weights
  * @param method  an ::mkt_abtest_correction.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, a p-value outside [0, 1], bad method),
  *         ::MKT_ENOMEM.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_abtest_adjust(mkt_ctx *ctx, const double *p, size_t n, int32_t method, double *out);
 
@@ -279,13 +279,13 @@ int mkt_abtest_adjust(mkt_ctx *ctx, const double *p, size_t n, int32_t method, d
  * Exact P(p_t > p_c) for Beta(1 + conversions, 1 + failures) posteriors (Evan Miller's closed
  * form sum with log-beta terms; no Monte Carlo). O(treatment conversions) time.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL, conversions above units).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_abtest_beta_chance(mkt_ctx *ctx, uint64_t control_conversions, uint64_t control_n,
                            uint64_t treatment_conversions, uint64_t treatment_n,
                            double *chance);
 
-/** Pre-experiment covariate statistics for CUPED: the metric y and its covariate x. @since 0.2 */
+/** Pre-experiment covariate statistics for CUPED: the metric y and its covariate x. @since 0.1 */
 typedef struct mkt_abtest_cuped_stats {
     uint64_t n;        /**< Units. */
     double sum;        /**< Sum of y. */
@@ -302,12 +302,12 @@ typedef struct mkt_abtest_cuped_stats {
  * @param[out] out    @p n adjusted statistics.
  * @param[out] theta  may be NULL.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, n out of range, non-finite statistics).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_abtest_cuped(mkt_ctx *ctx, const mkt_abtest_cuped_stats *in, size_t n,
                      mkt_abtest_stats *out, double *theta);
 
-/** Options of the power calculations. Initialise with mkt_abtest_plan_options_init(). @since 0.2 */
+/** Options of the power calculations. Initialise with mkt_abtest_plan_options_init(). @since 0.1 */
 typedef struct mkt_abtest_plan_options {
     size_t struct_size; /**< sizeof(mkt_abtest_plan_options). */
     int32_t metric;     /**< ::mkt_abtest_metric; default PROPORTION. */
@@ -320,12 +320,12 @@ typedef struct mkt_abtest_plan_options {
     int32_t variants;   /**< Variants including control, 2..26; default 2. */
 } mkt_abtest_plan_options;
 
-/** Static initialiser for ::mkt_abtest_plan_options. @since 0.2 */
+/** Static initialiser for ::mkt_abtest_plan_options. @since 0.1 */
 #define MKT_ABTEST_PLAN_OPTIONS_INIT \
     { sizeof(mkt_abtest_plan_options), MKT_ABTEST_PROPORTION, MKT_ABTEST_TWO_SIDED, 0.0, 0.0, \
       0.0, 0.05, 0.8, 2 }
 
-/** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.2 */
+/** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.1 */
 int mkt_abtest_plan_options_init(mkt_abtest_plan_options *opts);
 
 /**
@@ -333,7 +333,7 @@ int mkt_abtest_plan_options_init(mkt_abtest_plan_options *opts);
  * smallest n with mkt_abtest_power() >= power (normal approximation, unpooled variance).
  * @param[out] n_per_variant  the rounded-up count; @p exact (may be NULL) the real solution.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL, bad option), ::MKT_ERANGE (more than 2^53 units).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_abtest_sample_size(mkt_ctx *ctx, const mkt_abtest_plan_options *opts,
                            uint64_t *n_per_variant, double *exact);
@@ -342,7 +342,7 @@ int mkt_abtest_sample_size(mkt_ctx *ctx, const mkt_abtest_plan_options *opts,
  * Power of a test with @p n_per_variant units per variant to detect @c mde (the achieved power
  * of a finished test when @c baseline and @c stddev are its observed control values).
  * @return ::MKT_OK, ::MKT_EINVAL (NULL, bad option, n = 0).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_abtest_power(mkt_ctx *ctx, const mkt_abtest_plan_options *opts, uint64_t n_per_variant,
                      double *power);

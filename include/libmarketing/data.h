@@ -71,16 +71,15 @@ typedef struct mkt_load_options {
     /** Threads parsing a plain (not gzip) file: 0 (default) = the number of online CPUs
      *  (sysconf(_SC_NPROCESSORS_ONLN)), 1 = single-threaded, N = at most N. The result,
      *  errors included, is the same whatever the value; the host allocator is only ever
-     *  called from the loading thread. Negative is ::MKT_EINVAL. @since 0.1 (customers files
-     *  since 0.2) */
+     *  called from the loading thread. Negative is ::MKT_EINVAL. @since 0.1 */
     int32_t threads;
     /** Customers files: load only these columns (customer_id always), as if the file had no
      *  others: the rest is still checked as CSV (structure, UTF-8) but neither parsed nor
      *  stored, so standard columns left out stay null and custom ones are not created. Names
      *  absent from the file are ignored. NULL (default) loads every column. Bookings and
-     *  events files ignore it. @since 0.2 */
+     *  events files ignore it. @since 0.1 */
     const char *const *columns;
-    size_t ncolumns; /**< Entries in @p columns. @since 0.2 */
+    size_t ncolumns; /**< Entries in @p columns. @since 0.1 */
 } mkt_load_options;
 
 /** Static initialiser for ::mkt_load_options. @since 0.1 */
@@ -223,7 +222,7 @@ int mkt_table_load_bookings(mkt_table *table, const char *path, const mkt_load_o
  *         as-of fields already computed: fold first); ::MKT_ERANGE (@p as_of out of range).
  *         On failure the table is unchanged, except that on ::MKT_ENOMEM while computing the
  *         columns the bookings stay folded and mkt_table_set_as_of(@p as_of) may be retried.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_table_fold_bookings(mkt_table *table, const char *path, mkt_date as_of,
                             const char *const *fields, size_t nfields,

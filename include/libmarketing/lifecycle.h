@@ -32,10 +32,10 @@
 extern "C" {
 #endif
 
-/** A lifecycle result: one row per customer of the table, sorted by id (opaque). @since 0.2 */
+/** A lifecycle result: one row per customer of the table, sorted by id (opaque). @since 0.1 */
 typedef struct mkt_lifecycle mkt_lifecycle;
 
-/** Lifecycle stages. Append-only. @since 0.2 */
+/** Lifecycle stages. Append-only. @since 0.1 */
 typedef enum mkt_lifecycle_stage {
     MKT_STAGE_PROSPECT = 1,
     MKT_STAGE_NEW = 2,
@@ -46,13 +46,13 @@ typedef enum mkt_lifecycle_stage {
     MKT_STAGE_REACTIVATED = 7
 } mkt_lifecycle_stage;
 
-/** Number of stages (1 .. MKT_LIFECYCLE_STAGE_COUNT). @since 0.2 */
+/** Number of stages (1 .. MKT_LIFECYCLE_STAGE_COUNT). @since 0.1 */
 #define MKT_LIFECYCLE_STAGE_COUNT 7
 
 /**
  * What decides a customer's stage, from the counted bookings (see the file comment). Dates
  * are ::MKT_NULL_DATE when there is no such booking.
- * @since 0.2
+ * @since 0.1
  */
 typedef struct mkt_lifecycle_facts {
     size_t struct_size;        /**< sizeof(mkt_lifecycle_facts) as the caller compiled it. */
@@ -64,26 +64,26 @@ typedef struct mkt_lifecycle_facts {
     mkt_date first_within_90;  /**< Earliest booking at most 90 days ago. */
 } mkt_lifecycle_facts;
 
-/** Static initialiser: no bookings. @since 0.2 */
+/** Static initialiser: no bookings. @since 0.1 */
 #define MKT_LIFECYCLE_FACTS_INIT                                                              \
     { sizeof(mkt_lifecycle_facts), MKT_NULL_DATE, MKT_NULL_DATE, 0, 0, MKT_NULL_DATE,           \
       MKT_NULL_DATE }
 
-/** Set @p facts to "no bookings". @return ::MKT_OK or ::MKT_EINVAL. @since 0.2 */
+/** Set @p facts to "no bookings". @return ::MKT_OK or ::MKT_EINVAL. @since 0.1 */
 int mkt_lifecycle_facts_init(mkt_lifecycle_facts *facts);
 
 /**
  * The stage of a customer with @p facts at date @p as_of. Pure and thread-safe.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL, struct_size too small, or facts that contradict each
  *         other or lie after @p as_of).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_lifecycle_stage_of(const mkt_lifecycle_facts *facts, mkt_date as_of, int32_t *stage);
 
 /**
  * Display name of a stage ("Prospect", "New", "Active", "Engaged", "At-Risk", "Churned",
  * "Reactivated"), or NULL when out of range. Static storage; thread-safe.
- * @since 0.2
+ * @since 0.1
  */
 const char *mkt_lifecycle_stage_name(int32_t stage);
 
@@ -94,21 +94,21 @@ const char *mkt_lifecycle_stage_name(int32_t stage);
  * @return ::MKT_OK, ::MKT_EINVAL (NULL), ::MKT_ERANGE (@p as_of outside years 1..9999),
  *         ::MKT_ENOMEM, or the clock's error.
  * Thread safety: uses @p ctx; the table is only read.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_lifecycle_compute(mkt_lifecycle **out, mkt_ctx *ctx, const mkt_table *table,
                           mkt_date as_of);
 
-/** Free a result. NULL is ignored. @since 0.2 */
+/** Free a result. NULL is ignored. @since 0.1 */
 void mkt_lifecycle_free(mkt_lifecycle *lc);
 
-/** Number of rows (customers) of a result (0 for NULL). @since 0.2 */
+/** Number of rows (customers) of a result (0 for NULL). @since 0.1 */
 uint64_t mkt_lifecycle_count(const mkt_lifecycle *lc);
 
-/** The as-of date of a result (::MKT_NULL_DATE for NULL). @since 0.2 */
+/** The as-of date of a result (::MKT_NULL_DATE for NULL). @since 0.1 */
 mkt_date mkt_lifecycle_as_of(const mkt_lifecycle *lc);
 
-/** One row of a lifecycle result. Strings are owned by the result. @since 0.2 */
+/** One row of a lifecycle result. Strings are owned by the result. @since 0.1 */
 typedef struct mkt_lifecycle_row {
     size_t struct_size;      /**< sizeof(mkt_lifecycle_row) as the caller compiled it. */
     const char *customer_id; /**< NUL-terminated. */
@@ -125,14 +125,14 @@ typedef struct mkt_lifecycle_row {
  * Read row @p index (0-based; rows are sorted by customer id in byte order). Only the fields
  * inside @p out->struct_size are written.
  * @return ::MKT_OK, ::MKT_ENOTFOUND, ::MKT_EINVAL.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_lifecycle_get(const mkt_lifecycle *lc, uint64_t index, mkt_lifecycle_row *out);
 
 /**
  * Number of customers in @p stage.
  * @return ::MKT_OK, ::MKT_ENOTFOUND (stage out of range), ::MKT_EINVAL.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_lifecycle_stage_count(const mkt_lifecycle *lc, int32_t stage, uint64_t *count);
 
@@ -146,7 +146,7 @@ int mkt_lifecycle_stage_count(const mkt_lifecycle *lc, int32_t stage, uint64_t *
  * @return ::MKT_OK, ::MKT_EINVAL (NULL), ::MKT_EEXIST (a column of that name exists with
  *         another type), ::MKT_ENOMEM.
  * Thread safety: modifies @p table.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_lifecycle_apply(mkt_table *table, const mkt_lifecycle *lc);
 
@@ -158,7 +158,7 @@ int mkt_lifecycle_apply(mkt_table *table, const mkt_lifecycle *lc);
  * threads. ::mkt_lifecycle_row::customer_row is UINT64_MAX (no table).
  * @param load  separator, threads and progress of the read; NULL for defaults.
  * @return as mkt_lifecycle_compute(), and as mkt_table_load_bookings() for the file.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_lifecycle_compute_file(mkt_lifecycle **out, mkt_ctx *ctx, const char *path,
                                mkt_date as_of, const mkt_load_options *load);

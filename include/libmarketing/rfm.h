@@ -31,12 +31,12 @@
 extern "C" {
 #endif
 
-/** An RFM result: one row per scored customer, sorted by customer id (opaque). @since 0.2 */
+/** An RFM result: one row per scored customer, sorted by customer id (opaque). @since 0.1 */
 typedef struct mkt_rfm mkt_rfm;
-/** Exchange rates to one base currency (opaque). @since 0.2 */
+/** Exchange rates to one base currency (opaque). @since 0.1 */
 typedef struct mkt_rfm_fx mkt_rfm_fx;
 
-/** How R, F and M are scored. Append-only. @since 0.2 */
+/** How R, F and M are scored. Append-only. @since 0.1 */
 typedef enum mkt_rfm_scoring {
     /** Fixed thresholds (the seed's; configurable in ::mkt_rfm_options). Needs 5 buckets. */
     MKT_RFM_FIXED = 1,
@@ -48,7 +48,7 @@ typedef enum mkt_rfm_scoring {
 /**
  * The 11 named RFM segments. Append-only. ::MKT_RFM_SEGMENT_NONE is the segment of every
  * customer when scores are not 1..5 (buckets other than 5).
- * @since 0.2
+ * @since 0.1
  */
 typedef enum mkt_rfm_segment {
     MKT_RFM_SEGMENT_NONE = 0,
@@ -65,15 +65,15 @@ typedef enum mkt_rfm_segment {
     MKT_RFM_LOST = 11
 } mkt_rfm_segment;
 
-/** Number of named segments (1 .. MKT_RFM_SEGMENT_COUNT). @since 0.2 */
+/** Number of named segments (1 .. MKT_RFM_SEGMENT_COUNT). @since 0.1 */
 #define MKT_RFM_SEGMENT_COUNT 11
-/** Entries of a segment map: one per code, index (r-1)*25 + (f-1)*5 + (m-1). @since 0.2 */
+/** Entries of a segment map: one per code, index (r-1)*25 + (f-1)*5 + (m-1). @since 0.1 */
 #define MKT_RFM_MAP_SIZE 125
 
 /**
  * Options of mkt_rfm_compute() and mkt_rfm_score_facts(). Initialise with
  * mkt_rfm_options_init() or ::MKT_RFM_OPTIONS_INIT; grows only at the end.
- * @since 0.2
+ * @since 0.1
  */
 typedef struct mkt_rfm_options {
     size_t struct_size;       /**< sizeof(mkt_rfm_options) as the caller compiled it. */
@@ -100,7 +100,7 @@ typedef struct mkt_rfm_options {
     const mkt_rfm_fx *fx;
 } mkt_rfm_options;
 
-/** Static initialiser with every option at its default. @since 0.2 */
+/** Static initialiser with every option at its default. @since 0.1 */
 #define MKT_RFM_OPTIONS_INIT                                                                  \
     { sizeof(mkt_rfm_options), MKT_NULL_DATE, 12, MKT_RFM_NTILE, 5, { 30, 90, 180, 365 },    \
       { 2, 3, 5, 10 }, { 50000, 100000, 250000, 500000 }, NULL, NULL }
@@ -108,14 +108,14 @@ typedef struct mkt_rfm_options {
 /**
  * Set @p opts to the defaults with struct_size filled in.
  * @return ::MKT_OK, or ::MKT_EINVAL if @p opts is NULL.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_options_init(mkt_rfm_options *opts);
 
 /**
  * The facts of one customer, input of mkt_rfm_score_facts(). This element type of arrays
  * never changes (no struct_size).
- * @since 0.2
+ * @since 0.1
  */
 typedef struct mkt_rfm_facts {
     const char *customer_id; /**< The id bytes (need not be NUL-terminated); ties of NTILE
@@ -126,7 +126,7 @@ typedef struct mkt_rfm_facts {
     int64_t monetary;        /**< Sum of amounts in minor units. */
 } mkt_rfm_facts;
 
-/** Scores of one customer, output of mkt_rfm_score_facts(). Never grows. @since 0.2 */
+/** Scores of one customer, output of mkt_rfm_score_facts(). Never grows. @since 0.1 */
 typedef struct mkt_rfm_score {
     int32_t r, f, m;  /**< 1..buckets, higher is better. */
     int32_t code;     /**< r * 100 + f * 10 + m, e.g. 545. */
@@ -141,7 +141,7 @@ typedef struct mkt_rfm_score {
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, bad option or struct_size, negative
  *         recency, frequency < 1, an id NULL with a non-zero length), ::MKT_ENOMEM.
  * Thread safety: uses @p ctx; only reads @p facts.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_score_facts(mkt_ctx *ctx, const mkt_rfm_facts *facts, size_t n,
                         const mkt_rfm_options *opts, mkt_rfm_score *out);
@@ -158,7 +158,7 @@ int mkt_rfm_score_facts(mkt_ctx *ctx, const mkt_rfm_facts *facts, size_t n,
  *         ::MKT_ERANGE (D - window outside years 1..9999, a sum overflows), ::MKT_ENOMEM, or
  *         the clock's error.
  * Thread safety: uses @p ctx; the table is only read.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_compute(mkt_rfm **out, mkt_ctx *ctx, const mkt_table *table,
                     const mkt_rfm_options *opts);
@@ -172,21 +172,21 @@ int mkt_rfm_compute(mkt_rfm **out, mkt_ctx *ctx, const mkt_table *table,
  * currencies in one file (::MKT_ETOOBIG beyond).
  * @param load  separator, threads and progress of the read; NULL for defaults.
  * @return as mkt_rfm_compute(), and as mkt_table_load_bookings() for the file.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_compute_file(mkt_rfm **out, mkt_ctx *ctx, const char *path,
                          const mkt_rfm_options *opts, const mkt_load_options *load);
 
-/** Free a result. NULL is ignored. @since 0.2 */
+/** Free a result. NULL is ignored. @since 0.1 */
 void mkt_rfm_free(mkt_rfm *rfm);
 
-/** Number of scored customers (0 for NULL). @since 0.2 */
+/** Number of scored customers (0 for NULL). @since 0.1 */
 uint64_t mkt_rfm_count(const mkt_rfm *rfm);
 
-/** The as-of date D the result was computed at (::MKT_NULL_DATE for NULL). @since 0.2 */
+/** The as-of date D the result was computed at (::MKT_NULL_DATE for NULL). @since 0.1 */
 mkt_date mkt_rfm_as_of(const mkt_rfm *rfm);
 
-/** One row of a result. Strings are owned by the result. @since 0.2 */
+/** One row of a result. Strings are owned by the result. @since 0.1 */
 typedef struct mkt_rfm_row {
     size_t struct_size;      /**< sizeof(mkt_rfm_row) as the caller compiled it. */
     const char *customer_id; /**< NUL-terminated. */
@@ -205,18 +205,18 @@ typedef struct mkt_rfm_row {
  * Read row @p index (0-based; rows are sorted by customer id in byte order). Only the fields
  * inside @p out->struct_size are written.
  * @return ::MKT_OK, ::MKT_ENOTFOUND (index out of range), ::MKT_EINVAL (NULL, struct_size).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_get(const mkt_rfm *rfm, uint64_t index, mkt_rfm_row *out);
 
 /**
  * Find the row of a customer id (binary search).
  * @return ::MKT_OK, ::MKT_ENOTFOUND (not scored), ::MKT_EINVAL.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_find(const mkt_rfm *rfm, const char *customer_id, size_t id_len, uint64_t *index);
 
-/** Summary figures of one segment of a result. @since 0.2 */
+/** Summary figures of one segment of a result. @since 0.1 */
 typedef struct mkt_rfm_summary {
     size_t struct_size;     /**< sizeof(mkt_rfm_summary) as the caller compiled it. */
     int32_t segment;        /**< The ::mkt_rfm_segment asked for. */
@@ -232,28 +232,28 @@ typedef struct mkt_rfm_summary {
  * Summary of @p segment (0 .. ::MKT_RFM_SEGMENT_COUNT; 0 gathers the customers without a
  * named segment). Only the fields inside @p out->struct_size are written.
  * @return ::MKT_OK, ::MKT_ENOTFOUND (segment out of range), ::MKT_EINVAL.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_summary_get(const mkt_rfm *rfm, int32_t segment, mkt_rfm_summary *out);
 
 /**
  * Display name of a segment ("Champions", "Can't Lose Them", ...; "" for
  * ::MKT_RFM_SEGMENT_NONE), or NULL when out of range. Static storage; thread-safe.
- * @since 0.2
+ * @since 0.1
  */
 const char *mkt_rfm_segment_name(int32_t segment);
 
 /**
  * The segment of a name as mkt_rfm_segment_name() spells it (exact match).
  * @return ::MKT_OK, ::MKT_ENOTFOUND, ::MKT_EINVAL.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_segment_from_name(const char *name, int32_t *segment);
 
 /**
  * The built-in segment of the code r-f-m (each 1..5). Thread-safe.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL, a score outside 1..5).
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_default_segment(int32_t r, int32_t f, int32_t m, int32_t *segment);
 
@@ -269,16 +269,16 @@ int mkt_rfm_default_segment(int32_t r, int32_t f, int32_t m, int32_t *segment);
  * @return ::MKT_OK, ::MKT_EINVAL (NULL), ::MKT_EEXIST (a column of that name exists with
  *         another type), ::MKT_ENOMEM.
  * Thread safety: modifies @p table; no other thread may use it meanwhile.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_apply(mkt_table *table, const mkt_rfm *rfm);
 
 /* ---- exchange rates ---------------------------------------------------------------------- */
 
-/** Create an empty rate table. @return ::MKT_OK, ::MKT_EINVAL, ::MKT_ENOMEM. @since 0.2 */
+/** Create an empty rate table. @return ::MKT_OK, ::MKT_EINVAL, ::MKT_ENOMEM. @since 0.1 */
 int mkt_rfm_fx_new(mkt_rfm_fx **out, mkt_ctx *ctx);
 
-/** Free a rate table. NULL is ignored. @since 0.2 */
+/** Free a rate table. NULL is ignored. @since 0.1 */
 void mkt_rfm_fx_free(mkt_rfm_fx *fx);
 
 /**
@@ -288,7 +288,7 @@ void mkt_rfm_fx_free(mkt_rfm_fx *fx);
  * (usually "1").
  * @return ::MKT_OK, ::MKT_EINVAL (NULL, bad currency code), ::MKT_EPARSE (rate not a decimal),
  *         ::MKT_ERANGE (zero, too large, more than 9 fractional digits), ::MKT_ENOMEM.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_fx_add(mkt_rfm_fx *fx, const char *currency, const char *rate);
 
@@ -297,11 +297,11 @@ int mkt_rfm_fx_add(mkt_rfm_fx *fx, const char *currency, const char *rate);
  * columns are ignored), as mkt_rfm_fx_add(). All-or-nothing: on failure no rate is added.
  * @return ::MKT_OK, ::MKT_EIO, ::MKT_EPARSE (the message names file, line and column; also a
  *         currency listed twice), ::MKT_ERANGE, ::MKT_EINVAL, ::MKT_ENOMEM.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_fx_load(mkt_rfm_fx *fx, const char *path);
 
-/** Number of currencies with a rate. @since 0.2 */
+/** Number of currencies with a rate. @since 0.1 */
 uint32_t mkt_rfm_fx_count(const mkt_rfm_fx *fx);
 
 /**
@@ -309,7 +309,7 @@ uint32_t mkt_rfm_fx_count(const mkt_rfm_fx *fx);
  * rounded half to even to whole minor units.
  * @return ::MKT_OK, ::MKT_ENOTFOUND (no rate for @p currency), ::MKT_ERANGE (the result does
  *         not fit int64), ::MKT_EINVAL.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rfm_fx_convert(const mkt_rfm_fx *fx, const char *currency, int64_t amount,
                        int64_t *out);

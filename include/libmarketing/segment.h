@@ -252,7 +252,7 @@ typedef int (*mkt_segment_resolver_fn)(const char *name, const mkt_rule **rule,
  * @param out receives a NULL-terminated array of @p *n names in one block: mkt_free() it.
  * @return ::MKT_OK, ::MKT_EINVAL, ::MKT_ENOTFOUND (unknown segment), ::MKT_ECONFLICT (a
  *         segment that refers to itself), the resolver's error, ::MKT_ENOMEM.
- * @since 0.2
+ * @since 0.1
  */
 int mkt_rule_fields(const mkt_rule *rule, mkt_ctx *ctx, mkt_segment_resolver_fn resolver,
                     void *resolver_data, char ***out, size_t *n);

@@ -176,7 +176,7 @@ class LoadOptions(ctypes.Structure):
         ("progress", PROGRESS_FN),
         ("progress_data", c_void_p),
         ("threads", c_int32),
-        ("columns", P(c_char_p)),  # since 0.2: mkt_load_options_init writes these too
+        ("columns", P(c_char_p)),  # mkt_load_options_init writes these too
         ("ncolumns", c_size_t),
     ]
 
