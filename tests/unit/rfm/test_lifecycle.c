@@ -229,8 +229,18 @@ START_TEST(test_compute)
     mkt_members_free(m);
     mkt_segment_free(seg);
     mkt_rule_free(rule);
+    /* another, smaller table: matched by customer id */
     mkt_table *small = table_of(ctx, fixture, 1);
-    ck_assert_int_eq(mkt_lifecycle_apply(small, lc), MKT_EINVAL);
+    ck_assert_int_eq(mkt_lifecycle_apply(small, lc), MKT_OK);
+    uint32_t col;
+    const char *got, *in_t;
+    uint64_t row;
+    ck_assert_int_eq(mkt_table_column_find(small, "lifecycle.stage", &col), MKT_OK);
+    ck_assert_int_eq(mkt_table_get_string(small, col, 0, &got, NULL), MKT_OK);
+    ck_assert_int_eq(mkt_table_find(t, fixture[0].cust, strlen(fixture[0].cust), &row), MKT_OK);
+    ck_assert_int_eq(mkt_table_column_find(t, "lifecycle.stage", &col), MKT_OK);
+    ck_assert_int_eq(mkt_table_get_string(t, col, row, &in_t, NULL), MKT_OK);
+    ck_assert_str_eq(got, in_t);
     ck_assert_int_eq(mkt_lifecycle_apply(NULL, lc), MKT_EINVAL);
     ck_assert_int_eq(mkt_lifecycle_apply(small, NULL), MKT_EINVAL);
     mkt_table_free(small);
