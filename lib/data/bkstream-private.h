@@ -45,6 +45,18 @@ struct mkt__bk_sink {
     void *data;
 };
 
+/* A booking's currency as sinks compare it: its three letters packed into one number (never
+ * 0, never UINT32_MAX); a null currency is the loaders' default, USD. */
+static inline uint32_t mkt__currency_key(struct mkt__str c)
+{
+    if (!c.p)
+        c = (struct mkt__str){"USD", 3};
+    uint32_t k = 0;
+    for (size_t i = 0; i < c.n && i < 3; i++)
+        k = k << 8 | (unsigned char)c.p[i];
+    return k;
+}
+
 /* Stream bookings.csv (or .gz) at @path into @sink. Uses the separator, progress and threads
  * of @opts (NULL: defaults). MKT_OK, or the first error in file order (context error set). */
 int mkt__bk_stream(mkt_ctx *ctx, const char *path, const mkt_load_options *opts,

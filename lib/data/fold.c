@@ -174,18 +174,6 @@ static uint8_t code_of(struct mkt__str s, const char *const *names, int n)
     return 0;
 }
 
-/* A currency as the accumulator compares it: its three letters packed (never 0, never
- * MKT__CUR_MIXED); a null currency is the loaders' default, USD. */
-static uint32_t currency_key(struct mkt__str c)
-{
-    if (!c.p)
-        c = (struct mkt__str){"USD", 3};
-    uint32_t k = 0;
-    for (size_t i = 0; i < c.n && i < 3; i++)
-        k = k << 8 | (unsigned char)c.p[i];
-    return k;
-}
-
 /* A booking as the folding thread needs it, condensed by the parsing thread. */
 struct fact {
     uint32_t row1;    /* the customer's row + 1; 0: unknown customer */
@@ -220,7 +208,7 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
     x->has_route = in->route.p != NULL;
     x->dep = in->dep;
     x->pax = in->pax;
-    x->currency = currency_key(in->currency);
+    x->currency = mkt__currency_key(in->currency);
     x->time = in->time;
     x->total = in->total;
     x->anc = in->anc;

@@ -43,16 +43,6 @@ struct feed {
     struct mkt__life_acc *life;
 };
 
-static uint32_t currency_key(struct mkt__str c)
-{
-    if (!c.p)
-        c = (struct mkt__str){"USD", 3}; /* the loaders' default */
-    uint32_t k = 0;
-    for (size_t i = 0; i < c.n && i < 3; i++)
-        k = k << 8 | (unsigned char)c.p[i];
-    return k;
-}
-
 /* In a parsing thread: whether the booking counts is decided here, once. */
 static void condense(const void *data, const struct mkt__bk_in *in, void *out)
 {
@@ -61,7 +51,7 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
     x->date = mkt_time_to_date(in->time);
     x->counts = in->status != MKT_BOOKING_CANCELLED && x->date <= f->as_of && x->date > f->after;
     x->amount = in->total;
-    x->currency = currency_key(in->currency);
+    x->currency = mkt__currency_key(in->currency);
 }
 
 static void add_ahead(const void *data, const void *fact)
