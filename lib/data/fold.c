@@ -177,7 +177,7 @@ static uint8_t code_of(struct mkt__str s, const char *const *names, int n)
 /* A booking as the folding thread needs it, condensed by the parsing thread. */
 struct fact {
     uint32_t row1;    /* the customer's row + 1; 0: unknown customer */
-    uint8_t counts;   /* confirmed and booked by the as-of date: folded at all */
+    uint8_t counts;   /* confirmed, booked by D and not before the fields look: folded */
     uint8_t cabin, channel, intl, transcon, has_route;
     mkt_date dep;
     int32_t pax;
@@ -227,7 +227,7 @@ static void add_ahead(const void *data, const void *fact)
 {
     const struct mkt__fold *fd = ((const struct folder *)data)->fd;
     const struct fact *x = fact;
-    if (!x->row1 || !x->counts)
+    if (!x->row1 || !x->counts || !fd->stride)
         return;
     const unsigned char *rec = fd->acc + (x->row1 - 1) * fd->stride;
     for (size_t at = 0; at < fd->stride; at += 64) /* every line the record spans */

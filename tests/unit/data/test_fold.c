@@ -248,6 +248,13 @@ START_TEST(test_only_fields_asked_for)
     static const char *const premium[] = {"booking.premium_share_12m", "age"};
     char *got = dump_fields(t, premium, 2), *want = loaded_fields(ctx, path, premium, 2);
     same_lines(got, want);
+    /* No booking field at all: the bookings are still checked, nothing is kept for them. */
+    mkt_table *ev = with_customers(ctx, 1);
+    static const char *const events_only[] = {"event.searches_30d"};
+    ck_assert_int_eq(mkt_table_fold_bookings(ev, path, D, events_only, 1, NULL), MKT_OK);
+    ck_assert_int_eq(ival(ev, "C01", "event.searches_30d"), 1);
+    ck_assert_int_eq(mkt_table_column_find(ev, "booking.count_12m", &c), MKT_ENOTFOUND);
+    mkt_table_free(ev);
     /* Events loaded later count at the same date; another date needs another fold. */
     ck_assert_int_eq(mkt_table_load_events(t, write_events(), NULL), MKT_OK);
     ck_assert_int_eq(mkt_table_set_as_of(t, D), MKT_OK);
