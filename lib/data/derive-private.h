@@ -190,7 +190,8 @@ static inline void mkt__bk_acc_add(struct mkt__bk_acc *a, const struct mkt__wind
 /* mkt_table_fold_bookings() keeps only the parts of struct mkt__bk_acc its fields need, in one
  * small record per customer, so memory follows the fields asked for, not the file, and a
  * booking touches one place. */
-enum { MKT__G_MONEY, MKT__G_DATES, MKT__G_CABIN, MKT__G_CHANNEL, MKT__G_FLAGS, MKT__G_DEPART,
+enum { MKT__G_WINDOW, MKT__G_ALL, MKT__G_DATES, MKT__G_CABIN, MKT__G_CHANNEL, MKT__G_FLAGS,
+       MKT__G_DEPART,
        MKT__G_COUNT };
 
 struct mkt__fold {

@@ -13,10 +13,16 @@
 #include "bkstream-private.h"
 #include "derive-private.h"
 
-/* Sizes of the parts of struct mkt__bk_acc, by group. */
-struct g_money {
-    int64_t spend_total, spend_12m;
-    uint32_t count_total, count_12m, cur_total, cur_12m;
+/* The parts of struct mkt__bk_acc, by group: the 12-month counts and sums; the all-time
+ * ones; first and last booking; cabin and channel counts; group, international and ancillary
+ * counts; departure counts. */
+struct g_window {
+    int64_t spend_12m;
+    uint32_t count_12m, cur_12m;
+};
+struct g_all {
+    int64_t spend_total;
+    uint32_t count_total, cur_total;
 };
 struct g_dates {
     mkt_time first, last;
@@ -29,31 +35,33 @@ struct g_depart {
     uint32_t dated, weekend, summer, winter;
 };
 static const size_t group_size[MKT__G_COUNT] = {
-    sizeof(struct g_money), sizeof(struct g_dates), sizeof(uint32_t[MKT__CABINS]),
-    sizeof(uint32_t[MKT__CHANNELS]), sizeof(struct g_flags), sizeof(struct g_depart),
+    sizeof(struct g_window), sizeof(struct g_all), sizeof(struct g_dates),
+    sizeof(uint32_t[MKT__CABINS]), sizeof(uint32_t[MKT__CHANNELS]), sizeof(struct g_flags),
+    sizeof(struct g_depart),
 };
 
 #define G(bit) (1u << (bit))
 
 uint32_t mkt__fold_groups_of(int f)
 {
-    uint32_t money = G(MKT__G_MONEY); /* every field needs the counts */
+    uint32_t window = G(MKT__G_WINDOW); /* the shares divide by the 12-month count */
     switch (f) {
-    case MKT__F_COUNT_12M: case MKT__F_SPEND_12M: case MKT__F_COUNT_TOTAL:
-    case MKT__F_SPEND_TOTAL:
-        return money;
+    case MKT__F_COUNT_12M: case MKT__F_SPEND_12M:
+        return window;
+    case MKT__F_COUNT_TOTAL: case MKT__F_SPEND_TOTAL:
+        return G(MKT__G_ALL);
     case MKT__F_FIRST_DATE: case MKT__F_LAST_DATE: case MKT__F_DAYS_SINCE_LAST:
-        return money | G(MKT__G_DATES);
+        return G(MKT__G_ALL) | G(MKT__G_DATES); /* dates are valid when count_total > 0 */
     case MKT__F_PREMIUM_SHARE: case MKT__F_PREFERRED_CABIN:
-        return money | G(MKT__G_CABIN);
+        return window | G(MKT__G_CABIN);
     case MKT__F_PREFERRED_CHANNEL:
-        return money | G(MKT__G_CHANNEL);
+        return G(MKT__G_CHANNEL);
     case MKT__F_GROUP_SHARE: case MKT__F_INTL_SHARE: case MKT__F_TRANSCON_SHARE:
     case MKT__F_ANCILLARY_SHARE:
-        return money | G(MKT__G_FLAGS);
+        return window | G(MKT__G_FLAGS);
     case MKT__F_AVG_ADVANCE: case MKT__F_WEEKEND_SHARE: case MKT__F_SUMMER_SHARE:
     case MKT__F_WINTER_SHARE:
-        return money | G(MKT__G_DEPART);
+        return G(MKT__G_DEPART); /* they divide by the dated count */
     default:
         return 0; /* booking.routes_12m needs the routes themselves */
     }
@@ -77,22 +85,24 @@ void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *
     memset(a, 0, sizeof *a);
     if (r >= fd->rows)
         return;
-    struct g_money m = {0, 0, 0, 0, 0, 0};
+    struct g_window w = {0, 0, 0};
+    struct g_all all = {0, 0, 0};
     struct g_dates d = {0, 0};
     struct g_flags x = {0, 0, 0, 0};
     struct g_depart dep = {0, 0, 0, 0, 0};
-    get_part(&m, part(fd, r, MKT__G_MONEY), sizeof m);
+    get_part(&w, part(fd, r, MKT__G_WINDOW), sizeof w);
+    get_part(&all, part(fd, r, MKT__G_ALL), sizeof all);
     get_part(&d, part(fd, r, MKT__G_DATES), sizeof d);
     get_part(a->cabin, part(fd, r, MKT__G_CABIN), sizeof a->cabin);
     get_part(a->channel, part(fd, r, MKT__G_CHANNEL), sizeof a->channel);
     get_part(&x, part(fd, r, MKT__G_FLAGS), sizeof x);
     get_part(&dep, part(fd, r, MKT__G_DEPART), sizeof dep);
-    a->spend_total = m.spend_total;
-    a->spend_12m = m.spend_12m;
-    a->count_total = m.count_total;
-    a->count_12m = m.count_12m;
-    a->cur_total = m.cur_total;
-    a->cur_12m = m.cur_12m;
+    a->spend_total = all.spend_total;
+    a->spend_12m = w.spend_12m;
+    a->count_total = all.count_total;
+    a->count_12m = w.count_12m;
+    a->cur_total = all.cur_total;
+    a->cur_12m = w.cur_12m;
     a->first = d.first;
     a->last = d.last;
     a->group = x.group;
@@ -116,12 +126,13 @@ static void put_part(void *dst, const void *src, size_t n)
 /* The inverse of mkt__fold_gather() for the parts kept. */
 static void scatter(struct mkt__fold *fd, size_t r, const struct mkt__bk_acc *a)
 {
-    struct g_money m = {a->spend_total, a->spend_12m, a->count_total,
-                        a->count_12m,   a->cur_total, a->cur_12m};
+    struct g_window w = {a->spend_12m, a->count_12m, a->cur_12m};
+    struct g_all all = {a->spend_total, a->count_total, a->cur_total};
     struct g_dates d = {a->first, a->last};
     struct g_flags x = {a->group, a->intl, a->transcon, a->anc};
     struct g_depart dep = {a->adv_sum, a->dated, a->weekend, a->summer, a->winter};
-    put_part(part(fd, r, MKT__G_MONEY), &m, sizeof m);
+    put_part(part(fd, r, MKT__G_WINDOW), &w, sizeof w);
+    put_part(part(fd, r, MKT__G_ALL), &all, sizeof all);
     put_part(part(fd, r, MKT__G_DATES), &d, sizeof d);
     put_part(part(fd, r, MKT__G_CABIN), a->cabin, sizeof a->cabin);
     put_part(part(fd, r, MKT__G_CHANNEL), a->channel, sizeof a->channel);
