@@ -726,6 +726,12 @@ class AudienceTest(UsageAssertions, unittest.TestCase):
         self.assertEqual(r.stderr, "")
         return int(r.stdout)
 
+    def test_fields_of_several_rules(self):
+        # Every rule's fields are loaded, repeats included (customer.age needs date_of_birth
+        # too; the fixture has none, so age is null for all five customers).
+        self.assertEqual(self.count("--include-rule", "customer.age is null", "--include-rule",
+                                    "customer.age is null or customer.tier = 'GOLD'"), 5)
+
     def members(self, *args, **kw):
         r = audience(*args, "--out", "-", **kw)
         self.assertEqual(r.returncode, 0, r.stderr)

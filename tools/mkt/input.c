@@ -145,7 +145,7 @@ static int is_as_of(const char *f)
 static int plan_of(const char *const *fields, size_t n, struct plan *p)
 {
     memset(p, 0, sizeof *p);
-    p->columns = calloc(n + 1, sizeof *p->columns);
+    p->columns = calloc(2 * n + 1, sizeof *p->columns); /* customer.age takes two */
     p->as_of = calloc(n + 1, sizeof *p->as_of);
     if (!p->columns || !p->as_of)
         return -1;
