@@ -90,7 +90,10 @@ static uint32_t *number_slot(struct feed *f, struct mkt__str cust)
             f->shape.len = 0;
     }
     int64_t v = f->shape.len ? mkt__dense_number(&f->shape, cust.p, cust.n) : -1;
-    if (v < 0 || v >= (int64_t)BY_NUMBER_MAX)
+    /* Sparse numbers would make a large, mostly empty array: those take the dictionary. */
+    uint64_t dense_enough = 4 * (uint64_t)mkt__intern_count(&f->ids) + 65536;
+    if (v < 0 || v >= (int64_t)BY_NUMBER_MAX ||
+        ((size_t)v >= f->nnumbers && (uint64_t)v >= dense_enough))
         return NULL;
     if ((size_t)v >= f->nnumbers) {
         size_t n = f->nnumbers ? f->nnumbers : 1024;
