@@ -244,6 +244,16 @@ MKT_EXPORT mkt_date mkt_time_to_date(mkt_time t)
 
 /* ---- money ---------------------------------------------------------------------------------- */
 
+/* Append decimal digit @dgt to @v, the @n-th digit: fewer than 19 digits cannot pass @limit
+ * (>= INT64_MAX), so only longer numbers pay for the check. 1 on overflow. */
+static int push_digit(uint64_t *v, unsigned dgt, uint64_t limit, int n)
+{
+    if (n >= 18 && *v > (limit - dgt) / 10)
+        return 1;
+    *v = *v * 10 + dgt;
+    return 0;
+}
+
 MKT_EXPORT int mkt_money_parse(int64_t *out, const char *text, size_t len, int32_t decimals)
 {
     if (out == NULL || text == NULL || decimals < 0 || decimals > 9)
@@ -254,13 +264,9 @@ MKT_EXPORT int mkt_money_parse(int64_t *out, const char *text, size_t len, int32
         neg = text[i++] == '-';
     /* magnitude limit: INT64_MAX, or one more for a negative amount */
     uint64_t limit = (uint64_t)INT64_MAX + (uint64_t)neg, v = 0;
-    int overflow = 0, int_digits = 0, frac_digits = 0;
-    for (; i < len && text[i] >= '0' && text[i] <= '9'; i++, int_digits++) {
-        unsigned dgt = (unsigned)(text[i] - '0');
-        overflow |= v > (limit - dgt) / 10;
-        if (!overflow)
-            v = v * 10 + dgt;
-    }
+    int overflow = 0, int_digits = 0, frac_digits = 0, n = 0;
+    for (; i < len && text[i] >= '0' && text[i] <= '9'; i++, int_digits++)
+        overflow |= !overflow && push_digit(&v, (unsigned)(text[i] - '0'), limit, n++);
     if (int_digits == 0)
         return MKT_EPARSE;
     if (i < len && text[i] == '.') {
@@ -271,20 +277,15 @@ MKT_EXPORT int mkt_money_parse(int64_t *out, const char *text, size_t len, int32
                     return MKT_EPARSE; /* would need rounding */
                 continue;
             }
-            overflow |= v > (limit - dgt) / 10;
-            if (!overflow)
-                v = v * 10 + dgt;
+            overflow |= !overflow && push_digit(&v, dgt, limit, n++);
         }
         if (frac_digits == 0)
             return MKT_EPARSE;
     }
     if (i != len)
         return MKT_EPARSE;
-    for (int k = frac_digits < decimals ? frac_digits : decimals; k < decimals; k++) {
-        overflow |= v > limit / 10;
-        if (!overflow)
-            v *= 10;
-    }
+    for (int k = frac_digits < decimals ? frac_digits : decimals; k < decimals; k++)
+        overflow |= !overflow && push_digit(&v, 0, limit, n++);
     if (overflow)
         return MKT_ERANGE;
     *out = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
