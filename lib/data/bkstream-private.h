@@ -35,9 +35,10 @@ struct mkt__bk_sink {
     void (*condense_ahead)(const void *data, const struct mkt__bk_in *in);
     /* Optional, in the calling thread: add() will be called for @fact soon: fetch its state. */
     void (*add_ahead)(const void *data, const void *fact);
-    /* One checked booking, in file order, in the calling thread. @in is the full record: read
-     * it only for messages (it may sit in another core's cache). @r is at the record, for
-     * errors: mkt__csv_error(r, code, map[B_...], ...). Not MKT_OK stops the stream. */
+    /* One checked booking, in file order, in the calling thread. @in is the full record, which
+     * another core parsed: reading it is slow, so condense() puts what add() needs into @fact
+     * where it can (strings, such as a customer id to number, stay in @in). @r is at the
+     * record, for errors: mkt__csv_error(r, code, map[B_...], ...). Not MKT_OK stops. */
     int (*add)(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in,
                const void *fact);
     /* Forget everything added: the file is streamed again from its first record. */

@@ -97,9 +97,7 @@ static int stage(struct stream *s, const struct rec *rec)
 static int parse(mkt__csv *r, const struct stream *s, struct mkt__bk_in *in)
 {
     int rc = mkt__check_width(r);
-    if (rc == MKT_OK && (rc = mkt__parse_booking(r, s->map, in)) == MKT_OK)
-        in->row1 = 0;
-    return rc;
+    return rc ? rc : mkt__parse_booking(r, s->map, in);
 }
 
 static int par_parse(mkt__csv *r, const void *cfg, void *rec)

@@ -103,8 +103,10 @@ int mkt__csv_fill_(mkt__csv *r, size_t *got);
 
 /* The next record of a quiet reader whose buf[start, end) holds whole records up to the end
  * of its input, by the fast path only (never allocates, never touches the context):
- * 1 a record, 0 the end, -1 a record the fast path leaves to the general parser (quotes,
- * invalid UTF-8, a limit, more fields than fields_cap, no final line feed). */
+ * 1 a record, 0 the end, -1 a record the fast path leaves to the general parser (a quote
+ * not closed before the end, a stray quote, invalid UTF-8, a limit, more fields than
+ * fields_cap, no final line feed). Quoted fields are taken, their "" pairs collapsed in
+ * place. */
 int mkt__csv_next_fast(mkt__csv *r);
 /* Read up to @n more stored bytes of a plain file past what the reader buffered; *got 0 at
  * the end. Counts them for progress, which is reported (@rows records so far). */

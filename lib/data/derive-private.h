@@ -196,7 +196,6 @@ enum { MKT__G_WINDOW, MKT__G_ALL, MKT__G_DATES, MKT__G_CABIN, MKT__G_CHANNEL, MK
 
 struct mkt__fold {
     mkt_date date;
-    uint32_t groups;  /* bit per MKT__G_* kept */
     uint64_t fields;  /* bit per as-of field (enum mkt__field) the table gets */
     size_t rows;      /* customer rows when folded; later rows have no folded bookings */
     unsigned char *acc; /* rows records of stride bytes: the parts kept, part g at off[g] */

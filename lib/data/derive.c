@@ -3,8 +3,9 @@
  * mkt_table_set_as_of(): computes every as-of field of every customer into derived columns of
  * the table. One pass over the booking arrays and one over the event arrays fold each record
  * into its customer's accumulator (the shared definitions of derive-private.h), categorical
- * values compared as interned ids resolved once; a final sweep over the customers turns the
- * accumulators into column values and validity words. Everything that can fail happens before
+ * values compared as interned ids resolved once (folded bookings, fold.c, bring their
+ * accumulators along instead); a final sweep over the customers turns the accumulators into
+ * column values and validity words. Everything that can fail happens before
  * the first column value is written, so a failure leaves the previous values in place.
  */
 #include <string.h>

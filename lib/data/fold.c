@@ -334,13 +334,14 @@ static int fold_new(mkt_table *t, mkt_date as_of, uint64_t fields, struct mkt__f
     fd->date = as_of;
     fd->fields = fields;
     fd->rows = mkt__table_rows(t);
+    uint32_t groups = 0;
     for (int f = 0; f < MKT__F_AGE; f++) /* booking fields: the parts they need */
-        fd->groups |= fields >> f & 1 ? mkt__fold_groups_of(f) : 0;
+        groups |= fields >> f & 1 ? mkt__fold_groups_of(f) : 0;
     /* One record per customer holding just those parts, so that a booking touches one
      * place; every part is a multiple of 8 bytes, which keeps them aligned. */
     for (int g = 0; g < MKT__G_COUNT; g++) {
-        fd->off[g] = fd->groups >> g & 1 ? (int32_t)fd->stride : -1;
-        fd->stride += fd->groups >> g & 1 ? (group_size[g] + 7) / 8 * 8 : 0;
+        fd->off[g] = groups >> g & 1 ? (int32_t)fd->stride : -1;
+        fd->stride += groups >> g & 1 ? (group_size[g] + 7) / 8 * 8 : 0;
     }
     if (fd->stride && !(fd->acc = mkt__calloc(t->ctx, fd->rows ? fd->rows : 1, fd->stride))) {
         mkt__fold_free(t->ctx, fd);
@@ -377,7 +378,9 @@ MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date 
         return MKT_EINVAL;
     mkt_load_options o;
     uint64_t mask;
-    struct folder f = {t, NULL, {0}, 0, {{0}, 0, 0, 0, 0, NULL}};
+    struct folder f;
+    memset(&f, 0, sizeof f);
+    f.t = t;
     int rc = mkt__load_options_get(t->ctx, opts, &o);
     if (rc == MKT_OK)
         rc = check_state(t, path, &o);

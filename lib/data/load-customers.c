@@ -3,7 +3,10 @@
  * Loading customers.csv into the table: header columns in any order mapped to the standard
  * columns, unknown ones kept as custom columns (STRING when new, parsed by their type when the
  * host created them), every value validated, duplicates rejected, id-only stubs made by
- * earlier booking/event loads filled in. All-or-nothing through the table's mark/rollback.
+ * earlier booking/event loads filled in, only the columns of the load options' projection
+ * stored. Plain files are parsed by worker threads (load-parallel.c), the records staged here
+ * in file order with their id slots prefetched. All-or-nothing through the table's
+ * mark/rollback.
  */
 #include <string.h>
 

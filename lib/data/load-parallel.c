@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Parallel parsing of a plain bookings or events file. The loading thread reads the file in
- * chunks cut after a line feed and hands them, in file order, to worker threads that parse
- * them with the reader's fast path into records (fields checked, customer rows looked up when
- * the customer index cannot change during the load). The loading thread then stages the
- * records chunk by chunk in file order, so ids, rows and string ids come out exactly as a
- * sequential load makes them. A worker never reports an error: it stops at the first record
- * it cannot take (a quote, a bad field, anything unusual), and the loading thread parses the
- * rest of the file from that record on with the sequential reader, which then reports the
- * first bad record exactly as a single-threaded load would. That also settles quoted line
- * feeds: a chunk is only ever cut after line feeds of quote-free records, because every chunk
- * before it was parsed to its end by the fast path, which takes no quote at all. When the
- * next chunk to stage has not been taken by a worker yet, the loading thread parses it itself
- * rather than wait. Workers
- * never allocate (everything is set up before they start), so the host allocator is only
- * called from the loading thread and an allocation failure there is an ordinary MKT_ENOMEM.
+ * Parallel parsing of a plain CSV file (customers, bookings, events; the bookings stream).
+ * The loading thread reads the file in chunks cut after a line feed and hands them, in file
+ * order, to worker threads that parse them with the reader's fast path into records. The
+ * loading thread then stages the records chunk by chunk in file order, so ids, rows and
+ * string ids come out exactly as a sequential load makes them; rather than wait for a worker
+ * it parses a chunk no worker took yet.
+ *
+ * A worker never reports an error: it stops at the first record it cannot take (a bad field,
+ * a quoted field not closed within the chunk, anything unusual). The loading thread then
+ * drops the chunks read ahead and parses with the sequential reader from that record to the
+ * end of its chunk (sequential_stretch()), which reports the first bad record exactly as a
+ * single-threaded load would, or else ends on a record boundary from which the threads take
+ * over again. That also settles quoted line feeds: a chunk cut inside a quoted field cannot be
+ * parsed to its end by the fast path (the quote does not close before the cut), so the chunk
+ * after it, which starts mid-field, is never staged. Workers never allocate (everything is set
+ * up before they start), so the host allocator is only called from the loading thread and an
+ * allocation failure there is an ordinary MKT_ENOMEM.
  */
 #include <pthread.h>
 #include <string.h>

@@ -63,11 +63,12 @@ struct mkt__par_rec { /* 8 bytes, so a small record shares one cache line with i
 struct mkt__par_ops {
     size_t rec_size; /* a record: struct mkt__par_rec, then what parse() fills in */
     /* In a worker: parse the current record of the quiet reader @r into @rec; not MKT_OK
-     * leaves it (and the rest of the file) to rows(). Must not allocate or record errors. */
+     * leaves it (and the rest of its chunk) to rows(). Must not allocate or record errors. */
     int (*parse)(mkt__csv *r, const void *cfg, void *rec);
     /* In the loading thread: stage a parsed record (the reader's line is the record's). */
     int (*stage)(void *cfg, void *rec);
-    /* In the loading thread: the sequential record loop, from the reader's position on. */
+    /* In the loading thread: the sequential record loop, from the reader's position on until
+     * mkt__csv_next() ends (at the end of the input, or at r->stop_at). */
     int (*rows)(void *cfg);
     /* Optional, in the loading thread: @rec will be staged soon; fetch what stage() touches. */
     void (*prefetch)(const void *cfg, const void *rec);

@@ -51,6 +51,7 @@ static int parse_pax(mkt__csv *r, int col, int32_t *pax)
 int mkt__parse_booking(mkt__csv *r, const int *m, struct mkt__bk_in *in)
 {
     int rc;
+    in->row1 = 0; /* not looked up */
     if ((rc = mkt__field_str(r, m[B_ID], 1, &in->id)) ||
         (rc = mkt__field_str(r, m[B_CUST], 1, &in->cust)) ||
         (rc = mkt__field_time(r, m[B_DATE], 1, "invalid date", &in->time)) ||
@@ -223,7 +224,6 @@ static int booking_rows(mkt_table *t, struct id_check *c, const int *m, int32_t 
             mkt__idindex_prefetch(t, r->fields[m[B_CUST]].ptr, r->fields[m[B_CUST]].len);
         if ((rc = mkt__check_width(r)) || (rc = mkt__parse_booking(r, m, &in)))
             return row_failed(c, rc);
-        in.row1 = 0;
         if ((rc = stage_booking(t, c, m, unknown, &in)))
             return rc;
     }

@@ -54,12 +54,6 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
     x->currency = mkt__currency_key(in->currency);
 }
 
-static void add_ahead(const void *data, const void *fact)
-{
-    (void)data;
-    (void)fact; /* the customer id is not known here: add() fetches it from the record */
-}
-
 /* The id of currency @key, made when new (64 currencies at most: ISO 4217 use in one file). */
 static int currency_id(struct feed *f, mkt__csv *r, const int *map, uint32_t key, uint32_t *id)
 {
@@ -184,7 +178,7 @@ static const char *fed_currency(const void *data, uint32_t id)
 
 static int stream(struct feed *f, const char *path, const mkt_load_options *load)
 {
-    struct mkt__bk_sink sink = {condense, NULL, add_ahead, add, reset, f};
+    struct mkt__bk_sink sink = {condense, NULL, NULL, add, reset, f};
     return mkt__bk_stream(f->ctx, path, load, &sink);
 }
 
