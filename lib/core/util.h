@@ -110,6 +110,34 @@ uint64_t mkt__hash64(const void *data, size_t len, uint64_t seed);
 /* Mix one 64-bit integer with a seed (for integer keys); also fixed forever. */
 uint64_t mkt__hash_u64(uint64_t x, uint64_t seed);
 
+/* ---- SHA-256 and HMAC-SHA-256 (lib/core/sha256.c) ------------------------------------------ */
+
+/* FIPS 180-4 SHA-256 and RFC 2104 HMAC, for keyed codes, signed tokens, tombstones and the
+ * audit chain (mkt__hash64 is fast but not cryptographic). Incremental or one-shot; the final
+ * calls wipe the state. */
+#define MKT__SHA256_LEN 32
+typedef struct mkt__sha256 {
+    uint32_t h[8];
+    uint64_t total; /* bytes hashed so far */
+    uint8_t buf[64];
+    size_t fill;
+} mkt__sha256;
+typedef struct mkt__hmac_sha256 {
+    mkt__sha256 inner, outer;
+} mkt__hmac_sha256;
+void mkt__sha256_init(mkt__sha256 *s);
+void mkt__sha256_update(mkt__sha256 *s, const void *data, size_t len);
+void mkt__sha256_final(mkt__sha256 *s, uint8_t out[MKT__SHA256_LEN]);
+void mkt__sha256_buf(const void *data, size_t len, uint8_t out[MKT__SHA256_LEN]);
+void mkt__hmac_sha256_init(mkt__hmac_sha256 *m, const void *key, size_t key_len);
+void mkt__hmac_sha256_update(mkt__hmac_sha256 *m, const void *data, size_t len);
+void mkt__hmac_sha256_final(mkt__hmac_sha256 *m, uint8_t out[MKT__SHA256_LEN]);
+void mkt__hmac_sha256_buf(const void *key, size_t key_len, const void *data, size_t len,
+                          uint8_t out[MKT__SHA256_LEN]);
+/* 1 if the @len bytes are equal, 0 if not, in time independent of where they differ (for
+ * comparing MACs). */
+int mkt__ct_equal(const void *a, const void *b, size_t len);
+
 /* ---- string interning (lib/core/intern.c) ------------------------------------------------ */
 
 /* Strings -> dense ids 0..count-1. Open addressing with linear probing, power-of-two

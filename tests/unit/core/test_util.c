@@ -225,6 +225,83 @@ START_TEST(hash_u64_matches_bytes)
 }
 END_TEST
 
+/* ---- SHA-256 / HMAC-SHA-256: FIPS 180-2 appendix B and RFC 4231 known answers ----------- */
+
+static void hex_of(const uint8_t *d, char out[65])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static void check_sha(const char *msg, size_t len, const char *want)
+{
+    uint8_t d[MKT__SHA256_LEN];
+    char hex[65];
+    mkt__sha256_buf(msg, len, d);
+    hex_of(d, hex);
+    ck_assert_str_eq(hex, want);
+}
+
+START_TEST(sha256_known_answers)
+{
+    check_sha("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    check_sha("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *m448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    check_sha(m448, strlen(m448),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* One million 'a', fed in uneven pieces so every buffering path runs. */
+    static char as[1100]; /* pieces go up to 1059 bytes */
+    memset(as, 'a', sizeof as);
+    mkt__sha256 s;
+    mkt__sha256_init(&s);
+    size_t done = 0, piece = 1;
+    while (done < 1000000) {
+        size_t n = piece < 1000000 - done ? piece : 1000000 - done;
+        mkt__sha256_update(&s, as, n);
+        done += n;
+        piece = piece % 997 + 63;
+    }
+    uint8_t d[MKT__SHA256_LEN];
+    char hex[65];
+    mkt__sha256_final(&s, d);
+    hex_of(d, hex);
+    ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
+START_TEST(hmac_sha256_known_answers)
+{
+    uint8_t key[131], d[MKT__SHA256_LEN];
+    char hex[65];
+    memset(key, 0x0b, 20); /* RFC 4231 test case 1 */
+    mkt__hmac_sha256_buf(key, 20, "Hi There", 8, d);
+    hex_of(d, hex);
+    ck_assert_str_eq(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    const char *q = "what do ya want for nothing?"; /* test case 2 */
+    mkt__hmac_sha256_buf("Jefe", 4, q, strlen(q), d);
+    hex_of(d, hex);
+    ck_assert_str_eq(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    memset(key, 0xaa, sizeof key); /* test case 6: a key longer than the block is hashed */
+    const char *m6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+    mkt__hmac_sha256 m;
+    mkt__hmac_sha256_init(&m, key, sizeof key);
+    mkt__hmac_sha256_update(&m, m6, 10);
+    mkt__hmac_sha256_update(&m, m6 + 10, strlen(m6) - 10);
+    mkt__hmac_sha256_final(&m, d);
+    hex_of(d, hex);
+    ck_assert_str_eq(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+END_TEST
+
+START_TEST(ct_equal_compares_every_byte)
+{
+    ck_assert_int_eq(mkt__ct_equal("abcd", "abcd", 4), 1);
+    ck_assert_int_eq(mkt__ct_equal("abcd", "abce", 4), 0);
+    ck_assert_int_eq(mkt__ct_equal("xbcd", "abcd", 4), 0);
+    ck_assert_int_eq(mkt__ct_equal("a", "b", 0), 1);
+}
+END_TEST
+
 /* ---- intern ---------------------------------------------------------------------------- */
 
 START_TEST(intern_basic)
@@ -478,6 +555,9 @@ int main(void)
     tcase_add_test(tc, arena_failalloc);
     tcase_add_test(tc, hash_known_answers);
     tcase_add_test(tc, hash_u64_matches_bytes);
+    tcase_add_test(tc, sha256_known_answers);
+    tcase_add_test(tc, hmac_sha256_known_answers);
+    tcase_add_test(tc, ct_equal_compares_every_byte);
     tcase_add_test(tc, intern_basic);
     tcase_add_test(tc, intern_many_and_truncate);
     tcase_add_test(tc, intern_failalloc);
