@@ -102,6 +102,9 @@ int mkt__life_acc_init(struct mkt__life_acc *a, mkt_ctx *ctx, size_t ncust, mkt_
     return MKT_OK;
 }
 
+const struct mkt__life_cust mkt__life_none = {MKT_NULL_DATE, MKT_NULL_DATE, MKT_NULL_DATE,
+                                              MKT_NULL_DATE, 0, 0};
+
 int mkt__life_acc_grow(struct mkt__life_acc *a, mkt_ctx *ctx, size_t ncust)
 {
     if (ncust <= a->ncust)
@@ -109,10 +112,8 @@ int mkt__life_acc_grow(struct mkt__life_acc *a, mkt_ctx *ctx, size_t ncust)
     struct mkt__life_cust *c = mkt__reallocarray(ctx, a->cust, ncust, sizeof *c);
     if (!c)
         return mkt__oom(ctx);
-    const struct mkt__life_cust none = {MKT_NULL_DATE, MKT_NULL_DATE, MKT_NULL_DATE,
-                                        MKT_NULL_DATE, 0, 0};
     for (size_t i = a->ncust; i < ncust; i++)
-        c[i] = none;
+        c[i] = mkt__life_none;
     a->cust = c;
     a->ncust = ncust;
     return MKT_OK;

@@ -111,6 +111,9 @@ struct mkt__life_acc {
     struct mkt__life_cust *cust;
 };
 
+/* An entry with no booking. */
+extern const struct mkt__life_cust mkt__life_none;
+
 int mkt__life_acc_init(struct mkt__life_acc *a, mkt_ctx *ctx, size_t ncust, mkt_date as_of);
 /* Room for customers up to @ncust (a streaming producer meets new ones as it goes). */
 int mkt__life_acc_grow(struct mkt__life_acc *a, mkt_ctx *ctx, size_t ncust);

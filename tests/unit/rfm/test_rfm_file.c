@@ -33,7 +33,28 @@ static const char *write_text(const char *name, const char *text)
     return p;
 }
 
-/* @n bookings; every 11th customer has an id of another shape; @eur: some EUR bookings. */
+/* How customer ids look, which decides how the stream numbers customers (lib/rfm/stream.c). */
+enum id_mix {
+    IDS_MIXED,   /* every 11th customer has an id of another shape: the dictionary takes over */
+    IDS_NUMBERS, /* all "C%05u" with gaps: indexed by number to the end, then compacted */
+    IDS_SPARSE,  /* numbers far apart: the dictionary takes over at the first big jump */
+    IDS_COUNT
+};
+static enum id_mix id_mix = IDS_MIXED;
+
+static void customer_name(char *cust, size_t size, unsigned c)
+{
+    if (id_mix == IDS_MIXED && c % 11 == 0)
+        snprintf(cust, size, "VIP-%u", c);
+    else if (id_mix == IDS_SPARSE)
+        snprintf(cust, size, "C%09u", c * 1000003u % 999999937u);
+    else if (id_mix == IDS_NUMBERS)
+        snprintf(cust, size, "C%05u", 3 * c);
+    else
+        snprintf(cust, size, "C%05u", c);
+}
+
+/* @n bookings with ids as id_mix says; @eur: some EUR bookings. */
 static const char *bookings_file(int n, int eur)
 {
     size_t cap = (size_t)n * 96 + 256, len = 0;
@@ -46,10 +67,7 @@ static const char *bookings_file(int n, int eur)
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         unsigned c = (unsigned)(x % 300), day = (unsigned)(x >> 20) % 800;
         char cust[16], date[MKT_DATE_BUFSZ];
-        if (c % 11 == 0)
-            snprintf(cust, sizeof cust, "VIP-%u", c);
-        else
-            snprintf(cust, sizeof cust, "C%05u", c);
+        customer_name(cust, sizeof cust, c);
         mkt_date_format(19500 + (mkt_date)day, date, sizeof date);
         len += (size_t)snprintf(s + len, cap - len, "B%06d,%s,%s,%u.%02u,%s,%s\n", i, cust,
                                 date, (unsigned)(x >> 33) % 3000, (unsigned)(x >> 45) % 100,
@@ -97,6 +115,7 @@ static void same_rfm(const mkt_rfm *a, const mkt_rfm *b)
 
 START_TEST(test_rfm_same_as_table)
 {
+    id_mix = (enum id_mix)_i;
     mkt_ctx *ctx = new_ctx();
     const char *path = bookings_file(4000, 0);
     mkt_table *t = loaded(ctx, path);
@@ -120,11 +139,13 @@ START_TEST(test_rfm_same_as_table)
     }
     mkt_table_free(t);
     mkt_ctx_free(ctx);
+    id_mix = IDS_MIXED; /* the other tests share the process under CK_FORK=no */
 }
 END_TEST
 
 START_TEST(test_lifecycle_same_as_table)
 {
+    id_mix = (enum id_mix)_i;
     mkt_ctx *ctx = new_ctx();
     const char *path = bookings_file(3000, 0);
     mkt_table *t = loaded(ctx, path);
@@ -157,6 +178,7 @@ START_TEST(test_lifecycle_same_as_table)
     mkt_lifecycle_free(got);
     mkt_table_free(t);
     mkt_ctx_free(ctx);
+    id_mix = IDS_MIXED; /* the other tests share the process under CK_FORK=no */
 }
 END_TEST
 
@@ -233,8 +255,8 @@ int main(void)
     Suite *s = suite_create("rfm_file");
     TCase *tc = tcase_create("file");
     tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_rfm_same_as_table);
-    tcase_add_test(tc, test_lifecycle_same_as_table);
+    tcase_add_loop_test(tc, test_rfm_same_as_table, 0, IDS_COUNT);
+    tcase_add_loop_test(tc, test_lifecycle_same_as_table, 0, IDS_COUNT);
     tcase_add_test(tc, test_apply_by_id);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
