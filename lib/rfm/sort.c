@@ -157,11 +157,16 @@ void mkt__sort_ids(struct mkt__sortbuf *b, const struct mkt__idref *ids, uint32_
 {
     if (n < 2)
         return;
+    size_t i = 1;
+    while (i < n && before(&ids[idx[i - 1]], &ids[idx[i]], 0))
+        i++;
+    if (i == n)
+        return; /* already in order, as a numbered stream leaves them: one cheap pass */
     struct idsort s = {ids, b->a, b->tmp, b->count};
-    for (size_t i = 0; i < n; i++)
+    for (i = 0; i < n; i++)
         s.a[i].idx = idx[i];
     sort_level(&s, 0, n, 0);
-    for (size_t i = 0; i < n; i++)
+    for (i = 0; i < n; i++)
         idx[i] = s.a[i].idx;
 }
 
