@@ -18,5 +18,6 @@
 #include "libmarketing/rfm.h"
 #include "libmarketing/lifecycle.h"
 #include "libmarketing/abtest.h"
+#include "libmarketing/attribution.h"
 
 #endif /* LIBMARKETING_H */

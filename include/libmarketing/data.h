@@ -473,6 +473,22 @@ int mkt_paths_load_touchpoints(mkt_paths *paths, const char *file,
 int mkt_paths_add(mkt_paths *paths, const char *const *channels, uint32_t length,
                   int64_t conversions, int64_t value, int64_t nulls);
 
+/**
+ * Add one journey, the streaming alternative to touchpoints.csv (a host feeds its own event
+ * store): @p length touches with channel names, times (non-decreasing, required: time decay
+ * reads them) and campaign names (@p campaigns may be NULL, an entry NULL or "" for none).
+ * The journey becomes one path with conversions @p converted (0 or 1), nulls 1 - converted
+ * and @p value minor units. Journeys are never summed.
+ * @return ::MKT_OK, ::MKT_EINVAL (NULL or empty argument, converted not 0/1, a time earlier
+ *         than the one before, a name not valid UTF-8), ::MKT_ERANGE (negative value),
+ *         ::MKT_EEXIST (the journey id was added before), ::MKT_ENOMEM. Nothing is added on
+ *         failure.
+ * @since 0.1
+ */
+int mkt_paths_add_journey(mkt_paths *paths, const char *journey_id, const char *const *channels,
+                          const mkt_time *ts, const char *const *campaigns, uint32_t length,
+                          int32_t converted, int64_t value);
+
 /** Number of paths. @since 0.1 */
 uint64_t mkt_paths_count(const mkt_paths *paths);
 

@@ -168,3 +168,78 @@ int mkt__paths_load_touch_csv(mkt_paths *p, mkt__csv *r, const mkt_paths_options
         mkt__paths_rollback(p);
     return rc;
 }
+
+static int check_journey(mkt_ctx *ctx, const char *journey_id, const char *const *channels,
+                         const mkt_time *ts, const char *const *campaigns, uint32_t length,
+                         int32_t converted, int64_t value)
+{
+    if (!journey_id || !journey_id[0] || !channels || !ts || length == 0)
+        return mkt__error(ctx, MKT_EINVAL, "mkt_paths_add_journey: NULL argument, empty "
+                          "journey id or no touches");
+    if (converted != 0 && converted != 1)
+        return mkt__error(ctx, MKT_EINVAL, "mkt_paths_add_journey: converted must be 0 or 1");
+    if (value < 0)
+        return mkt__error(ctx, MKT_ERANGE, "mkt_paths_add_journey: negative value");
+    for (uint32_t i = 0; i < length; i++) {
+        if (!channels[i] || !channels[i][0] || !mkt__utf8_valid(channels[i], strlen(channels[i])))
+            return mkt__error(ctx, MKT_EINVAL, "mkt_paths_add_journey: channel %u is empty or "
+                              "not valid UTF-8", i);
+        if (campaigns && campaigns[i] && !mkt__utf8_valid(campaigns[i], strlen(campaigns[i])))
+            return mkt__error(ctx, MKT_EINVAL, "mkt_paths_add_journey: campaign %u is not "
+                              "valid UTF-8", i);
+        if (i > 0 && ts[i] < ts[i - 1])
+            return mkt__error(ctx, MKT_EINVAL, "mkt_paths_add_journey: touch %u is earlier "
+                              "than touch %u", i, i - 1);
+    }
+    return MKT_OK;
+}
+
+MKT_EXPORT int mkt_paths_add_journey(mkt_paths *p, const char *journey_id,
+                                     const char *const *channels, const mkt_time *ts,
+                                     const char *const *campaigns, uint32_t length,
+                                     int32_t converted, int64_t value)
+{
+    if (!p)
+        return MKT_EINVAL;
+    int rc = check_journey(p->ctx, journey_id, channels, ts, campaigns, length, converted,
+                           value);
+    if (rc)
+        return rc;
+    mkt__paths_mark(p);
+    uint32_t jid;
+    int is_new;
+    if ((rc = mkt__intern_put(&p->journeys, journey_id, strlen(journey_id), &jid, &is_new)))
+        goto fail;
+    if (!is_new) {
+        mkt__paths_rollback(p);
+        return mkt__error(p->ctx, MKT_EEXIST, "mkt_paths_add_journey: journey '%s' was added "
+                          "before", journey_id);
+    }
+    if (MKT__VEC_RESERVE(p->ctx, &p->touch_ch, length) ||
+        MKT__VEC_RESERVE(p->ctx, &p->touch_ts, length) ||
+        MKT__VEC_RESERVE(p->ctx, &p->touch_camp, length) || MKT__VEC_RESERVE(p->ctx, &p->paths, 1)) {
+        rc = MKT_ENOMEM;
+        goto fail;
+    }
+    struct mkt__path path = {p->touch_ch.len, p->touch_ts.len, length, jid, converted, value,
+                             !converted};
+    for (uint32_t i = 0; i < length; i++) {
+        uint32_t ch, camp = UINT32_MAX;
+        if ((rc = mkt__intern_put(&p->channels, channels[i], strlen(channels[i]), &ch, NULL)) ||
+            (campaigns && campaigns[i] && campaigns[i][0] &&
+             (rc = mkt__intern_put(&p->campaigns, campaigns[i], strlen(campaigns[i]), &camp,
+                                   NULL))))
+            goto fail;
+        p->touch_ch.data[p->touch_ch.len + i] = ch;
+        p->touch_ts.data[p->touch_ts.len + i] = ts[i];
+        p->touch_camp.data[p->touch_camp.len + i] = camp;
+    }
+    p->touch_ch.len += length;
+    p->touch_ts.len += length;
+    p->touch_camp.len += length;
+    p->paths.data[p->paths.len++] = path;
+    return MKT_OK;
+fail:
+    mkt__paths_rollback(p);
+    return rc;
+}

@@ -1403,5 +1403,118 @@ class AbtestTest(UsageAssertions, unittest.TestCase):
         self.assert_usage_error("abtest", "srm", "--observed", "1,2", "extra")
 
 
+class AttributeTest(UsageAssertions, unittest.TestCase):
+    """mkt attribute on the published three-path example and on journeys."""
+
+    PATHS = ("path,conversions,value,nulls\n"
+             "C1 > C2 > C3,1,10.00,0\n"
+             "C1,0,0,1\n"
+             "C2 > C3,0,0,1\n")
+    # j1: A (spring), B, C (spring) at days 0, 7, 14, converted 7.00; j2: B, not converted.
+    TOUCHPOINTS = ("journey_id,ts,channel,campaign,converted,value\n"
+                   "j1,2026-01-01T00:00:00Z,A,spring,0,\n"
+                   "j2,2026-01-02T00:00:00Z,B,,0,\n"
+                   "j1,2026-01-08T00:00:00Z,B,,0,\n"
+                   "j1,2026-01-15T00:00:00Z,C,spring,1,7.00\n")
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.paths = os.path.join(self.tmp, "paths.csv")
+        with open(self.paths, "w") as f:
+            f.write(self.PATHS)
+        self.touch = os.path.join(self.tmp, "touchpoints.csv")
+        with open(self.touch, "w") as f:
+            f.write(self.TOUCHPOINTS)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_markov(self):
+        # Removal effects 1/2, 1, 1 -> 0.2, 0.4, 0.4 of 1 conversion and 10.00.
+        trans = os.path.join(self.tmp, "t.csv")
+        r = run("attribute", "--paths", self.paths, "--model", "markov", "--transitions", trans)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines(), [
+            "channel,conversions,value,removal_effect",
+            "C1,0.200000,2.00,0.500000000000000",
+            "C2,0.400000,4.00,1.000000000000000",
+            "C3,0.400000,4.00,1.000000000000000"])
+        with open(trans) as f:
+            rows = list(csv.reader(f))
+        self.assertEqual(rows[0], ["from", "to", "count", "probability"])
+        self.assertEqual(rows[1][:3], ["(start)", "C1", "2"])
+        self.assertEqual(len(rows), 8)
+
+    def test_all_models(self):
+        r = run("attribute", "--paths", self.paths, "--all-models", "--metric", "value")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = list(csv.reader(io.StringIO(r.stdout)))
+        self.assertEqual(rows[0], ["channel", "first", "last", "last_non_direct", "linear",
+                                   "position", "w_shaped", "markov", "shapley"])
+        self.assertEqual(rows[1], ["C1", "10.00", "0.00", "0.00", "3.34", "4.00", "3.34",
+                                   "2.00", "3.34"])
+        for col in range(1, 9):  # every model conserves the 10.00
+            self.assertEqual(sum(round(float(row[col]) * 100) for row in rows[1:]), 1000)
+
+    def test_touchpoints_time_decay_campaigns_touches(self):
+        # Half-life 7 days: 1/7, 2/7, 4/7 of 7.00; spring = A + C = 5.00.
+        camp = os.path.join(self.tmp, "c.csv")
+        touches = os.path.join(self.tmp, "touches.csv")
+        r = run("attribute", "--touchpoints", self.touch, "--model", "time_decay",
+                "--campaigns", camp, "--touches", touches)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines()[1:],
+                         ["A,0.142857,1.00", "B,0.285714,2.00", "C,0.571429,4.00"])
+        with open(camp) as f:
+            self.assertEqual(f.read().splitlines(),
+                             ["campaign,conversions,value", "spring,0.714286,5.00",
+                              ",0.285714,2.00"])
+        with open(touches) as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual([(x["journey_id"], x["channel"], x["value"]) for x in rows],
+                         [("j1", "A", "1.00"), ("j1", "B", "2.00"), ("j1", "C", "4.00"),
+                          ("j2", "B", "0.00")])
+        self.assertEqual(rows[0]["ts"], "2026-01-01T00:00:00Z")
+
+    def test_separator_and_columns(self):
+        path = os.path.join(self.tmp, "export.csv")
+        with open(path, "w") as f:
+            f.write("path;total_conversions;total_null\nA > B;2;1\nB;0;3\n")
+        out = os.path.join(self.tmp, "out.csv")
+        r = run("attribute", "--paths", path, "--sep", ";", "--conversions-column",
+                "total_conversions", "--nulls-column", "total_null", "--value-column", "v",
+                "--model", "position", "--weights", "1,0,3", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "")
+        with open(out) as f:  # two touches: 1/4, 3/4 of 2 conversions
+            self.assertEqual(f.read().splitlines()[1:], ["A,0.500000,0.00", "B,1.500000,0.00"])
+
+    def test_errors(self):
+        self.assert_usage_error("attribute", "--model", "linear", needle="--paths")
+        self.assert_usage_error("attribute", "--paths", self.paths, needle="--model")
+        self.assert_usage_error("attribute", "--paths", self.paths, "--model", "nope",
+                                needle="unknown --model")
+        self.assert_usage_error("attribute", "--paths", self.paths, "--model", "markov",
+                                "--order", "5", needle="--order")
+        self.assert_usage_error("attribute", "--paths", self.paths, "--model", "custom",
+                                needle="--weights")
+        self.assert_usage_error("attribute", "--paths", self.paths, "--model", "position",
+                                "--weights", "1,,2", needle="--weights")
+        self.assert_usage_error("attribute", "--paths", self.paths, "--model", "linear",
+                                "--transitions", "-", needle="markov")
+        r = run("attribute", "--paths", self.paths, "--model", "time_decay")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("touch times", r.stderr)
+        r = run("attribute", "--paths", self.paths, "--model", "position", "--weights", "1,2")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("3 weights", r.stderr)
+        r = run("attribute", "--paths", os.path.join(self.tmp, "missing.csv"), "--model", "first")
+        self.assertEqual(r.returncode, 1)
+        r = run("attribute", "--help")
+        self.assertEqual(r.returncode, 0)
+        for word in ("--all-models", "--half-life-days", "--transitions", "w_shaped"):
+            self.assertIn(word, r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

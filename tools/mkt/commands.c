@@ -20,6 +20,8 @@ const mkt_command mkt_commands[] = {
       cmd_lifecycle, cmd_lifecycle_usage },
     { "abtest", "A/B tests: analyze results, check the sample ratio, assign units, plan sizes",
       cmd_abtest, cmd_abtest_usage },
+    { "attribute", "Attribution: credit channels and campaigns for conversions (rule-based, "
+      "Markov, Shapley)", cmd_attribute, cmd_attribute_usage },
     { NULL, NULL, NULL, NULL },
 };
 

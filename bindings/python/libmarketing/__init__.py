@@ -14,7 +14,10 @@ Quick start::
 See README.md for library discovery (``LIBMARKETING_LIBRARY``) and the full surface.
 """
 
-from . import abtest, values
+from . import abtest, attribution, values
+from .attribution import Attribution, Credit, Model, Transition, attribute, attribute_many
+from .attribution import model_from_name as attribution_model_from_name
+from .attribution import model_name as attribution_model_name
 from .audience import Audience, AudienceLogic, ExportGzip, combine_audience
 from .catalog import Catalog, SegmentDefinition
 from .catalog import xml_schema as catalog_xml_schema

@@ -275,6 +275,44 @@ class Path(ctypes.Structure):
     ]
 
 
+# attribution.h
+class AttrOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("model", c_int32),
+        ("order", c_int32),
+        ("half_life_days", c_double),
+        ("weights", P(c_double)),
+        ("weight_count", c_uint32),
+        ("direct_channel", c_char_p),
+        ("collapse_repeats", c_int32),
+        ("shapley_max_exact", c_int32),
+        ("per_touch", c_int32),
+    ]
+
+
+class AttrCredit(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("name", c_char_p),
+        ("conversions_micro", c_int64),
+        ("conversions", c_double),
+        ("value", c_int64),
+        ("exact_conversions", c_double),
+        ("removal_effect", c_double),
+    ]
+
+
+class AttrTransition(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("from_state", c_uint32),
+        ("to_state", c_uint32),
+        ("count", c_int64),
+        ("probability", c_double),
+    ]
+
+
 # segment.h
 class RuleValue(ctypes.Structure):
     _fields_ = [
@@ -614,6 +652,8 @@ _PROTOTYPES = {
     "mkt_paths_load_paths": (c_int, [c_void_p, c_char_p, P(PathsOptions)]),
     "mkt_paths_load_touchpoints": (c_int, [c_void_p, c_char_p, P(PathsOptions)]),
     "mkt_paths_add": (c_int, [c_void_p, P(c_char_p), c_uint32, c_int64, c_int64, c_int64]),
+    "mkt_paths_add_journey": (c_int, [c_void_p, c_char_p, P(c_char_p), P(c_int64),
+                                      P(c_char_p), c_uint32, c_int32, c_int64]),
     "mkt_paths_count": (c_uint64, [c_void_p]),
     "mkt_paths_get": (c_int, [c_void_p, c_uint64, P(Path)]),
     "mkt_paths_channel_count": (c_uint32, [c_void_p]),
@@ -766,6 +806,26 @@ _PROTOTYPES = {
     "mkt_abtest_sample_size": (c_int, [c_void_p, P(AbtestPlanOptions), P(c_uint64),
                                        P(c_double)]),
     "mkt_abtest_power": (c_int, [c_void_p, P(AbtestPlanOptions), c_uint64, P(c_double)]),
+    # attribution.h
+    "mkt_attr_options_init": (c_int, [P(AttrOptions)]),
+    "mkt_attr_model_name": (c_char_p, [c_int32]),
+    "mkt_attr_model_parse": (c_int, [c_char_p, P(c_int32)]),
+    "mkt_attribute": (c_int, [P(c_void_p), c_void_p, P(AttrOptions)]),
+    "mkt_attribute_many": (c_int, [P(c_void_p), P(c_int32), c_uint32, c_void_p,
+                                   P(AttrOptions)]),
+    "mkt_attribution_free": (None, [c_void_p]),
+    "mkt_attribution_model": (c_int32, [c_void_p]),
+    "mkt_attribution_totals": (c_int, [c_void_p, P(c_int64), P(c_int64)]),
+    "mkt_attribution_channel_count": (c_uint32, [c_void_p]),
+    "mkt_attribution_channel": (c_int, [c_void_p, c_uint32, P(AttrCredit)]),
+    "mkt_attribution_campaign_count": (c_uint32, [c_void_p]),
+    "mkt_attribution_campaign": (c_int, [c_void_p, c_uint32, P(AttrCredit)]),
+    "mkt_attribution_touch": (c_int, [c_void_p, c_uint64, c_uint32, P(c_int64), P(c_int64)]),
+    "mkt_attribution_conversion_probability": (c_double, [c_void_p]),
+    "mkt_attribution_state_count": (c_uint32, [c_void_p]),
+    "mkt_attribution_state_name": (c_char_p, [c_void_p, c_uint32]),
+    "mkt_attribution_transition_count": (c_uint64, [c_void_p]),
+    "mkt_attribution_transition": (c_int, [c_void_p, c_uint64, P(AttrTransition)]),
 }
 
 #: Every public C function this binding calls (the tests check that each one is reachable).

@@ -87,6 +87,26 @@ class Paths(ChildHandle):
         arr = (ctypes.c_char_p * max(len(names), 1))(*names)
         self._call("mkt_paths_add", arr, len(names), conversions, value, nulls)
 
+    def add_journey(self, journey_id, channels, ts, campaigns=None, converted=False, value=0):
+        """Add one journey (streaming alternative to touchpoints.csv): channel names, touch
+        times (seconds, non-decreasing) and optional campaign names (``None`` for none)."""
+        n = len(channels)
+        if len(ts) != n or (campaigns is not None and len(campaigns) != n):
+            raise errors.InvalidArgument("channels, ts and campaigns differ in length",
+                                         _lib.MKT_EINVAL)
+        names = (ctypes.c_char_p * max(n, 1))(*[_lib.enc(c) for c in channels])
+        times = (ctypes.c_int64 * max(n, 1))(*ts)
+        camps = None
+        if campaigns is not None:
+            camps = (ctypes.c_char_p * max(n, 1))(*[_lib.enc_opt(c) for c in campaigns])
+        self._call("mkt_paths_add_journey", _lib.enc(journey_id), names, times, camps, n,
+                   1 if converted else 0, value)
+
+    def attribute(self, model="linear", **options):
+        """Attribute this path set with one model; see :func:`libmarketing.attribute`."""
+        from .attribution import attribute
+        return attribute(self, model, **options)
+
     def __len__(self):
         return _lib.lib().mkt_paths_count(self._ptr())
 
