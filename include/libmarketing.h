@@ -19,5 +19,6 @@
 #include "libmarketing/lifecycle.h"
 #include "libmarketing/abtest.h"
 #include "libmarketing/attribution.h"
+#include "libmarketing/journey.h"
 
 #endif /* LIBMARKETING_H */

@@ -1516,5 +1516,97 @@ class AttributeTest(UsageAssertions, unittest.TestCase):
             self.assertIn(word, r.stdout)
 
 
+
+class JourneyTest(UsageAssertions, unittest.TestCase):
+    """mkt journey validate|show over the seed's journeys and broken definitions."""
+
+    EXAMPLES = os.path.join(SRC, "examples", "journeys")
+    BROKEN = """<?xml version="1.0"?>
+<journey xmlns="https://libmarketing.dev/ns/journeys/1" id="broken">
+  <entry id="start" event="CART" delay="1 hourz"/>
+  <decision id="d">
+    <when event="BOOKED" next="nowhere"/>
+  </decision>
+  <exit id="x"/>
+</journey>
+"""
+    GRAPH = """<?xml version="1.0"?>
+<journey xmlns="https://libmarketing.dev/ns/journeys/1" id="graph">
+  <entry id="start" event="CART"/>
+  <send id="mail" channel="email" template="cart-1"/>
+  <decision id="d">
+    <when event="BOOKED" next="x"/>
+  </decision>
+  <add-tag id="lost" tag="t" next="x"/>
+  <exit id="x"/>
+</journey>
+"""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def test_validate_examples(self):
+        for name in ("abandoned-cart", "post-booking", "welcome-series", "birthday",
+                     "win-back", "welcome-opened"):
+            path = os.path.join(self.EXAMPLES, name + ".xml")
+            r = run("journey", "validate", path)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertRegex(r.stdout, r"^.*" + name + r"\.xml: ok \(\d+ nodes, \d+ edges\)\n$")
+
+    def test_validate_reports_every_problem_with_lines(self):
+        path = self.write("b.xml", self.BROKEN)
+        r = run("journey", "validate", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertIn(path + ":3: invalid: <entry> delay=\"1 hourz\" is not valid", r.stderr)
+        self.assertIn(path + ":5: unknown-node: next=\"nowhere\"", r.stderr)
+        self.assertIn("2 problems", r.stderr)
+        path = self.write("g.xml", self.GRAPH)
+        r = run("journey", "validate", path, "--templates", "other", "--event-types",
+                "CART,BOOKED")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(path + ":5: no-default:", r.stderr)
+        self.assertIn(path + ":8: unreachable:", r.stderr)
+        self.assertIn(path + ":4: unknown-template: unknown template 'cart-1'", r.stderr)
+        self.assertIn("    hint: ", r.stderr)
+        names = self.write("templates.txt", "cart-1\nother\n")
+        r = run("journey", "validate", path, "--templates", "@" + names)
+        self.assertNotIn("unknown-template", r.stderr)
+
+    def test_show(self):
+        r = run("journey", "show", os.path.join(self.EXAMPLES, "welcome-opened.xml"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('journey welcome-opened "Welcome, opened?"\n', r.stdout)
+        self.assertIn("decision opened \"Opened?\"\n|- when event EMAIL_OPENED since welcome:\n",
+                      r.stdout)
+        self.assertIn("`- otherwise:\n   -> go to re-engage\n", r.stdout)
+        r = run("journey", "show", self.write("b.xml", self.BROKEN))
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+
+    def test_usage(self):
+        r = run("journey", "--help")
+        self.assertEqual(r.returncode, 0)
+        for word in ("validate", "show", "--templates", "--event-types", "--catalog"):
+            self.assertIn(word, r.stdout)
+        self.assert_usage_error("journey", needle="subcommand")
+        self.assert_usage_error("journey", "frobnicate", needle="unknown subcommand")
+        self.assert_usage_error("journey", "validate", needle="no journey file")
+        self.assert_usage_error("journey", "validate", "a.xml", "b.xml", needle="more than one")
+        self.assert_usage_error("journey", "validate", "a.xml", "--now", "soon", needle="--now")
+        r = run("journey", "validate", "/nonexistent/j.xml")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot open", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

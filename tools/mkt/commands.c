@@ -22,6 +22,8 @@ const mkt_command mkt_commands[] = {
       cmd_abtest, cmd_abtest_usage },
     { "attribute", "Attribution: credit channels and campaigns for conversions (rule-based, "
       "Markov, Shapley)", cmd_attribute, cmd_attribute_usage },
+    { "journey", "Journey definitions: validate one (all problems, with lines) or draw it",
+      cmd_journey, cmd_journey_usage },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -162,5 +162,7 @@ int cmd_lifecycle(mkt_app *app, int argc, char **argv);
 void cmd_lifecycle_usage(FILE *out);
 int cmd_attribute(mkt_app *app, int argc, char **argv);
 void cmd_attribute_usage(FILE *out);
+int cmd_journey(mkt_app *app, int argc, char **argv);
+void cmd_journey_usage(FILE *out);
 
 #endif /* MKT_TOOL_H */

@@ -25,6 +25,11 @@ from ._lib import FUNCTIONS, VERSION_ABSENT, VERSION_ANY, find_library
 from .context import (AuditEntry, CHANNEL_EMAIL, CHANNEL_IN_APP, CHANNEL_PUSH, CHANNEL_SMS,
                       CHANNEL_SOCIAL, CHANNEL_WEB, Context, ErrorInfo, LOG_DEBUG, LOG_ERROR,
                       LOG_INFO, LOG_WARN, Message)
+from .journey import (ActionKind, Check, Condition, Edge, EntryKind, Issue, Journey,
+                      JourneyBuilder, JourneyInfo, Node, NodeType, Port, Reentry, WaitKind,
+                      ZonePolicy)
+from .journey import check_name as journey_check_name
+from .journey import xml_schema as journey_xml_schema
 from .errors import (AlreadyExists, Conflict, InternalError, InvalidArgument, IOFailure,
                      LimitReached, MarketingError, NotFound, OutOfMemory, ParseError,
                      RangeError, StateError, TooBig, Unsupported, UserAbort, WrongType,

@@ -369,6 +369,106 @@ class SegmentDef(ctypes.Structure):
     ]
 
 
+
+# journey.h
+class JourneyDef(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("id", c_char_p),
+        ("name", c_char_p),
+        ("description", c_char_p),
+        ("reentry", c_int32),
+        ("reentry_after", c_int64),
+        ("reentry_max", c_uint32),
+        ("max_duration", c_int64),
+        ("zone_policy", c_int32),
+        ("zone", c_char_p),
+        ("source", c_char_p),
+        ("line", c_uint32),
+    ]
+
+
+class JourneyNodeDef(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("type", c_int32),
+        ("kind", c_int32),
+        ("id", c_char_p),
+        ("label", c_char_p),
+        ("event", c_char_p),
+        ("segment", c_char_p),
+        ("rule", c_char_p),
+        ("field", c_char_p),
+        ("value", c_char_p),
+        ("delay", c_int64),
+        ("time_of_day", c_int32),
+        ("yearly", c_int32),
+        ("until_date", c_int32),
+        ("channel", c_int32),
+        ("template_id", c_char_p),
+        ("subject", c_char_p),
+        ("offer", c_char_p),
+        ("experiment", c_char_p),
+        ("context_keys", P(c_char_p)),
+        ("context_values", P(c_char_p)),
+        ("ncontext", c_size_t),
+        ("line", c_uint32),
+    ]
+
+
+class JourneyEdgeDef(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("from_", c_uint32),
+        ("to", c_uint32),
+        ("port", c_int32),
+        ("condition", c_int32),
+        ("rule", c_char_p),
+        ("segment", c_char_p),
+        ("event", c_char_p),
+        ("since", c_char_p),
+        ("negate", c_int32),
+        ("weight", c_double),
+        ("variant", c_char_p),
+        ("line", c_uint32),
+    ]
+
+
+class JourneyOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("segments", P(c_char_p)),
+        ("nsegments", c_size_t),
+        ("templates", P(c_char_p)),
+        ("ntemplates", c_size_t),
+        ("offers", P(c_char_p)),
+        ("noffers", c_size_t),
+        ("events", P(c_char_p)),
+        ("nevents", c_size_t),
+        ("catalog", c_void_p),
+        ("schema", c_void_p),
+        ("now", c_int64),
+        ("max_nodes", c_uint32),
+        ("max_depth", c_uint32),
+        ("max_text", c_uint32),
+        ("issues", c_void_p),
+    ]
+
+
+class JourneyIssue(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("check", c_int32),
+        ("code", c_int32),
+        ("node", c_char_p),
+        ("source", c_char_p),
+        ("line", c_uint32),
+        ("column", c_uint32),
+        ("message", c_char_p),
+        ("hint", c_char_p),
+    ]
+
+
 # audience.h
 class ExportOptions(ctypes.Structure):
     _fields_ = [
@@ -826,6 +926,33 @@ _PROTOTYPES = {
     "mkt_attribution_state_name": (c_char_p, [c_void_p, c_uint32]),
     "mkt_attribution_transition_count": (c_uint64, [c_void_p]),
     "mkt_attribution_transition": (c_int, [c_void_p, c_uint64, P(AttrTransition)]),
+    "mkt_journey_def_init": (c_int, [P(JourneyDef)]),
+    "mkt_journey_node_def_init": (c_int, [P(JourneyNodeDef)]),
+    "mkt_journey_edge_def_init": (c_int, [P(JourneyEdgeDef)]),
+    "mkt_journey_options_init": (c_int, [P(JourneyOptions)]),
+    "mkt_journey_check_name": (c_char_p, [c_int32]),
+    "mkt_journey_issues_new": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_journey_issues_free": (None, [c_void_p]),
+    "mkt_journey_issues_count": (c_size_t, [c_void_p]),
+    "mkt_journey_issues_get": (c_int, [c_void_p, c_size_t, P(JourneyIssue)]),
+    "mkt_journey_builder_new": (c_int, [P(c_void_p), c_void_p, P(JourneyDef)]),
+    "mkt_journey_builder_free": (None, [c_void_p]),
+    "mkt_journey_builder_add_node": (c_int, [c_void_p, P(JourneyNodeDef), P(c_uint32)]),
+    "mkt_journey_builder_connect": (c_int, [c_void_p, P(JourneyEdgeDef)]),
+    "mkt_journey_builder_finish": (c_int, [c_void_p, P(JourneyOptions), P(c_void_p)]),
+    "mkt_journey_load_xml_memory": (c_int, [P(c_void_p), c_void_p, c_char_p, c_size_t, c_char_p,
+                                            P(JourneyOptions)]),
+    "mkt_journey_load_xml_file": (c_int, [P(c_void_p), c_void_p, c_char_p, P(JourneyOptions)]),
+    "mkt_journey_xml_schema": (c_char_p, []),
+    "mkt_journey_free": (None, [c_void_p]),
+    "mkt_journey_get": (c_int, [c_void_p, P(JourneyDef)]),
+    "mkt_journey_node_count": (c_uint32, [c_void_p]),
+    "mkt_journey_node_get": (c_int, [c_void_p, c_uint32, P(JourneyNodeDef)]),
+    "mkt_journey_node_find": (c_int, [c_void_p, c_char_p, P(c_uint32)]),
+    "mkt_journey_edge_count": (c_uint32, [c_void_p]),
+    "mkt_journey_edge_get": (c_int, [c_void_p, c_uint32, P(JourneyEdgeDef)]),
+    "mkt_journey_node_edges": (c_int, [c_void_p, c_uint32, P(c_uint32), P(c_uint32)]),
+    "mkt_journey_format": (c_int, [c_void_p, c_void_p, P(c_void_p)]),
 }
 
 #: Every public C function this binding calls (the tests check that each one is reachable).
