@@ -19,14 +19,15 @@ static int is(const xmlNode *n, const char *name)
            xmlStrcmp(n->name, BAD_CAST name) == 0;
 }
 
-/* Re-report the context's last error (from an mkt_offer_* call) at @node's line. */
+/* Re-report the context's last error (from an mkt_offer_* call) at @node's line. A value
+ * the API calls invalid is, in a file, a parse error at that line. */
 static int at(struct mkt__offer_xml *l, const xmlNode *node, int rc)
 {
     if (rc == MKT_OK || rc == MKT_ENOMEM)
         return rc;
     char msg[512];
     snprintf(msg, sizeof msg, "%s", mkt_ctx_last_error(l->ctx)->message);
-    return mkt__offer_xml_error(l, node, rc, "%s", msg);
+    return mkt__offer_xml_error(l, node, rc == MKT_EINVAL ? MKT_EPARSE : rc, "%s", msg);
 }
 
 struct attr {

@@ -20,6 +20,8 @@ const mkt_command mkt_commands[] = {
       cmd_lifecycle, cmd_lifecycle_usage },
     { "abtest", "A/B tests: analyze results, check the sample ratio, assign units, plan sizes",
       cmd_abtest, cmd_abtest_usage },
+    { "promo", "Promo codes and offers: generate and check codes, validate and redeem",
+      cmd_promo, cmd_promo_usage },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -160,5 +160,7 @@ int cmd_rfm(mkt_app *app, int argc, char **argv);
 void cmd_rfm_usage(FILE *out);
 int cmd_lifecycle(mkt_app *app, int argc, char **argv);
 void cmd_lifecycle_usage(FILE *out);
+int cmd_promo(mkt_app *app, int argc, char **argv);
+void cmd_promo_usage(FILE *out);
 
 #endif /* MKT_TOOL_H */

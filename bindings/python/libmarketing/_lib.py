@@ -527,6 +527,36 @@ class AbtestPlanOptions(ctypes.Structure):
     ]
 
 
+# promo.h
+class PromoOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("charset", c_char_p),
+        ("length", c_int32),
+        ("prefix", c_char_p),
+        ("suffix", c_char_p),
+        ("pattern", c_char_p),
+        ("check_char", c_int32),
+    ]
+
+
+class PromoEntropy(ctypes.Structure):
+    _fields_ = [
+        ("charset_size", c_int32),
+        ("random_chars", c_int32),
+        ("code_len", c_int32),
+        ("display_len", c_int32),
+        ("space", c_double),
+        ("bits", c_double),
+        ("guess_probability", c_double),
+        ("max_batch", c_uint64),
+    ]
+
+
+class PromoCheckResult(ctypes.Structure):
+    _fields_ = [("valid", c_int32), ("reason", c_int32), ("position", c_int32)]
+
+
 # ---- prototypes: name -> (restype, argtypes) ------------------------------------------------
 _PROTOTYPES = {
     # common.h
@@ -766,6 +796,20 @@ _PROTOTYPES = {
     "mkt_abtest_sample_size": (c_int, [c_void_p, P(AbtestPlanOptions), P(c_uint64),
                                        P(c_double)]),
     "mkt_abtest_power": (c_int, [c_void_p, P(AbtestPlanOptions), c_uint64, P(c_double)]),
+    # promo.h
+    "mkt_promo_normalize": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t, P(c_size_t)]),
+    "mkt_promo_options_init": (c_int, [P(PromoOptions)]),
+    "mkt_promo_format_new": (c_int, [P(c_void_p), c_void_p, P(PromoOptions)]),
+    "mkt_promo_format_free": (None, [c_void_p]),
+    "mkt_promo_entropy_get": (c_int, [c_void_p, c_uint64, P(PromoEntropy)]),
+    "mkt_promo_check": (c_int, [c_void_p, c_char_p, c_size_t, P(PromoCheckResult)]),
+    "mkt_promo_reason_name": (c_char_p, [c_int32]),
+    "mkt_promo_generate": (c_int, [c_void_p, c_void_p, c_uint64, c_char_p, P(c_void_p),
+                                   P(c_size_t)]),
+    "mkt_promo_derive": (c_int, [c_void_p, c_void_p, c_char_p, c_size_t, c_char_p, c_char_p,
+                                 c_char_p, c_size_t, P(c_size_t)]),
+    "mkt_promo_bind": (c_int, [c_void_p, c_char_p, c_char_p, c_char_p]),
+    "mkt_promo_lookup": (c_int, [c_void_p, c_char_p, P(c_void_p), P(c_void_p)]),
 }
 
 #: Every public C function this binding calls (the tests check that each one is reachable).
