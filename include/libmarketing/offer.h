@@ -208,6 +208,8 @@ int mkt_offer_set_reservation_ttl(mkt_offer *offer, int64_t seconds);
  * Add a code. @p customer_id NULL: anyone may use it (a static code such as PROMO2024);
  * otherwise only that customer (a per-customer unique code), others get
  * ::MKT_OFFER_REASON_NOT_ELIGIBLE. The code is stored in canonical form (mkt_promo_normalize()).
+ * Codes kept in the definition suit static codes and small sets; large generated batches are
+ * better issued in the store (see mkt_offers_add()).
  * @return ::MKT_OK, ::MKT_EINVAL (bad code or customer id), ::MKT_EEXIST (already on this
  *         offer), ::MKT_ENOMEM.
  * @since 0.1
@@ -228,9 +230,11 @@ void mkt_offers_free(mkt_offers *offers);
 /**
  * Check @p offer and add it. The catalogue takes ownership of @p offer whatever the outcome
  * (on failure it is freed).
- * @return ::MKT_OK; ::MKT_EINVAL (NULL, no discount, no code, a fixed discount, cap, minimum
- *         purchase or budget without currency); ::MKT_EEXIST (offer id or a code already in
- *         the catalogue); ::MKT_ENOMEM.
+ * An offer may have no code of its own: codes issued to its id in the store
+ * (mkt_promo_generate() with an offer id, mkt_promo_bind()) are found at validation.
+ * @return ::MKT_OK; ::MKT_EINVAL (NULL, no discount, a fixed discount, cap, minimum purchase
+ *         or budget without currency); ::MKT_EEXIST (offer id or a code already in the
+ *         catalogue); ::MKT_ENOMEM.
  * @since 0.1
  */
 int mkt_offers_add(mkt_offers *offers, mkt_offer *offer);
@@ -322,6 +326,12 @@ int32_t mkt_offer_result_reason(const mkt_offer_result *result, size_t index);
 /** Human-readable text of reason @p index (borrowed until the next decision), or NULL.
  *  @since 0.1 */
 const char *mkt_offer_result_reason_text(const mkt_offer_result *result, size_t index);
+
+/** Minor-unit digits of an ISO 4217 currency: 0 for JPY, KRW and the other currencies
+ *  without a minor unit, 3 for BHD, JOD, KWD, OMR, TND and the like, 2 for the rest (also
+ *  for NULL or a code the library does not know). Use it to parse and print amounts in
+ *  the units offers use. Thread-safe. @since 0.1 */
+int32_t mkt_offer_currency_decimals(const char *currency);
 
 /** Machine name of a reason ("MIN_PURCHASE"), or NULL for an unknown value. Thread-safe.
  *  @since 0.1 */

@@ -31,7 +31,8 @@ typedef struct rng {
 typedef struct codeset {
     uint64_t *slots;
     uint64_t mask;
-    int packed;       /* slots hold base-n values, else code indexes */
+    uint64_t used;    /* filled slots */
+    int packed;       /* slots hold base-n values + 1, else code indexes + 1 */
     const char *lines;
     size_t stride;
 } codeset;
@@ -80,7 +81,7 @@ static void code_key(const codeset *s, const mkt_promo_format *f, const uint8_t 
         *hash = slot_hash(x);
     } else {
         *key = index + 1;
-        *hash = mkt__hash64(v, f->random_chars, 0);
+        *hash = mkt__hash64(s->lines + index * s->stride, s->stride, 0);
     }
 }
 
@@ -92,6 +93,7 @@ static int set_insert(codeset *s, uint64_t key, uint64_t hash, uint64_t index)
         uint64_t e = s->slots[i];
         if (e == EMPTY) {
             s->slots[i] = key;
+            s->used++;
             return 1;
         }
         if (s->packed) {
@@ -106,12 +108,45 @@ static int set_insert(codeset *s, uint64_t key, uint64_t hash, uint64_t index)
     }
 }
 
+/* Keep the load at most 2/3 with room for @extra more codes: redraws (duplicates, codes the
+ * store already has) add slots beyond the batch size, and a full table would never find an
+ * empty slot. Stale slots of redrawn codes are carried over harmlessly (unpacked: dropped when
+ * they repeat an index). */
+static int set_reserve(gen *g, uint64_t extra)
+{
+    codeset *s = &g->set;
+    uint64_t cap = s->mask + 1;
+    if ((s->used + extra) * 3 <= cap * 2)
+        return MKT_OK;
+    uint64_t *slots = mkt__calloc(g->ctx, cap * 2, sizeof *slots);
+    if (slots == NULL)
+        return mkt__oom(g->ctx);
+    uint64_t mask = cap * 2 - 1;
+    for (uint64_t k = 0; k < cap; k++) {
+        uint64_t e = s->slots[k];
+        if (e == EMPTY)
+            continue;
+        uint64_t h = s->packed ? slot_hash(e - 1)
+                               : mkt__hash64(s->lines + (e - 1) * s->stride, s->stride, 0);
+        uint64_t i = (h >> 20) & mask;
+        while (slots[i] != EMPTY && slots[i] != e)
+            i = (i + 1) & mask;
+        slots[i] = e;
+    }
+    mkt__free(g->ctx, s->slots);
+    s->slots = slots;
+    s->mask = mask;
+    return MKT_OK;
+}
+
 /* Draw, render and insert code @index; MKT_ELIMIT after MKT__PROMO_MAX_DRAWS duplicates. */
 static int new_code(gen *g, uint64_t index, uint8_t *v)
 {
     char *line = g->lines + index * g->stride;
     for (int draw = 0; draw < MKT__PROMO_MAX_DRAWS; draw++) {
-        int rc = draw_values(g, v);
+        int rc = set_reserve(g, 1);
+        if (rc == MKT_OK)
+            rc = draw_values(g, v);
         if (rc)
             return rc;
         mkt__promo_render(g->fmt, v, line);
@@ -133,8 +168,11 @@ static int new_group(gen *g, uint64_t first, uint32_t m)
 {
     uint8_t v[GROUP][MKT_PROMO_MAX_LEN];
     uint64_t key[GROUP], hash[GROUP];
+    int rc = set_reserve(g, m);
+    if (rc)
+        return rc;
     for (uint32_t t = 0; t < m; t++) {
-        int rc = draw_values(g, v[t]);
+        rc = draw_values(g, v[t]);
         if (rc)
             return rc;
         char *line = g->lines + (first + t) * g->stride;
@@ -146,7 +184,7 @@ static int new_group(gen *g, uint64_t first, uint32_t m)
     for (uint32_t t = 0; t < m; t++) {
         if (set_insert(&g->set, key[t], hash[t], first + t))
             continue;
-        int rc = new_code(g, first + t, v[t]);
+        rc = new_code(g, first + t, v[t]);
         if (rc)
             return rc;
     }

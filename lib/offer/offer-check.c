@@ -46,6 +46,11 @@ int mkt__offer_is_currency(const char *s)
     return s[3] == '\0';
 }
 
+MKT_EXPORT int32_t mkt_offer_currency_decimals(const char *currency)
+{
+    return currency ? mkt__currency_decimals(currency) : 2;
+}
+
 int32_t mkt__currency_decimals(const char *c)
 {
     /* ISO 4217 currencies whose minor unit is not the cent. */
@@ -170,8 +175,6 @@ int mkt__offer_check_complete(const mkt_offer *o)
     mkt_ctx *ctx = o->ctx;
     if (o->kind == 0)
         return mkt__error(ctx, MKT_EINVAL, "offer %s: no discount", o->id);
-    if (o->codes.len == 0)
-        return mkt__error(ctx, MKT_EINVAL, "offer %s: no code", o->id);
     const char *needs = o->kind == MKT_DISCOUNT_FIXED ? "a fixed discount"
                         : o->cap ? "a cap"
                         : o->min_purchase ? "a minimum purchase"

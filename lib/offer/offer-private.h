@@ -133,10 +133,13 @@ int mkt__result_add(mkt_offer_result *r, int32_t code, const char *fmt, ...) MKT
 int mkt__result_copy(mkt_offer_result *dst, const mkt_offer_result *src);
 
 /* ---- offer-validate.c ----------------------------------------------------------------- */
-/* Look up a code: MKT_OK and *entry, or MKT_ENOTFOUND (canonical form left in @canon; "" when
- * the code is malformed). */
+/* Look up a code in the catalogue, then among the codes issued in the store (promo.h):
+ * MKT_OK and *entry (its customer may point at *owned, which the caller mkt_free()s), or
+ * MKT_ENOTFOUND (canonical form left in @canon; "" when the code is malformed), or a store
+ * error. */
 int mkt__offers_lookup(const mkt_offers *s, mkt_ctx *ctx, const char *code,
-                       char canon[MKT_PROMO_MAX_LEN + 1], const struct code_entry **entry);
+                       char canon[MKT_PROMO_MAX_LEN + 1], struct code_entry *entry,
+                       char **owned);
 /* Check the booking's fields (MKT_EINVAL with a message). */
 int mkt__booking_check(mkt_ctx *ctx, const mkt_offer_booking *b, int need_booking_id);
 /* The discount of @o for @b before limits: half-up percentage on amount - prior, capped,

@@ -11,19 +11,35 @@
 #include "offer-private.h"
 
 int mkt__offers_lookup(const mkt_offers *s, mkt_ctx *ctx, const char *code,
-                       char canon[MKT_PROMO_MAX_LEN + 1], const struct code_entry **entry)
+                       char canon[MKT_PROMO_MAX_LEN + 1], struct code_entry *entry,
+                       char **owned)
 {
     canon[0] = '\0';
-    *entry = NULL;
+    *owned = NULL;
     /* A malformed code is simply not a code of ours: an UNKNOWN_CODE decision. */
     if (mkt_promo_normalize(ctx, code, canon, MKT_PROMO_MAX_LEN + 1, NULL) != MKT_OK) {
         canon[0] = '\0';
         return MKT_ENOTFOUND;
     }
     uint32_t id;
-    if (!mkt__intern_find(&s->codes, canon, strlen(canon), &id))
-        return MKT_ENOTFOUND;
-    *entry = &s->entries.data[id];
+    if (mkt__intern_find(&s->codes, canon, strlen(canon), &id)) {
+        *entry = s->entries.data[id];
+        return MKT_OK;
+    }
+    /* Not a code of the definitions: maybe one issued in the store (mkt_promo_generate()
+     * with an offer, mkt_promo_bind()), for an offer of this catalogue. */
+    char *offer_id = NULL;
+    int rc = mkt_promo_lookup(ctx, canon, &offer_id, owned);
+    if (rc == MKT_OK && !mkt__intern_find(&s->ids, offer_id, strlen(offer_id), &id))
+        rc = MKT_ENOTFOUND;
+    mkt_free(offer_id);
+    if (rc != MKT_OK) {
+        mkt_free(*owned);
+        *owned = NULL;
+        return rc == MKT_EINVAL ? MKT_ENOTFOUND : rc;
+    }
+    entry->offer = id;
+    entry->customer = *owned;
     return MKT_OK;
 }
 
@@ -253,18 +269,22 @@ int mkt__offers_decide(const mkt_offers *s, mkt_ctx *ctx, const char *code,
                        const mkt_offer_booking *b, mkt_offer_result *r, int with_limits,
                        const mkt_offer **offer)
 {
-    char canon[MKT_PROMO_MAX_LEN + 1];
-    const struct code_entry *e;
+    char canon[MKT_PROMO_MAX_LEN + 1], *owned = NULL;
+    struct code_entry e;
     if (offer)
         *offer = NULL;
-    int found = mkt__offers_lookup(s, ctx, code, canon, &e) == MKT_OK;
+    int rc = mkt__offers_lookup(s, ctx, code, canon, &e, &owned);
     mkt__result_reset(r, canon[0] ? canon : code, NULL);
-    if (!found)
+    if (rc == MKT_ENOTFOUND)
         return mkt__result_add(r, MKT_OFFER_REASON_UNKNOWN_CODE, "no offer has this code");
-    const mkt_offer *o = s->offers.data[e->offer];
+    if (rc != MKT_OK)
+        return rc;
+    const mkt_offer *o = s->offers.data[e.offer];
     if (offer)
         *offer = o;
-    return mkt__offer_decide(o, e, ctx, b, r, with_limits);
+    rc = mkt__offer_decide(o, &e, ctx, b, r, with_limits);
+    mkt_free(owned);
+    return rc;
 }
 
 MKT_EXPORT int mkt_offers_validate(const mkt_offers *s, mkt_ctx *ctx, const char *code,

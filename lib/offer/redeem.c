@@ -113,12 +113,15 @@ static int find_record(const mkt_offers *s, mkt_ctx *ctx, const char *fn, const 
     int rc = check_ids(ctx, fn, code, customer, booking);
     if (rc)
         return rc;
-    char canon[MKT_PROMO_MAX_LEN + 1];
-    const struct code_entry *e;
-    if (mkt__offers_lookup(s, ctx, code, canon, &e) != MKT_OK)
+    char canon[MKT_PROMO_MAX_LEN + 1], *owned = NULL;
+    struct code_entry e;
+    rc = mkt__offers_lookup(s, ctx, code, canon, &e, &owned);
+    mkt_free(owned);
+    if (rc == MKT_ENOTFOUND)
         return mkt__error(ctx, MKT_ENOTFOUND, "%s: no offer has code %s", fn, code);
-    mkt__key(k, customer, s->offers.data[e->offer]->id, booking, NULL);
-    return MKT_OK;
+    if (rc == MKT_OK)
+        mkt__key(k, customer, s->offers.data[e.offer]->id, booking, NULL);
+    return rc;
 }
 
 static int not_reserved(mkt_ctx *ctx, const char *fn, const char *booking)

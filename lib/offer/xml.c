@@ -116,22 +116,22 @@ static int validate(struct mkt__offer_xml *l, xmlDocPtr doc)
     return rc;
 }
 
-/* Move every offer of @from into @to (both checked already: ids and codes are distinct). */
-static int merge(mkt_offers *to, mkt_offers *from)
+/* Move every offer of @from into @to, refusing ids and codes @to already has. */
+static int merge(const char *source, mkt_offers *to, mkt_offers *from)
 {
     for (size_t i = 0; i < from->offers.len; i++) {
         const mkt_offer *o = from->offers.data[i];
         uint32_t id;
         if (mkt__intern_find(&to->ids, o->id, strlen(o->id), &id))
-            return mkt__error(to->ctx, MKT_EEXIST, "offer %s is already in the catalogue",
-                              o->id);
+            return mkt__error_at(to->ctx, MKT_EEXIST, source, 0, 0, NULL,
+                                 "offer %s is already in the catalogue", o->id);
         for (size_t j = 0; j < o->codes.len; j++)
             if (mkt__intern_find(&to->codes, o->codes.data[j].code,
                                  strlen(o->codes.data[j].code), &id))
-                return mkt__error(to->ctx, MKT_EEXIST,
-                                  "offer %s: code %s already belongs to offer %s", o->id,
-                                  o->codes.data[j].code,
-                                  to->offers.data[to->entries.data[id].offer]->id);
+                return mkt__error_at(to->ctx, MKT_EEXIST, source, 0, 0, NULL,
+                                     "offer %s: code %s already belongs to offer %s", o->id,
+                                     o->codes.data[j].code,
+                                     to->offers.data[to->entries.data[id].offer]->id);
     }
     /* mkt_offers_add() can still fail on memory; it frees the offer then, so detach them
      * one by one and stop at the first failure (earlier ones are in @to: keep them out). */
@@ -169,7 +169,7 @@ MKT_EXPORT int mkt_offers_load_xml_memory(mkt_offers *s, const char *data, size_
     if (rc == MKT_OK)
         rc = mkt__offer_xml_build(&l, scratch, doc);
     if (rc == MKT_OK)
-        rc = merge(s, scratch);
+        rc = merge(l.source, s, scratch);
     mkt_offers_free(scratch);
     xmlFreeDoc(doc);
     return rc;

@@ -1403,5 +1403,87 @@ class AbtestTest(UsageAssertions, unittest.TestCase):
         self.assert_usage_error("abtest", "srm", "--observed", "1,2", "extra")
 
 
+class PromoCodeTest(UsageAssertions, unittest.TestCase):
+    """`mkt promo generate` and `mkt promo check` (the offer subcommands are tested apart)."""
+
+    FORMAT = ["--pattern", "SUMMER-####-####", "--check-char"]
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_generate_file_and_check(self):
+        out = os.path.join(self.tmp, "codes.txt")
+        r = run("promo", "generate", "--count", "200", *self.FORMAT, "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            codes = f.read().splitlines()
+        self.assertEqual(len(codes), 200)
+        self.assertEqual(len(set(codes)), 200)
+        self.assertTrue(all(re.fullmatch(r"SUMMER-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{5}", c)
+                            for c in codes), codes[:3])
+        # 31^8 = 852891037441 codes; 200 / 31^8 = 2.34e-10.
+        self.assertIn("codes: 200 written to " + out, r.stdout)
+        self.assertIn("code space: 31^8 = 8.52891e+11 codes (39.6 bits per code)", r.stdout)
+        self.assertIn("P(one random code is live) = 2.34e-10", r.stdout)
+        r = run("promo", "check", *self.FORMAT, *codes[:20], codes[0].lower().replace("-", " "))
+        self.assertEqual((r.returncode, r.stdout), (0, ""), r.stderr)
+        # A swap of two adjacent random characters is a check_char error (unless they are
+        # equal); a wrong prefix is a literal error at position 1.
+        c = codes[0]
+        swapped = c[:7] + c[8] + c[7] + c[9:]
+        bad = [swapped] if c[7] != c[8] else []
+        r = run("promo", "check", *self.FORMAT, c, "WINTER" + c[6:], *bad)
+        self.assertEqual(r.returncode, 1)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0].split("\t")[:3], ["WINTER" + c[6:], "literal", "1"])
+        if bad:
+            self.assertEqual(lines[1].split("\t")[1], "check_char")
+
+    def test_generate_stdout_report_on_stderr(self):
+        r = run("promo", "generate", "--count", "5", "--charset", "numeric", "--length", "6",
+                "--prefix", "P-", "--out", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        codes = r.stdout.splitlines()
+        self.assertEqual(len(codes), 5)
+        self.assertTrue(all(re.fullmatch(r"P-[0-9]{6}", c) for c in codes))
+        self.assertIn("code space: 10^6 = 1e+06 codes (19.9 bits per code)", r.stderr)
+
+    def test_too_many_codes_leaves_no_file(self):
+        out = os.path.join(self.tmp, "codes.txt")
+        r = run("promo", "generate", "--count", "600", "--charset", "numeric", "--length", "3",
+                "--out", out)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("the code space has 1000 codes", r.stderr)
+        self.assertFalse(os.path.exists(out))
+
+    def test_issued_codes_survive_between_runs(self):
+        state = os.path.join(self.tmp, "state.db")
+        fmt = ["--charset", "numeric", "--length", "2"]
+        first = run("--state", state, "promo", "generate", "--count", "50", *fmt, "--offer", "A",
+                    "--out", "-")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        second = run("--state", state, "promo", "generate", "--count", "10", *fmt, "--offer",
+                     "B", "--out", "-")
+        self.assertEqual(second.returncode, 0, second.stderr)
+        a, b = set(first.stdout.split()), set(second.stdout.split())
+        self.assertEqual((len(a), len(b)), (50, 10))
+        self.assertEqual(a & b, set())  # never re-issued, across processes
+
+    def test_usage_errors(self):
+        self.assert_usage_error("promo", needle="no subcommand")
+        self.assert_usage_error("promo", "frobnicate", needle="unknown subcommand")
+        self.assert_usage_error("promo", "generate", "--count", "5", needle="--out")
+        self.assert_usage_error("promo", "generate", "--count", "0", "--out", "-",
+                                needle="--count")
+        self.assert_usage_error("promo", "check", needle="CODE")
+        self.assert_usage_error("promo", "check", "--count", "3", "X", needle="no --count")
+        r = run("promo", "--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("mkt promo generate", r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

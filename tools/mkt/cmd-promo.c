@@ -53,9 +53,7 @@ static void code_help(FILE *out)
 void cmd_promo_usage(FILE *out)
 {
     code_usage(out);
-#ifdef MKT_HAVE_PROMO_OFFER
     promo_offer_usage(out);
-#endif
     code_help(out);
     fputs("  --state FILE   SQLite state file (see 'mkt --help')\n"
           "  -h, --help     show this help\n", out);
@@ -244,10 +242,8 @@ int cmd_promo(mkt_app *app, int argc, char **argv)
         return promo_generate(app, argc - 1, argv + 1);
     if (strcmp(argv[1], "check") == 0)
         return promo_check(app, argc - 1, argv + 1);
-#ifdef MKT_HAVE_PROMO_OFFER
     int rc = promo_offer_run(app, argc - 1, argv + 1);
     if (rc >= 0)
         return rc;
-#endif
     return usage_error("promo", "unknown subcommand '%s'", argv[1]);
 }

@@ -248,6 +248,44 @@ START_TEST(test_eligibility_bound)
 }
 END_TEST
 
+/* Codes issued in the store (promo.h) for an offer of the catalogue that has no code of its
+ * own; a code issued for an offer the catalogue does not hold stays unknown. */
+START_TEST(test_store_issued_codes)
+{
+    mkt_ctx *ctx = NULL;
+    ck_assert_int_eq(mkt_ctx_new(&ctx, NULL, NULL), MKT_OK);
+    mkt_offers *set = NULL;
+    mkt_offer *o = NULL;
+    mkt_offer_result *r = NULL;
+    ok(ctx, mkt_offers_new(&set, ctx));
+    ok(ctx, mkt_offer_new(&o, ctx, "issued"));
+    ok(ctx, mkt_offer_set_discount(o, MKT_DISCOUNT_PERCENT, 1000, 0));
+    ok(ctx, mkt_offers_add(set, o));
+    ok(ctx, mkt_offer_result_new(&r, ctx));
+    ok(ctx, mkt_promo_bind(ctx, "ANY-CODE1", "issued", NULL));
+    ok(ctx, mkt_promo_bind(ctx, "FOR-C9", "issued", "C9"));
+    ok(ctx, mkt_promo_bind(ctx, "ELSEWHERE", "other-offer", NULL));
+    mkt_offer_booking b = ref_booking();
+    ok(ctx, mkt_offers_validate(set, ctx, "anycode1", &b, r));
+    ck_assert_int_eq(mkt_offer_result_valid(r), 1);
+    ck_assert_int_eq(mkt_offer_result_discount(r), 2000); /* 10 % of 200.00 */
+    ck_assert_str_eq(mkt_offer_result_offer_id(r), "issued");
+    ok(ctx, mkt_offers_validate(set, ctx, "FOR-C9", &b, r));
+    ck_assert_int_eq(mkt_offer_result_reason(r, 0), MKT_OFFER_REASON_NOT_ELIGIBLE);
+    b.customer_id = "C9";
+    ok(ctx, mkt_offers_validate(set, ctx, "FOR-C9", &b, r));
+    ck_assert_int_eq(mkt_offer_result_valid(r), 1);
+    ok(ctx, mkt_offers_reserve(set, ctx, "FOR-C9", &b, r));
+    ok(ctx, mkt_offers_commit(set, ctx, "FORC9", "C9", "B1"));
+    ok(ctx, mkt_offers_validate(set, ctx, "ELSEWHERE", &b, r));
+    ck_assert_int_eq(mkt_offer_result_reason(r, 0), MKT_OFFER_REASON_UNKNOWN_CODE);
+    ck_assert_int_eq(mkt_offers_commit(set, ctx, "ELSEWHERE", "C9", "B1"), MKT_ENOTFOUND);
+    mkt_offer_result_free(r);
+    mkt_offers_free(set);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("offer_rules");
@@ -258,6 +296,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_unknown_code);
     tcase_add_test(tc, test_discount_rounding);
     tcase_add_test(tc, test_eligibility_bound);
+    tcase_add_test(tc, test_store_issued_codes);
     suite_add_tcase(s, tc);
     return s;
 }

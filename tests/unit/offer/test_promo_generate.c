@@ -54,9 +54,11 @@ static mkt_promo_format *format(mkt_ctx *ctx, const char *charset, int32_t lengt
     return f;
 }
 
+static size_t line_size = 5;
+
 static int cmp_line(const void *a, const void *b)
 {
-    return memcmp(a, b, 5);
+    return memcmp(a, b, line_size);
 }
 
 /* 36^3 = 46656 codes; max_batch = 23328. Generating all of them exercises the load limit and
@@ -80,6 +82,7 @@ START_TEST(test_half_space_distinct_and_valid)
         bad += !r.valid || codes[i * 5 + 4] != '\n';
     }
     ck_assert_int_eq(bad, 0);
+    line_size = 5;
     qsort(codes, 23328, 5, cmp_line);
     for (size_t i = 1; i < 23328; i++)
         bad += memcmp(codes + (i - 1) * 5, codes + i * 5, 5) == 0;
@@ -151,6 +154,33 @@ START_TEST(test_issue_skips_taken_codes)
     ck_assert_str_eq(codes, "0\n");
     mkt_free(codes);
     ck_assert_int_eq(mkt_promo_generate(ctx, f, 1, "Y", &codes, NULL), MKT_ELIMIT);
+    mkt_promo_format_free(f);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
+/* Half the numeric 2-digit space is issued ("00".."49"); 10 more codes must come from the other
+ * half: about half the draws hit a taken code and are redrawn, so the batch set grows past its
+ * initial 16 slots (a full set would loop forever). */
+START_TEST(test_issue_redraws_grow_the_set)
+{
+    mkt_ctx *ctx = new_ctx(NULL);
+    mkt_promo_format *f = format(ctx, "numeric", 2, 0);
+    for (int i = 0; i < 50; i++) {
+        char code[3] = {(char)('0' + i / 10), (char)('0' + i % 10), '\0'};
+        ck_assert_int_eq(mkt_promo_bind(ctx, code, "OLD", NULL), MKT_OK);
+    }
+    char *codes = NULL;
+    ck_assert_int_eq(mkt_promo_generate(ctx, f, 10, "NEW", &codes, NULL), MKT_OK);
+    int bad = 0;
+    line_size = 3;
+    qsort(codes, 10, 3, cmp_line);
+    for (int i = 0; i < 10; i++) {
+        bad += codes[i * 3] < '5';
+        bad += i > 0 && memcmp(codes + (i - 1) * 3, codes + i * 3, 3) == 0;
+    }
+    ck_assert_int_eq(bad, 0);
+    mkt_free(codes);
     mkt_promo_format_free(f);
     mkt_ctx_free(ctx);
 }
@@ -278,6 +308,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_half_space_distinct_and_valid);
     tcase_add_test(tc, test_rejection_and_redraw);
     tcase_add_test(tc, test_issue_skips_taken_codes);
+    tcase_add_test(tc, test_issue_redraws_grow_the_set);
     tcase_add_test(tc, test_issue_rolls_back_on_store_failure);
     tcase_add_test(tc, test_allocation_failures);
     suite_add_tcase(s, tc);
