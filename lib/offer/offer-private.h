@@ -165,6 +165,11 @@ struct skey {
 void mkt__date_key(mkt_date d, int month, char buf[MKT_DATE_BUFSZ]);
 /* Set @k to "<a>\x1f<b>[\x1f<c>[\x1f<d>]]"; NULL parts end it. */
 void mkt__key(struct skey *k, const char *a, const char *p2, const char *p3, const char *p4);
+/* Read @k of @ns into @buf (NUL-terminated) without allocating and without recording an
+ * error for an absent key: MKT_OK, MKT_ENOTFOUND, MKT_ETYPE (value of @size bytes or more,
+ * error recorded) or the store's error. @len and @version may be NULL. */
+int mkt__store_peek(mkt_ctx *ctx, const char *ns, const struct skey *k, char *buf,
+                    size_t size, size_t *len, uint64_t *version);
 /* Read counter @k of @ns (absent: 0). MKT_ETYPE with a message when not a counter. */
 int mkt__counter_get(mkt_ctx *ctx, const char *ns, const struct skey *k, int64_t *out);
 

@@ -47,13 +47,10 @@ int mkt__rec_parse(mkt_ctx *ctx, const char *v, size_t len, struct redemption *x
 
 int mkt__rec_get(mkt_ctx *ctx, const struct skey *k, struct redemption *x, uint64_t *version)
 {
-    char *v = NULL;
+    char v[REC_MAX];
     size_t len = 0;
-    int rc = mkt_store_get(ctx, NS_REDEMPTION, k->b, k->len, &v, &len, version);
-    if (rc == MKT_OK)
-        rc = mkt__rec_parse(ctx, v, len, x);
-    mkt_free(v);
-    return rc;
+    int rc = mkt__store_peek(ctx, NS_REDEMPTION, k, v, sizeof v, &len, version);
+    return rc ? rc : mkt__rec_parse(ctx, v, len, x);
 }
 
 int mkt__rec_put(mkt_ctx *ctx, const struct skey *k, const struct redemption *x,

@@ -1462,11 +1462,11 @@ class PromoCodeTest(UsageAssertions, unittest.TestCase):
     def test_issued_codes_survive_between_runs(self):
         state = os.path.join(self.tmp, "state.db")
         fmt = ["--charset", "numeric", "--length", "2"]
-        first = run("--state", state, "promo", "generate", "--count", "50", *fmt, "--offer", "A",
-                    "--out", "-")
+        first = run("--state", state, "promo", "generate", "--count", "50", *fmt,
+                    "--offer-id", "A", "--out", "-")
         self.assertEqual(first.returncode, 0, first.stderr)
-        second = run("--state", state, "promo", "generate", "--count", "10", *fmt, "--offer",
-                     "B", "--out", "-")
+        second = run("--state", state, "promo", "generate", "--count", "10", *fmt,
+                     "--offer-id", "B", "--out", "-")
         self.assertEqual(second.returncode, 0, second.stderr)
         a, b = set(first.stdout.split()), set(second.stdout.split())
         self.assertEqual((len(a), len(b)), (50, 10))
@@ -1480,9 +1480,156 @@ class PromoCodeTest(UsageAssertions, unittest.TestCase):
                                 needle="--count")
         self.assert_usage_error("promo", "check", needle="CODE")
         self.assert_usage_error("promo", "check", "--count", "3", "X", needle="no --count")
+        self.assert_usage_error("promo", "generate", "--count", "3", "--out", "-", "--offer",
+                                "A", needle="unknown option")
         r = run("promo", "--help")
         self.assertEqual(r.returncode, 0)
         self.assertIn("mkt promo generate", r.stdout)
+
+
+OFFERS_XML = """<?xml version="1.0"?>
+<offers xmlns="https://libmarketing.dev/ns/offers/1">
+  <offer id="summer" currency="USD" stackable="true" priority="2" reservation-ttl="600">
+    <discount percent="15" cap="50.00"/>
+    <min-purchase>100.00</min-purchase>
+    <booking-window from="2026-06-01" to="2026-08-31"/>
+    <routes><include>JFK-*</include></routes>
+    <limits total="7" per-customer="1"/>
+    <code>SUMMER24</code>
+  </offer>
+  <offer id="ten" currency="USD" stackable="true">
+    <discount amount="10.00"/>
+    <code>TEN</code>
+  </offer>
+</offers>
+"""
+
+
+class PromoOfferTest(UsageAssertions, unittest.TestCase):
+    """`mkt promo validate|stack` and redemption against a --state file."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.xml = os.path.join(self.tmp, "offers.xml")
+        with open(self.xml, "w", encoding="utf-8") as f:
+            f.write(OFFERS_XML)
+        self.state = os.path.join(self.tmp, "state.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def booking(self, customer="C1", amount="200.00", booked="2026-07-10"):
+        return ["--offer", self.xml, "--customer", customer, "--route", "JFK-LHR",
+                "--amount", amount, "--currency", "USD", "--booking-date", booked,
+                "--travel-date", "2026-08-01"]
+
+    @staticmethod
+    def fields(out):
+        return [line.split("\t") for line in out.splitlines()]
+
+    def test_validate(self):
+        r = run("promo", "validate", "--code", "summer-24", *self.booking())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # 15 % of 200.00 = 30.00, under the 50.00 cap
+        self.assertEqual(self.fields(r.stdout), [["code", "SUMMER24"], ["offer", "summer"],
+                                                 ["decision", "valid"],
+                                                 ["discount", "30.00 USD"]])
+        r = run("promo", "validate", "--code", "SUMMER24",
+                *self.booking(amount="80.00", booked="2026-09-10"))
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual([f for f in self.fields(r.stdout) if f[0] == "reason"],
+                         [["reason", "EXPIRED", "the offer ended on 2026-08-31"],
+                          ["reason", "MIN_PURCHASE",
+                           "minimum purchase 100.00 USD not met (amount 80.00)"]])
+        r = run("promo", "validate", "--code", "NOPE", *self.booking())
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(["reason", "UNKNOWN_CODE", "no offer has this code"],
+                      self.fields(r.stdout))
+
+    def test_stack(self):
+        r = run("promo", "stack", "--code", "TEN", "--code", "SUMMER24", *self.booking())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # summer (priority 2) first: 30.00, then ten: 10.00
+        rows = self.fields(r.stdout)
+        self.assertEqual(rows[-1], ["total", "40.00 USD"])
+        self.assertIn(["applies", "2"], rows[:6])
+        self.assertIn(["applies", "1"], rows[6:])
+
+    def test_redemption_survives_runs(self):
+        s = ["--state", self.state]
+        r = run(*s, "promo", "reserve", "--code", "SUMMER24", "--booking", "B1", *self.booking())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(["decision", "reserved"], self.fields(r.stdout))
+        # per-customer limit 1: a second booking of C1 is refused, in another run
+        r = run(*s, "promo", "reserve", "--code", "SUMMER24", "--booking", "B2", *self.booking())
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("LIMIT_PER_CUSTOMER", r.stdout)
+        r = run(*s, "promo", "commit", "--offer", self.xml, "--code", "SUMMER24",
+                "--customer", "C1", "--booking", "B1")
+        self.assertEqual((r.returncode, r.stdout), (0, "committed\tC1\tB1\n"), r.stderr)
+        r = run(*s, "promo", "usage", "--offer-id", "summer", "--customer", "C1")
+        self.assertEqual(dict(self.fields(r.stdout)),
+                         {"held": "1", "redemptions": "1", "discount_total": "3000",
+                          "average_discount": "3000", "budget_used": "3000",
+                          "customer_uses": "1"})
+        r = run(*s, "promo", "usage", "--offer-id", "summer", "--by", "booking-date")
+        self.assertEqual(r.stdout, "booking_date,redemptions\n2026-07-10,1\n")
+        r = run(*s, "promo", "release", "--offer", self.xml, "--code", "SUMMER24",
+                "--customer", "C1", "--booking", "B1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run(*s, "promo", "usage", "--offer-id", "summer")
+        self.assertIn(["held", "0"], self.fields(r.stdout))
+        r = run(*s, "promo", "commit", "--offer", self.xml, "--code", "SUMMER24",
+                "--customer", "C1", "--booking", "B1")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("released", r.stderr)
+        r = run(*s, "promo", "sweep")
+        self.assertEqual((r.returncode, r.stdout), (0, "released\t0\n"))
+
+    def test_processes_share_the_limit(self):
+        """Six processes reserve and commit five bookings each against one state file; the
+        total limit is 7: exactly 7 commits succeed."""
+        script = (
+            'for i in 1 2 3 4 5; do '
+            '"$MKT" --state "$STATE" promo reserve --code SUMMER24 --booking "B$P-$i" '
+            '--offer "$XML" --customer "C$P-$i" --route JFK-LHR --amount 200.00 '
+            '--currency USD --booking-date 2026-07-10 --travel-date 2026-08-01 >/dev/null '
+            '&& "$MKT" --state "$STATE" promo commit --code SUMMER24 --booking "B$P-$i" '
+            '--offer "$XML" --customer "C$P-$i"; done; true')
+        procs = [subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE, text=True,
+                                  env=dict(os.environ, MKT=MKT, STATE=self.state, XML=self.xml,
+                                           P=str(p)))
+                 for p in range(6)]
+        committed = sum(p.communicate(timeout=300)[0].count("committed") for p in procs)
+        self.assertEqual(committed, 7)
+        r = run("--state", self.state, "promo", "usage", "--offer-id", "summer")
+        self.assertIn(["held", "7"], self.fields(r.stdout))
+        self.assertIn(["redemptions", "7"], self.fields(r.stdout))
+
+    def test_usage_errors(self):
+        self.assert_usage_error("promo", "validate", "--code", "X", needle="needs --offer")
+        self.assert_usage_error("promo", "validate", "--code", "X", "--code", "Y",
+                                *self.booking(), needle="one --code")
+        self.assert_usage_error("promo", "validate", "--code", "X",
+                                *self.booking(booked="2026-13-01"), needle="not a date")
+        self.assert_usage_error("promo", "validate", "--code", "X",
+                                *self.booking(amount="1.234"), needle="not an amount")
+        self.assert_usage_error("promo", "reserve", "--code", "X", "--booking", "B",
+                                *self.booking(), needle="needs --state")
+        self.assert_usage_error("promo", "reserve", "--code", "X", *self.booking(),
+                                needle="--booking")
+        self.assert_usage_error("promo", "commit", "--code", "X", needle="needs --offer")
+        self.assert_usage_error("promo", "usage", needle="--offer-id")
+        self.assert_usage_error("--state", self.state, "promo", "usage", "--offer-id", "s",
+                                "--by", "month", needle="route or booking-date")
+        self.assert_usage_error("promo", "sweep", needle="needs --state")
+        self.assert_usage_error("promo", "validate", "--frob", needle="unknown option")
+        r = run("promo", "validate", "--code", "X", *self.booking()[:1], "/nonexistent.xml",
+                *self.booking()[2:])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("/nonexistent.xml", r.stderr)
+        r = run("promo", "--help")
+        self.assertIn("mkt --state FILE promo reserve", r.stdout)
 
 
 if __name__ == "__main__":

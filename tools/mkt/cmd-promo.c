@@ -18,7 +18,7 @@ enum { OPT_COUNT = OPT_FIRST_COMMAND_OPTION, OPT_LENGTH, OPT_CHARSET, OPT_PREFIX
 static void code_usage(FILE *out)
 {
     fputs("Usage: mkt promo generate --count N [--length L] [--charset C] [--prefix P]\n"
-          "                  [--suffix S] [--pattern P] [--check-char] [--offer ID] --out F\n"
+          "                  [--suffix S] [--pattern P] [--check-char] [--offer-id ID] --out F\n"
           "       mkt promo check [--length L] [--charset C] [--prefix P] [--suffix S]\n"
           "                  [--pattern P] [--check-char] CODE...\n", out);
 }
@@ -30,8 +30,8 @@ static void code_help(FILE *out)
           "  generate  N distinct random codes, one per line, to F ('-': standard output;\n"
           "            a file is written completely or not at all). Prints the entropy report:\n"
           "            code space, bits per code, and the chance that a guess hits one of the\n"
-          "            N codes (to stderr when the codes go to standard output). With --offer\n"
-          "            the codes are also issued to offer ID in the store (namespace\n"
+          "            N codes (to stderr when the codes go to standard output). With\n"
+          "            --offer-id the codes are also issued to offer ID in the store (namespace\n"
           "            offer.code; durable with --state FILE), never re-issuing a code that\n"
           "            is there already.\n"
           "  check     the syntax and check character of each CODE against the format: exit\n"
@@ -68,7 +68,7 @@ static const struct option code_options[] = {
     { "pattern", required_argument, NULL, OPT_PATTERN },
     { "check-char", no_argument, NULL, OPT_CHECK_CHAR },
     { "out", required_argument, NULL, OPT_OUT },
-    { "offer", required_argument, NULL, OPT_OFFER },
+    { "offer-id", required_argument, NULL, OPT_OFFER },
     MKT_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
@@ -94,7 +94,7 @@ static int parse_count(const char *opt, const char *s, uint64_t max, uint64_t *o
 
 static int code_option(code_args *a, int c, const char *arg)
 {
-    uint64_t len;
+    uint64_t len = 0;
     int rc;
     switch (c) {
     case OPT_COUNT: return parse_count("count", arg, UINT64_C(1) << 32, &a->count);
@@ -201,7 +201,7 @@ static int promo_check(mkt_app *app, int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (a.count != 0 || a.out != NULL || a.offer != NULL)
-        return usage_error("promo", "promo check takes no --count, --out or --offer");
+        return usage_error("promo", "promo check takes no --count, --out or --offer-id");
     if (optind >= argc)
         return usage_error("promo", "promo check needs at least one CODE");
     mkt_ctx *ctx;

@@ -265,6 +265,14 @@ START_TEST(test_issue_rolls_back_on_store_failure)
     ck_assert_int_eq(mkt_store_scan(fs.inner, MKT__PROMO_NS_CODE, "", 0, count_key, &n), MKT_OK);
     ck_assert_int_eq(n, 10);
     mkt_free(codes);
+    /* Binding writes the per-customer index, then the code; when the code's put fails the
+     * index entry is removed again. */
+    fs.puts_ok = 1;
+    ck_assert_int_eq(mkt_promo_bind(ctx, "BDAY-1", "BDAY", "C7"), MKT_EIO);
+    n = 0;
+    ck_assert_int_eq(mkt_store_scan(fs.inner, MKT__PROMO_NS_CUSTOMER, "", 0, count_key, &n),
+                     MKT_OK);
+    ck_assert_int_eq(n, 0);
     mkt_promo_format_free(f);
     mkt_ctx_free(ctx);
     mkt_ctx_free(fs.inner);
@@ -288,6 +296,14 @@ static int generate_scenario(failalloc *fa, void *arg)
         rc = mkt_promo_generate(ctx, f, 50, "SUMMER", &codes, NULL);
     if (rc == MKT_OK)
         rc = mkt_promo_bind(ctx, "SUMMER-22222222", "SUMMER", "C1");
+    char *offer = NULL, *customer = NULL, derived[MKT_PROMO_MAX_DISPLAY + 1];
+    if (rc == MKT_OK)
+        rc = mkt_promo_lookup(ctx, "summer-22222222", &offer, &customer);
+    if (rc == MKT_OK)
+        rc = mkt_promo_derive(ctx, f, "0123456789abcdef", 16, "SUMMER", "C1", derived,
+                              sizeof derived, NULL);
+    mkt_free(offer);
+    mkt_free(customer);
     mkt_free(codes);
     mkt_promo_format_free(f);
     mkt_ctx_free(ctx);
