@@ -287,7 +287,7 @@ typedef struct mkt_offer_booking {
     mkt_date booking_date;   /**< Required. */
     mkt_date travel_date;    /**< Required. */
     mkt_record *customer;    /**< The customer's profile for segment rules, or NULL (then
-                                  segment-restricted offers give ::MKT_OFFER_REASON_NOT_ELIGIBLE). */
+                                  segment-restricted offers are not eligible). */
     int64_t prior_discount;  /**< Discount already granted by codes applied before this one
                                   (stacking); percentages apply to amount - prior_discount. */
 } mkt_offer_booking;

@@ -19,7 +19,8 @@ int mkt__promo_customer_id_ok(mkt_ctx *ctx, const char *id)
 {
     size_t n = strlen(id);
     if (n == 0 || n > 256)
-        return mkt__error(ctx, MKT_EINVAL, "promo: customer id must have 1..256 bytes (has %zu)", n);
+        return mkt__error(ctx, MKT_EINVAL, "promo: customer id must have 1..256 bytes (has %zu)",
+                          n);
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)id[i] < 0x20)
             return mkt__error(ctx, MKT_EINVAL, "promo: customer id: byte %zu is a control byte",

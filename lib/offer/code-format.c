@@ -48,16 +48,16 @@ static int set_charset(mkt_ctx *ctx, mkt_promo_format *f, const char *spec)
         unsigned char c = (unsigned char)chars[n];
         if (c >= 'a' && c <= 'z' && custom)
             return mkt__error(ctx, MKT_EINVAL,
-                              "promo format: charset: \"%.40s\" is not a built-in name (alphanumeric, "
-                              "alphabetic, numeric, unambiguous), and a custom set may not hold "
-                              "lower-case letters", spec);
+                              "promo format: charset: \"%.40s\" is not a built-in name "
+                              "(alphanumeric, alphabetic, numeric, unambiguous), and a custom "
+                              "set may not hold lower-case letters", spec);
         if (c < 0x21 || c > 0x7E || c == '-')
             return mkt__error(ctx, MKT_EINVAL,
                               "promo format: charset: column %zu: byte 0x%02X is not allowed "
                               "(printable ASCII except space and '-')", n + 1, (unsigned)c);
         if (n >= MKT_PROMO_MAX_CHARSET || f->value_of[c] >= 0)
-            return mkt__error(ctx, MKT_EINVAL, "promo format: charset: column %zu: '%c' appears twice",
-                              n + 1, c);
+            return mkt__error(ctx, MKT_EINVAL,
+                              "promo format: charset: column %zu: '%c' appears twice", n + 1, c);
         f->value_of[c] = (int8_t)n;
         f->charset[n] = (char)c;
     }

@@ -120,8 +120,8 @@ static int check_dates(const mkt_offer *o, const mkt_offer_booking *b, mkt_offer
         if (b->travel_date >= x->from && b->travel_date <= x->to) {
             mkt_date_format(x->from, d1, sizeof d1);
             mkt_date_format(x->to, d2, sizeof d2);
-            rc = mkt__result_add(r, MKT_OFFER_REASON_BLACKOUT, "travel date falls in blackout %s..%s",
-                                 d1, d2);
+            rc = mkt__result_add(r, MKT_OFFER_REASON_BLACKOUT,
+                                 "travel date falls in blackout %s..%s", d1, d2);
             break;
         }
     }
@@ -178,9 +178,11 @@ static int check_customer(const mkt_offer *o, const struct code_entry *e, mkt_ct
                           const mkt_offer_booking *b, mkt_offer_result *r)
 {
     if (o->customer && strcmp(o->customer, b->customer_id) != 0)
-        return mkt__result_add(r, MKT_OFFER_REASON_NOT_ELIGIBLE, "the offer is for another customer");
+        return mkt__result_add(r, MKT_OFFER_REASON_NOT_ELIGIBLE,
+                               "the offer is for another customer");
     if (e->customer && strcmp(e->customer, b->customer_id) != 0)
-        return mkt__result_add(r, MKT_OFFER_REASON_NOT_ELIGIBLE, "the code is for another customer");
+        return mkt__result_add(r, MKT_OFFER_REASON_NOT_ELIGIBLE,
+                               "the code is for another customer");
     if (!o->rule)
         return MKT_OK;
     if (!o->segment)
@@ -231,8 +233,8 @@ static int check_limits(const mkt_offer *o, mkt_ctx *ctx, const mkt_offer_bookin
     if (rc == MKT_OK && o->limit_month) {
         mkt__date_key(b->booking_date, 1, month);
         mkt__key(&k, b->customer_id, o->id, "month", month);
-        rc = check_limit(ctx, r, NS_CUSTOMER, &k, o->limit_month, 1, MKT_OFFER_REASON_LIMIT_PER_MONTH,
-                         "uses by this customer this month");
+        rc = check_limit(ctx, r, NS_CUSTOMER, &k, o->limit_month, 1,
+                         MKT_OFFER_REASON_LIMIT_PER_MONTH, "uses by this customer this month");
     }
     if (rc == MKT_OK && o->budget && discount > 0) {
         mkt__key(&k, o->id, "budget", NULL, NULL);

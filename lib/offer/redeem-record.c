@@ -101,8 +101,9 @@ int mkt__take_counters(mkt_ctx *ctx, const char *customer, const mkt_offer *o,
                        const char *month, int64_t discount, int32_t *reason)
 {
     const int64_t limits[4] = {o->limit_total, o->limit_customer, o->limit_month, o->budget};
-    static const int32_t reasons[4] = {MKT_OFFER_REASON_LIMIT_TOTAL, MKT_OFFER_REASON_LIMIT_PER_CUSTOMER,
-                                       MKT_OFFER_REASON_LIMIT_PER_MONTH, MKT_OFFER_REASON_BUDGET_EXHAUSTED};
+    static const int32_t reasons[4] = {
+        MKT_OFFER_REASON_LIMIT_TOTAL, MKT_OFFER_REASON_LIMIT_PER_CUSTOMER,
+        MKT_OFFER_REASON_LIMIT_PER_MONTH, MKT_OFFER_REASON_BUDGET_EXHAUSTED};
     *reason = 0;
     for (int i = 0; i < 4; i++) {
         struct skey k;

@@ -62,7 +62,7 @@ static int reserve_once(const mkt_offer *o, mkt_ctx *ctx, const mkt_offer_bookin
     if (rc == MKT_ELIMIT) {
         r->valid = 0;
         r->discount = 0;
-        return mkt__result_add(r, reason, "%s reached at reserve time",
+        return mkt__result_add(r, reason, "%s: the limit was reached when reserving",
                                mkt_offer_reason_name(reason));
     }
     if (rc)

@@ -47,7 +47,8 @@ static int in_list(const mkt_offer *o, const char *id)
 /* 1 if offers @a and @b may be used together (distinct, stackable, each accepts the other). */
 static int compatible(const mkt_offer *a, const mkt_offer *b)
 {
-    return a != b && a->stackable && b->stackable && (a->combinable.len == 0 || in_list(a, b->id)) &&
+    return a != b && a->stackable && b->stackable &&
+           (a->combinable.len == 0 || in_list(a, b->id)) &&
            (b->combinable.len == 0 || in_list(b, a->id));
 }
 
@@ -135,8 +136,8 @@ static int explain(mkt_offer_result *r, const struct search *s, size_t i, uint32
             continue;
         const mkt_offer *c = s->offer[j];
         if (c == o)
-            return mkt__result_add(r, MKT_OFFER_REASON_DUPLICATE, "code %zu of the same offer is used",
-                                   j + 1);
+            return mkt__result_add(r, MKT_OFFER_REASON_DUPLICATE,
+                                   "code %zu of the same offer is used", j + 1);
         if (!o->stackable || !c->stackable)
             return mkt__result_add(r, MKT_OFFER_REASON_NOT_STACKABLE, "offer %s does not stack",
                                    o->stackable ? c->id : o->id);

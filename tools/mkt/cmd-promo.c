@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `mkt promo SUBCOMMAND`: the dispatcher, and the promo-code subcommands of promo.h:
- * generate (unique random codes to a file, all-or-nothing, with the entropy report) and check
- * (offline syntax and check character). The offer subcommands (validate, redemption) live in
- * promo-offer.c.
+ * generate (unique random codes to a file, all-or-nothing, with the entropy report), check
+ * (offline syntax and check character) and derive (customer-bound codes). The offer
+ * subcommands (validate, redemption) live in promo-offer.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,14 +13,17 @@
 #include "outfile.h"
 
 enum { OPT_COUNT = OPT_FIRST_COMMAND_OPTION, OPT_LENGTH, OPT_CHARSET, OPT_PREFIX, OPT_SUFFIX,
-       OPT_PATTERN, OPT_CHECK_CHAR, OPT_OUT, OPT_OFFER };
+       OPT_PATTERN, OPT_CHECK_CHAR, OPT_OUT, OPT_OFFER, OPT_SECRET_FILE, OPT_CUSTOMER,
+       OPT_BIND };
 
 static void code_usage(FILE *out)
 {
     fputs("Usage: mkt promo generate --count N [--length L] [--charset C] [--prefix P]\n"
           "                  [--suffix S] [--pattern P] [--check-char] [--offer-id ID] --out F\n"
           "       mkt promo check [--length L] [--charset C] [--prefix P] [--suffix S]\n"
-          "                  [--pattern P] [--check-char] CODE...\n", out);
+          "                  [--pattern P] [--check-char] CODE...\n"
+          "       mkt promo derive --secret-file F --offer-id ID --customer C [--bind]\n"
+          "                  [format options]\n", out);
 }
 
 static void code_help(FILE *out)
@@ -38,6 +41,10 @@ static void code_help(FILE *out)
           "            0 if all are well formed, else 1 with one line per bad code on stdout:\n"
           "            CODE<TAB>reason<TAB>position<TAB>text (reason: bad_byte, too_short,\n"
           "            too_long, literal, charset, check_char; position 0 = none).\n"
+          "  derive    the code of customer C for offer ID: HMAC-SHA-256 keyed by the secret\n"
+          "            in F (at least 16 bytes; one final newline is ignored), so it cannot be\n"
+          "            guessed from the customer id. --bind also issues it to the offer, bound\n"
+          "            to C, in the store (durable with --state FILE).\n"
           "Format options (the same for generate and check):\n"
           "  --charset C   unambiguous (default: 23456789ABCDEFGHJKMNPQRSTUVWXYZ),\n"
           "                alphanumeric, alphabetic, numeric, or the characters themselves\n"
@@ -69,6 +76,9 @@ static const struct option code_options[] = {
     { "check-char", no_argument, NULL, OPT_CHECK_CHAR },
     { "out", required_argument, NULL, OPT_OUT },
     { "offer-id", required_argument, NULL, OPT_OFFER },
+    { "secret-file", required_argument, NULL, OPT_SECRET_FILE },
+    { "customer", required_argument, NULL, OPT_CUSTOMER },
+    { "bind", no_argument, NULL, OPT_BIND },
     MKT_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
@@ -78,6 +88,9 @@ typedef struct code_args {
     uint64_t count;
     const char *out;
     const char *offer;
+    const char *secret_file;
+    const char *customer;
+    int bind;
 } code_args;
 
 static int parse_count(const char *opt, const char *s, uint64_t max, uint64_t *out)
@@ -108,6 +121,9 @@ static int code_option(code_args *a, int c, const char *arg)
     case OPT_PATTERN: a->fmt.pattern = arg; return -1;
     case OPT_CHECK_CHAR: a->fmt.check_char = 1; return -1;
     case OPT_OUT: a->out = arg; return -1;
+    case OPT_SECRET_FILE: a->secret_file = arg; return -1;
+    case OPT_CUSTOMER: a->customer = arg; return -1;
+    case OPT_BIND: a->bind = 1; return -1;
     default: a->offer = arg; return -1;
     }
 }
@@ -121,7 +137,7 @@ static int parse_code_args(mkt_app *app, code_args *a, int argc, char **argv)
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":h", code_options, NULL)) != -1) {
-        int rc = c >= OPT_COUNT && c <= OPT_OFFER ? code_option(a, c, optarg)
+        int rc = c >= OPT_COUNT && c <= OPT_BIND ? code_option(a, c, optarg)
                                                   : common_option(app, self, c, argv);
         if (rc >= 0)
             return rc;
@@ -149,6 +165,9 @@ static int promo_generate(mkt_app *app, int argc, char **argv)
         return usage_error("promo", "unexpected argument '%s'", argv[optind]);
     if (a.count == 0 || a.out == NULL)
         return usage_error("promo", "promo generate needs --count N and --out F");
+    if (a.secret_file != NULL || a.customer != NULL || a.bind)
+        return usage_error("promo", "promo generate takes no --secret-file, --customer or "
+                                    "--bind (see promo derive)");
     mkt_ctx *ctx;
     if ((rc = app_ctx(app, &ctx)) != MKT_EXIT_OK)
         return rc;
@@ -200,8 +219,9 @@ static int promo_check(mkt_app *app, int argc, char **argv)
     int rc = parse_code_args(app, &a, argc, argv);
     if (rc >= 0)
         return rc;
-    if (a.count != 0 || a.out != NULL || a.offer != NULL)
-        return usage_error("promo", "promo check takes no --count, --out or --offer-id");
+    if (a.count != 0 || a.out != NULL || a.offer != NULL || a.secret_file != NULL ||
+        a.customer != NULL || a.bind)
+        return usage_error("promo", "promo check takes only format options and codes");
     if (optind >= argc)
         return usage_error("promo", "promo check needs at least one CODE");
     mkt_ctx *ctx;
@@ -226,6 +246,60 @@ static int promo_check(mkt_app *app, int argc, char **argv)
     return rc != MKT_EXIT_OK ? rc : bad ? MKT_EXIT_FAIL : MKT_EXIT_OK;
 }
 
+/* The secret: the file's bytes, without one final newline (a secret written by a text
+ * editor or `echo`). Prints the error and returns MKT_EXIT_FAIL. */
+static int read_secret(const char *path, char *buf, size_t cap, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "mkt: %s: %s\n", path, strerror(errno));
+        return MKT_EXIT_FAIL;
+    }
+    *len = fread(buf, 1, cap, f);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed || *len == cap) {
+        fprintf(stderr, "mkt: %s: %s\n", path, failed ? "read error" : "secret too long");
+        return MKT_EXIT_FAIL;
+    }
+    if (*len > 0 && buf[*len - 1] == '\n')
+        (*len)--;
+    return MKT_EXIT_OK;
+}
+
+static int promo_derive(mkt_app *app, int argc, char **argv)
+{
+    code_args a;
+    int rc = parse_code_args(app, &a, argc, argv);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return usage_error("promo", "unexpected argument '%s'", argv[optind]);
+    if (a.secret_file == NULL || a.offer == NULL || a.customer == NULL)
+        return usage_error("promo", "promo derive needs --secret-file F, --offer-id ID and "
+                                    "--customer C");
+    char secret[4096], code[MKT_PROMO_MAX_DISPLAY + 1];
+    size_t secret_len = 0;
+    if ((rc = read_secret(a.secret_file, secret, sizeof secret, &secret_len)) != MKT_EXIT_OK)
+        return rc;
+    mkt_ctx *ctx;
+    if ((rc = app_ctx(app, &ctx)) != MKT_EXIT_OK)
+        return rc;
+    mkt_promo_format *fmt = NULL;
+    int st = mkt_promo_format_new(&fmt, ctx, &a.fmt);
+    if (st == MKT_OK)
+        st = mkt_promo_derive(ctx, fmt, secret, secret_len, a.offer, a.customer, code,
+                              sizeof code, NULL);
+    memset(secret, 0, sizeof secret);
+    mkt_promo_format_free(fmt);
+    if (st == MKT_OK && a.bind)
+        st = mkt_promo_bind(ctx, code, a.offer, a.customer);
+    if (st != MKT_OK)
+        return app_fail(app, st);
+    printf("%s\n", code);
+    return finish_output();
+}
+
 int cmd_promo(mkt_app *app, int argc, char **argv)
 {
     const mkt_command *self = mkt_command_find("promo");
@@ -242,6 +316,8 @@ int cmd_promo(mkt_app *app, int argc, char **argv)
         return promo_generate(app, argc - 1, argv + 1);
     if (strcmp(argv[1], "check") == 0)
         return promo_check(app, argc - 1, argv + 1);
+    if (strcmp(argv[1], "derive") == 0)
+        return promo_derive(app, argc - 1, argv + 1);
     int rc = promo_offer_run(app, argc - 1, argv + 1);
     if (rc >= 0)
         return rc;
