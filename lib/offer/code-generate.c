@@ -6,9 +6,11 @@
  * ~8000 codes) and mapped to charset values by rejection sampling (a byte at or above the
  * largest multiple of n that fits in 256 is skipped), so every character is exactly uniform.
  *
- * Uniqueness in the batch: an open-addressing set (linear probing, load <= 2/3). When n^L fits
- * in 64 bits a code is its base-n value and the set holds the values themselves; otherwise the
- * set holds code indexes, hashed by their values and compared on the rendered line.
+ * Uniqueness in the batch: an open-addressing set (linear probing, load <= 2/3, doubled when
+ * redraws fill it). When n^L fits in 64 bits a code is its base-n value and the set holds the
+ * values themselves; otherwise the set holds code indexes, hashed and compared by the rendered
+ * line. Slots are looked up 16 codes at a time with prefetching: the table is far larger than
+ * the caches, and overlapping the misses is most of the speed.
  * Uniqueness against the store: create-only compare-and-set per code; a code that is taken is
  * drawn again (see mkt_promo_generate() for the termination argument).
  */
@@ -121,7 +123,7 @@ static int set_reserve(gen *g, uint64_t extra)
     uint64_t *slots = mkt__calloc(g->ctx, cap * 2, sizeof *slots);
     if (slots == NULL)
         return mkt__oom(g->ctx);
-    uint64_t mask = cap * 2 - 1;
+    uint64_t mask = cap * 2 - 1, used = 0;
     for (uint64_t k = 0; k < cap; k++) {
         uint64_t e = s->slots[k];
         if (e == EMPTY)
@@ -131,11 +133,13 @@ static int set_reserve(gen *g, uint64_t extra)
         uint64_t i = (h >> 20) & mask;
         while (slots[i] != EMPTY && slots[i] != e)
             i = (i + 1) & mask;
+        used += slots[i] == EMPTY;
         slots[i] = e;
     }
     mkt__free(g->ctx, s->slots);
     s->slots = slots;
     s->mask = mask;
+    s->used = used;
     return MKT_OK;
 }
 

@@ -1457,7 +1457,10 @@ class PromoCodeTest(UsageAssertions, unittest.TestCase):
                 "--out", out)
         self.assertEqual(r.returncode, 1)
         self.assertIn("the code space has 1000 codes", r.stderr)
-        self.assertFalse(os.path.exists(out))
+        self.assertEqual(os.listdir(self.tmp), [])  # no file, no temporary left behind
+        r = run("promo", "generate", "--count", "5", "--out",
+                os.path.join(self.tmp, "missing-dir", "codes.txt"))
+        self.assertEqual(r.returncode, 1)
 
     def test_issued_codes_survive_between_runs(self):
         state = os.path.join(self.tmp, "state.db")

@@ -171,6 +171,11 @@ static int promo_generate(mkt_app *app, int argc, char **argv)
     mkt_ctx *ctx;
     if ((rc = app_ctx(app, &ctx)) != MKT_EXIT_OK)
         return rc;
+    /* The output first: with --offer-id a path that cannot be written must fail before any
+     * code is issued in the store. */
+    outfile o;
+    if ((rc = outfile_open(&o, a.out)) != MKT_EXIT_OK)
+        return rc;
     mkt_promo_format *fmt = NULL;
     char *codes = NULL;
     size_t len = 0;
@@ -178,16 +183,13 @@ static int promo_generate(mkt_app *app, int argc, char **argv)
     if (st == MKT_OK)
         st = mkt_promo_generate(ctx, fmt, a.count, a.offer, &codes, &len);
     if (st != MKT_OK) {
+        outfile_abort(&o);
         mkt_promo_format_free(fmt);
         return app_fail(app, st);
     }
-    outfile o;
-    rc = outfile_open(&o, a.out);
-    if (rc == MKT_EXIT_OK) {
-        fwrite(codes, 1, len, o.f);
-        rc = outfile_commit(&o);
-    }
+    fwrite(codes, 1, len, o.f);
     mkt_free(codes);
+    rc = outfile_commit(&o);
     if (rc == MKT_EXIT_OK) {
         mkt_promo_entropy e;
         mkt_promo_entropy_get(fmt, a.count, &e);

@@ -128,6 +128,47 @@ START_TEST(test_rejection_and_redraw)
 }
 END_TEST
 
+/* Spaces beyond 64 bits (36^13 > 2^64, 10^20 > 2^64): the set keeps code indexes and compares
+ * the rendered lines. Distinct and valid; with only zero bytes the second 20-digit code is a
+ * duplicate every time (ELIMIT), and a code taken in the store is never re-issued. */
+START_TEST(test_unpacked_codes)
+{
+    mkt_ctx *ctx = new_ctx(NULL);
+    mkt_promo_format *f = format(ctx, "alphanumeric", 13, 1);
+    char *codes = NULL;
+    ck_assert_int_eq(mkt_promo_generate(ctx, f, 2000, NULL, &codes, NULL), MKT_OK);
+    long bad = 0;
+    for (size_t i = 0; i < 2000; i++) {
+        mkt_promo_check_result r;
+        mkt_promo_check(f, codes + i * 15, 14, &r);
+        bad += !r.valid;
+    }
+    line_size = 15;
+    qsort(codes, 2000, 15, cmp_line);
+    for (size_t i = 1; i < 2000; i++)
+        bad += memcmp(codes + (i - 1) * 15, codes + i * 15, 15) == 0;
+    ck_assert_int_eq(bad, 0);
+    mkt_free(codes);
+    mkt_promo_format_free(f);
+    mkt_ctx_free(ctx);
+
+    script s = {NULL, 0, 0, 0};
+    ctx = new_ctx(&s);
+    f = format(ctx, "numeric", 20, 0);
+    ck_assert_int_eq(mkt_promo_generate(ctx, f, 1, "A", &codes, NULL), MKT_OK);
+    ck_assert_str_eq(codes, "00000000000000000000\n");
+    mkt_free(codes);
+    ck_assert_int_eq(mkt_promo_generate(ctx, f, 2, NULL, &codes, NULL), MKT_ELIMIT);
+    ck_assert_int_eq(mkt_promo_generate(ctx, f, 1, "B", &codes, NULL), MKT_ELIMIT);
+    char *offer = NULL;
+    ck_assert_int_eq(mkt_promo_lookup(ctx, "00000000000000000000", &offer, NULL), MKT_OK);
+    ck_assert_str_eq(offer, "A");
+    mkt_free(offer);
+    mkt_promo_format_free(f);
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
 /* A code already in the store is never issued again: "7" belongs to offer X; the script draws
  * 7 first, so the generator must move on to 3. */
 START_TEST(test_issue_skips_taken_codes)
@@ -323,6 +364,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_half_space_distinct_and_valid);
     tcase_add_test(tc, test_rejection_and_redraw);
+    tcase_add_test(tc, test_unpacked_codes);
     tcase_add_test(tc, test_issue_skips_taken_codes);
     tcase_add_test(tc, test_issue_redraws_grow_the_set);
     tcase_add_test(tc, test_issue_rolls_back_on_store_failure);
