@@ -21,7 +21,7 @@ func promoContext(t *testing.T) *Context {
 	return c
 }
 
-// Hand-worked check characters (tests/unit/offer/test_promo_check.c shows the working):
+// Hand-worked check characters (tests/unit/offer/test_code_check.c shows the working):
 // numeric "12" -> '2', alphanumeric "A0" -> 'V'.
 func TestPromoCheckHandWorked(t *testing.T) {
 	c := promoContext(t)

@@ -311,7 +311,8 @@ int32_t mkt_offer_result_valid(const mkt_offer_result *result);
 /** The discount in minor units (0 when not valid). @since 0.1 */
 int64_t mkt_offer_result_discount(const mkt_offer_result *result);
 
-/** The canonical code decided on ("" before any decision). Borrowed. @since 0.1 */
+/** The canonical code decided on ("" before any decision and for a malformed code).
+ *  Borrowed. @since 0.1 */
 const char *mkt_offer_result_code(const mkt_offer_result *result);
 
 /** The id of the code's offer, or NULL for an unknown code. Borrowed. @since 0.1 */

@@ -12,7 +12,7 @@
  *   x * delta(y) == y * delta(x), which the anti-symmetry of delta forbids for x != y.
  * Both arguments are LOCAL: the other characters only contribute the factors A and B, which
  * cancel. So verifying anti-symmetry for all pairs (mkt__promo_algebra_verify(), at every build)
- * and exhaustively testing all codes of one small length (tests/unit/offer/test_promo_check.c)
+ * and exhaustively testing all codes of one small length (tests/unit/offer/test_code_check.c)
  * proves the property for every length and every position.
  *
  * The groups (a group of order n ≡ 2 mod 4 that is abelian has no anti-symmetric mapping, hence

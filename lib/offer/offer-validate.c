@@ -276,7 +276,7 @@ int mkt__offers_decide(const mkt_offers *s, mkt_ctx *ctx, const char *code,
     if (offer)
         *offer = NULL;
     int rc = mkt__offers_lookup(s, ctx, code, canon, &e, &owned);
-    mkt__result_reset(r, canon[0] ? canon : code, NULL);
+    mkt__result_reset(r, canon, NULL); /* "" for a malformed code */
     if (rc == MKT_ENOTFOUND)
         return mkt__result_add(r, MKT_OFFER_REASON_UNKNOWN_CODE, "no offer has this code");
     if (rc != MKT_OK)

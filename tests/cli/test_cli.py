@@ -1476,7 +1476,7 @@ class PromoCodeTest(UsageAssertions, unittest.TestCase):
         self.assertEqual(a & b, set())  # never re-issued, across processes
 
     def test_derive_known_answer_and_bind(self):
-        # HMAC-SHA-256 known answer (tests/unit/offer/test_promo_code.c): "30731091".
+        # HMAC-SHA-256 known answer (tests/unit/offer/test_code_format.c): "30731091".
         secret = os.path.join(self.tmp, "secret")
         with open(secret, "w") as f:
             f.write("0123456789abcdef\n")  # the final newline is not part of the secret

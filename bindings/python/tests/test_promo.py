@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """promo.h: normalization, formats and their errors, the syntax check with hand-worked check
-characters (tests/unit/offer/test_promo_check.c shows the working), generation (distinct, well
+characters (tests/unit/offer/test_code_check.c shows the working), generation (distinct, well
 formed, issued into the store), the entropy report, derivation (known answer from Python's
 hmac) and binding."""
 
@@ -29,7 +29,7 @@ class PromoTest(unittest.TestCase):
             promo.normalize("X" * 65)
 
     def test_check_hand_worked(self):
-        # numeric "12" -> check '2'; alphanumeric "A0" -> 'V' (see test_promo_check.c).
+        # numeric "12" -> check '2'; alphanumeric "A0" -> 'V' (see test_code_check.c).
         fmt = promo.Format(self.ctx, charset="numeric", length=2, check_char=True)
         self.assertTrue(fmt.check("122").valid)
         r = fmt.check("123")
@@ -63,6 +63,23 @@ class PromoTest(unittest.TestCase):
         self.assertEqual(small.entropy().max_batch, 50)
         with self.assertRaisesRegex(mkt.RangeError, "100 codes"):
             small.generate(51)
+
+    def test_randomness_comes_from_the_host(self):
+        # Bytes 17, 17, 99, 3 (then zeros): numeric digits b % 10 -> 7, 7 (a duplicate), 9,
+        # and the duplicate is redrawn from 3. See test_code_generate.c.
+        script = bytearray([17, 17, 99, 3])
+        calls = []
+
+        def random(n):
+            calls.append(n)
+            out = bytes(script[:n]) + bytes(max(0, n - len(script)))
+            del script[:n]
+            return out
+
+        with mkt.Context(random=random) as ctx:
+            fmt = promo.Format(ctx, charset="numeric", length=1)
+            self.assertEqual(fmt.generate(3), ["7", "3", "9"])
+            self.assertEqual(calls, [65536])  # one batch of 64 KiB
 
     def test_entropy(self):
         # 31^8 = 852891037441 codes, 8 * log2(31) = 39.6336 bits.

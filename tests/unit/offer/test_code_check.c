@@ -225,7 +225,7 @@ END_TEST
 
 static Suite *suite(void)
 {
-    Suite *s = suite_create("offer-promo-check");
+    Suite *s = suite_create("offer-code-check");
     TCase *tc = tcase_create("check");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_hand_worked);

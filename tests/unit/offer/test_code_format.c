@@ -267,7 +267,7 @@ END_TEST
 
 static Suite *suite(void)
 {
-    Suite *s = suite_create("offer-promo-code");
+    Suite *s = suite_create("offer-code-format");
     TCase *tc = tcase_create("normalize");
     tcase_add_test(tc, test_normalize_canonical);
     tcase_add_test(tc, test_normalize_errors);

@@ -359,7 +359,7 @@ END_TEST
 
 static Suite *suite(void)
 {
-    Suite *s = suite_create("offer-promo-generate");
+    Suite *s = suite_create("offer-code-generate");
     TCase *tc = tcase_create("generate");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_half_space_distinct_and_valid);
