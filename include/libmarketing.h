@@ -20,5 +20,7 @@
 #include "libmarketing/abtest.h"
 #include "libmarketing/attribution.h"
 #include "libmarketing/journey.h"
+#include "libmarketing/promo.h"
+#include "libmarketing/offer.h"
 
 #endif /* LIBMARKETING_H */

@@ -24,6 +24,8 @@ const mkt_command mkt_commands[] = {
       "Markov, Shapley)", cmd_attribute, cmd_attribute_usage },
     { "journey", "Journey definitions: validate one (all problems, with lines) or draw it",
       cmd_journey, cmd_journey_usage },
+    { "promo", "Promo codes and offers: generate and check codes, validate and redeem",
+      cmd_promo, cmd_promo_usage },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -164,5 +164,7 @@ int cmd_attribute(mkt_app *app, int argc, char **argv);
 void cmd_attribute_usage(FILE *out);
 int cmd_journey(mkt_app *app, int argc, char **argv);
 void cmd_journey_usage(FILE *out);
+int cmd_promo(mkt_app *app, int argc, char **argv);
+void cmd_promo_usage(FILE *out);
 
 #endif /* MKT_TOOL_H */
