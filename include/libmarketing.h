@@ -18,5 +18,7 @@
 #include "libmarketing/rfm.h"
 #include "libmarketing/lifecycle.h"
 #include "libmarketing/abtest.h"
+#include "libmarketing/consent.h"
+#include "libmarketing/privacy.h"
 
 #endif /* LIBMARKETING_H */
