@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "consent-private.h"
+#include "privacy-private.h"
 
 #define UPDATE_MAX_TRIES 16
 #define HISTORY_MAX_TRIES 1000
@@ -130,6 +131,8 @@ int mkt__consent_update(mkt_ctx *ctx, const char *customer, mkt__consent_apply_f
     for (int tries = 0; tries < UPDATE_MAX_TRIES && rc == MKT_ECONFLICT; tries++) {
         uint64_t version;
         rc = mkt__consent_state_load(ctx, customer, s, &version);
+        if (rc == MKT_OK && version == MKT_VERSION_ABSENT) /* a new record: erased before? */
+            rc = mkt__privacy_suppress_if_erased(ctx, customer, s);
         if (rc == MKT_OK)
             rc = apply(ctx, s, data);
         int change = rc == MKT_OK;

@@ -169,11 +169,12 @@ static int audit_entry(const char *key, size_t key_len, const void *value, size_
     return rc ? MKT_ENOMEM : 0;
 }
 
-static int body(mkt_ctx *ctx, mkt__buf *b, const char *id, mkt_time now)
+static int body(mkt_ctx *ctx, mkt__buf *b, const char *id, mkt_time now, int *was_erased)
 {
     mkt__consent_state s;
     int erased = 0;
-    int rc = mkt__consent_state_load(ctx, id, &s, NULL);
+    uint64_t version = 0;
+    int rc = mkt__consent_state_load(ctx, id, &s, &version);
     if (rc == MKT_OK)
         rc = mkt__privacy_tombstoned(ctx, id, &erased);
     if (rc == MKT_OK)
@@ -199,6 +200,10 @@ static int body(mkt_ctx *ctx, mkt__buf *b, const char *id, mkt_time now)
         rc = mkt_store_scan(ctx, MKT__AUDIT_NS, NULL, 0, audit_entry, &w);
     if (rc == MKT_OK)
         rc = mkt__buf_appends(b, "]}");
+    /* an erased customer stays erased: the record of this export keeps only the hash */
+    if (rc == MKT_OK && erased)
+        rc = mkt__audit_redact(ctx, mac, NULL);
+    *was_erased = erased;
     return rc == MKT_ENOMEM ? mkt__oom(ctx) : rc;
 }
 
@@ -220,8 +225,9 @@ MKT_EXPORT int mkt_privacy_export(mkt_ctx *ctx, const char *customer_id, const c
         rc = mkt_ctx_audit(ctx, &r);
     mkt__buf b;
     mkt__buf_init(&b, ctx);
+    int erased = 0;
     if (rc == MKT_OK)
-        rc = body(ctx, &b, customer_id, now);
+        rc = body(ctx, &b, customer_id, now, &erased);
     char *s = rc == MKT_OK ? mkt__caller_alloc(ctx, b.len + 1) : NULL;
     if (rc == MKT_OK && s == NULL)
         rc = mkt__oom(ctx);

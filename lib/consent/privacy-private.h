@@ -41,6 +41,14 @@ int mkt__privacy_erase_with(mkt_ctx *ctx, const struct mkt__pii_ns *registry,
  * record that gets one). */
 int mkt__privacy_tombstoned(mkt_ctx *ctx, const char *customer_id, int *found);
 
+/* Called by the consent module when a customer without a state record gets one (@s is the
+ * empty state about to be written): if the id has a tombstone, add the DNC entry (all
+ * channels, INTERNAL_POLICY) that keeps a re-imported erased customer suppressed until an
+ * explicit, audited mkt_dnc_remove() on a fresh opt-in. */
+struct mkt__consent_state;
+int mkt__privacy_suppress_if_erased(mkt_ctx *ctx, const char *customer_id,
+                                    struct mkt__consent_state *s);
+
 /* The normalized form an identifier is tombstoned under (lower-case trimmed email; digits and
  * a leading '+' of a phone); MKT_EINVAL when nothing is left. */
 int mkt__privacy_normalize(mkt_ctx *ctx, int32_t kind, const char *value, mkt__buf *out);

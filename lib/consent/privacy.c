@@ -98,6 +98,23 @@ int mkt__privacy_tombstoned(mkt_ctx *ctx, const char *customer_id, int *found)
     return rc;
 }
 
+int mkt__privacy_suppress_if_erased(mkt_ctx *ctx, const char *customer_id,
+                                    mkt__consent_state *s)
+{
+    int found = 0;
+    int rc = mkt__privacy_tombstoned(ctx, customer_id, &found);
+    if (rc || !found || s->ndnc == MKT__MAX_DNC ||
+        mkt__consent_find_dnc(s, MKT_CHANNEL_ALL, MKT_DNC_INTERNAL_POLICY) >= 0)
+        return rc;
+    mkt_time now = 0;
+    rc = mkt_ctx_now(ctx, &now);
+    if (rc == MKT_OK) {
+        struct mkt__dnc_state d = { MKT_CHANNEL_ALL, MKT_DNC_INTERNAL_POLICY, now };
+        s->dnc[s->ndnc++] = d;
+    }
+    return rc;
+}
+
 /* Create the tombstone; an existing one keeps its first erasure time. */
 static int put_tombstone(mkt_ctx *ctx, const char *hex, mkt_time ts)
 {

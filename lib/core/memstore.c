@@ -9,6 +9,11 @@
  * walking only the matching range: no sorting on demand, no rebuild after writes. Namespaces
  * are few and are kept in a small array searched by name.
  *
+ * Point operations (get, put, incr, delete) find their key through a hash index (open
+ * addressing, linear probing, keyed by the node's priority, which is already a hash of the
+ * key): one or two cache lines instead of a ~2 ln n walk down the treap, which made a get cost
+ * ~0.7 us with a thousand keys and kept the consent decision far from its 5M/s target.
+ *
  * Every write allocates what it needs before changing anything, so a failed allocation
  * (MKT_ENOMEM) leaves the store exactly as it was.
  */
@@ -30,7 +35,12 @@ struct node {
 struct ns {
     char *name;
     struct node *root;
+    struct node **slots; /* hash index of the same nodes; NULL while empty */
+    size_t mask;         /* slot count - 1 (a power of two) */
+    size_t count;        /* nodes indexed */
 };
+
+#define PRIO_SEED UINT64_C(0x747265617073)
 
 struct memstore {
     mkt_ctx *ctx;
@@ -47,17 +57,6 @@ static int key_cmp(const unsigned char *a, size_t alen, const unsigned char *b, 
     if (r)
         return r;
     return alen < blen ? -1 : alen > blen;
-}
-
-static struct node *find(struct node *t, const unsigned char *key, size_t len)
-{
-    while (t) {
-        int c = key_cmp(key, len, t->key, t->key_len);
-        if (c == 0)
-            return t;
-        t = c < 0 ? t->left : t->right;
-    }
-    return NULL;
 }
 
 /* Split @t into keys < key (l) and keys >= key (r). */
@@ -132,6 +131,68 @@ static void free_tree(mkt_ctx *ctx, struct node *t)
     }
 }
 
+/* ---- the hash index ------------------------------------------------------------------------- */
+
+static struct node *lookup(const struct ns *n, const unsigned char *key, size_t len)
+{
+    if (n == NULL || n->slots == NULL)
+        return NULL;
+    uint64_t h = mkt__hash64(key, len, PRIO_SEED);
+    for (size_t i = (size_t)h & n->mask;; i = (i + 1) & n->mask) {
+        struct node *e = n->slots[i];
+        if (e == NULL)
+            return NULL;
+        if (e->prio == h && e->key_len == len && memcmp(e->key, key, len) == 0)
+            return e;
+    }
+}
+
+static void index_put(struct node **slots, size_t mask, struct node *e)
+{
+    size_t i = (size_t)e->prio & mask;
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = e;
+}
+
+/* Room for one more node (load factor at most 1/2); MKT_ENOMEM changes nothing. */
+static int index_reserve(mkt_ctx *ctx, struct ns *n)
+{
+    size_t nslots = n->slots ? n->mask + 1 : 0;
+    if ((n->count + 1) * 2 <= nslots)
+        return MKT_OK;
+    size_t grown = nslots ? nslots * 2 : 16;
+    struct node **slots = mkt__calloc(ctx, grown, sizeof *slots);
+    if (slots == NULL)
+        return MKT_ENOMEM;
+    for (size_t i = 0; i < nslots; i++)
+        if (n->slots[i])
+            index_put(slots, grown - 1, n->slots[i]);
+    mkt__free(ctx, n->slots);
+    n->slots = slots;
+    n->mask = grown - 1;
+    return MKT_OK;
+}
+
+/* Remove @e, shifting later members of its probe run back (no tombstones). */
+static void index_remove(struct ns *n, const struct node *e)
+{
+    size_t i = (size_t)e->prio & n->mask;
+    while (n->slots[i] != e)
+        i = (i + 1) & n->mask;
+    for (size_t j = (i + 1) & n->mask; n->slots[j]; j = (j + 1) & n->mask) {
+        size_t home = (size_t)n->slots[j]->prio & n->mask;
+        /* slots[j] may move to the hole at i unless its home lies cyclically in (i, j]. */
+        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            n->slots[i] = n->slots[j];
+            i = j;
+        }
+    }
+    n->slots[i] = NULL;
+    n->count--;
+}
+
 /* ---- namespaces --------------------------------------------------------------------------- */
 
 static struct ns *ns_find(struct memstore *m, const char *name)
@@ -153,8 +214,8 @@ static struct ns *ns_get_or_add(struct memstore *m, const char *name)
     if (copy == NULL)
         return NULL;
     n = &m->ns[m->nns++];
+    memset(n, 0, sizeof *n);
     n->name = copy;
-    n->root = NULL;
     return n;
 }
 
@@ -163,8 +224,7 @@ static struct ns *ns_get_or_add(struct memstore *m, const char *name)
 static int ms_get(const char *ns, const char *key, size_t key_len, mkt_store_reply *reply,
                   void *user_data)
 {
-    struct ns *n = ns_find(user_data, ns);
-    struct node *e = n ? find(n->root, (const unsigned char *)key, key_len) : NULL;
+    struct node *e = lookup(ns_find(user_data, ns), (const unsigned char *)key, key_len);
     if (e == NULL)
         return MKT_ENOTFOUND;
     return mkt_store_reply_set(reply, e->value, e->value_len, e->version);
@@ -210,18 +270,21 @@ static int add_node(struct memstore *m, const char *ns, const unsigned char *key
     struct ns *n = ns_get_or_add(m, ns);
     struct node *e = n && key_len <= SIZE_MAX - sizeof *e
                          ? mkt__malloc(m->ctx, sizeof *e + key_len) : NULL;
-    if (e == NULL) {
+    if (e == NULL || index_reserve(m->ctx, n) != MKT_OK) {
+        mkt__free(m->ctx, e);
         mkt__free(m->ctx, value);
         return MKT_ENOMEM;
     }
     memcpy(e->key, key, key_len);
     e->key_len = key_len;
     e->left = e->right = NULL;
-    e->prio = mkt__hash64(key, key_len, UINT64_C(0x747265617073));
+    e->prio = mkt__hash64(key, key_len, PRIO_SEED);
     e->version = 1;
     e->value = value;
     e->value_len = value_len;
     n->root = insert(n->root, e);
+    index_put(n->slots, n->mask, e);
+    n->count++;
     return MKT_OK;
 }
 
@@ -232,7 +295,7 @@ static int ms_put(const char *ns, const char *key, size_t key_len, const void *v
     struct memstore *m = user_data;
     struct ns *n = ns_find(m, ns);
     const unsigned char *k = (const unsigned char *)key;
-    struct node *e = n ? find(n->root, k, key_len) : NULL;
+    struct node *e = lookup(n, k, key_len);
     if (!version_ok(e, expected_version))
         return MKT_ECONFLICT;
     unsigned char *copy;
@@ -251,13 +314,14 @@ static int ms_del(const char *ns, const char *key, size_t key_len, uint64_t expe
     struct memstore *m = user_data;
     struct ns *n = ns_find(m, ns);
     const unsigned char *k = (const unsigned char *)key;
-    struct node *e = n ? find(n->root, k, key_len) : NULL;
+    struct node *e = lookup(n, k, key_len);
     if (e == NULL)
         return expected_version == MKT_VERSION_ANY || expected_version == MKT_VERSION_ABSENT
                    ? MKT_ENOTFOUND : MKT_ECONFLICT;
     if (!version_ok(e, expected_version))
         return MKT_ECONFLICT;
     struct node *gone = NULL;
+    index_remove(n, e);
     n->root = erase(n->root, k, key_len, &gone);
     mkt__free(m->ctx, gone->value);
     mkt__free(m->ctx, gone);
@@ -303,7 +367,7 @@ static int ms_incr(const char *ns, const char *key, size_t key_len, int64_t delt
     struct memstore *m = user_data;
     struct ns *n = ns_find(m, ns);
     const unsigned char *k = (const unsigned char *)key;
-    struct node *e = n ? find(n->root, k, key_len) : NULL;
+    struct node *e = lookup(n, k, key_len);
     int64_t cur = 0, next;
     int rc = e ? parse_counter(e->value, e->value_len, &cur) : MKT_OK;
     if (rc == MKT_OK)
@@ -371,6 +435,7 @@ static void ms_destroy(void *user_data)
     struct memstore *m = user_data;
     for (size_t i = 0; i < m->nns; i++) {
         free_tree(m->ctx, m->ns[i].root);
+        mkt__free(m->ctx, m->ns[i].slots);
         mkt__free(m->ctx, m->ns[i].name);
     }
     mkt__free(m->ctx, m->ns);

@@ -160,5 +160,13 @@ int cmd_rfm(mkt_app *app, int argc, char **argv);
 void cmd_rfm_usage(FILE *out);
 int cmd_lifecycle(mkt_app *app, int argc, char **argv);
 void cmd_lifecycle_usage(FILE *out);
+int cmd_privacy(mkt_app *app, int argc, char **argv);
+void cmd_privacy_usage(FILE *out);
+int cmd_audit(mkt_app *app, int argc, char **argv);
+void cmd_audit_usage(FILE *out);
+/* `mkt consent sms-inbound` (consent-sms.c), run by the consent command's dispatcher with
+ * argv[0] = "sms-inbound" and the subcommand's options after it (it restarts getopt). */
+int consent_sms_inbound(mkt_app *app, int argc, char **argv);
+void consent_sms_inbound_usage(FILE *out);
 
 #endif /* MKT_TOOL_H */

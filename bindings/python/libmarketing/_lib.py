@@ -527,6 +527,68 @@ class AbtestPlanOptions(ctypes.Structure):
     ]
 
 
+# ---- privacy.h and the audit part of ctx.h ---------------------------------------------------
+class AuditReport(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("intact", c_int32),
+        ("problem", c_int32),
+        ("records", c_uint64),
+        ("first_bad", c_uint64),
+        ("head_seq", c_uint64),
+        ("head_hash", ctypes.c_uint8 * 32),
+        ("message", ctypes.c_char * 160),
+    ]
+
+
+class EraseRequest(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("email", c_char_p),
+        ("phone", c_char_p),
+        ("actor", c_char_p),
+        ("ts", c_int64),
+    ]
+
+
+class UnsubSpec(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("secret", c_char_p),
+        ("secret_len", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("topic", c_char_p),
+        ("expires", c_int64),
+        ("url", c_char_p),
+        ("mailto", c_char_p),
+    ]
+
+
+class UnsubResult(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("status", c_int32),
+        ("channel", c_int32),
+        ("expires", c_int64),
+        ("applied", c_int32),
+        ("customer_id", ctypes.c_char * 257),
+        ("topic", ctypes.c_char * 65),
+    ]
+
+
+class SmsOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("brand", c_char_p),
+        ("opt_out_reply", c_char_p),
+        ("opt_in_reply", c_char_p),
+        ("help_reply", c_char_p),
+        ("actor", c_char_p),
+    ]
+
+
 # ---- prototypes: name -> (restype, argtypes) ------------------------------------------------
 _PROTOTYPES = {
     # common.h
@@ -766,6 +828,24 @@ _PROTOTYPES = {
     "mkt_abtest_sample_size": (c_int, [c_void_p, P(AbtestPlanOptions), P(c_uint64),
                                        P(c_double)]),
     "mkt_abtest_power": (c_int, [c_void_p, P(AbtestPlanOptions), c_uint64, P(c_double)]),
+    # privacy.h and the audit part of ctx.h
+    "mkt_audit_chain_hash": (c_int, [c_void_p, P(AuditRecord), c_uint64, c_char_p, c_char_p]),
+    "mkt_audit_verify": (c_int, [c_void_p, P(AuditReport)]),
+    "mkt_erase_request_init": (c_int, [P(EraseRequest)]),
+    "mkt_privacy_erase": (c_int, [c_void_p, P(EraseRequest), P(c_void_p)]),
+    "mkt_privacy_is_erased": (c_int, [c_void_p, c_int32, c_char_p, P(c_int32)]),
+    "mkt_privacy_export": (c_int, [c_void_p, c_char_p, c_char_p, P(c_void_p)]),
+    "mkt_unsub_spec_init": (c_int, [P(UnsubSpec)]),
+    "mkt_unsub_token": (c_int, [c_void_p, P(UnsubSpec), P(c_void_p)]),
+    "mkt_unsub_headers": (c_int, [c_void_p, P(UnsubSpec), P(c_void_p)]),
+    "mkt_unsub_verify": (c_int, [c_void_p, c_char_p, c_size_t, c_char_p, c_int64,
+                                 P(UnsubResult)]),
+    "mkt_unsub_apply": (c_int, [c_void_p, c_char_p, c_size_t, c_char_p, c_char_p,
+                                P(UnsubResult)]),
+    "mkt_sms_keyword_parse": (c_int32, [c_char_p, c_size_t, P(c_int32), P(c_int32)]),
+    "mkt_sms_options_init": (c_int, [P(SmsOptions)]),
+    "mkt_sms_inbound": (c_int, [c_void_p, P(SmsOptions), c_char_p, c_char_p, P(c_int32),
+                                P(c_void_p)]),
 }
 
 #: Every public C function this binding calls (the tests check that each one is reachable).

@@ -55,7 +55,7 @@ static int fs_put(const char *ns, const char *key, size_t key_len, const void *v
     fault_store *f = ud;
     if (step(f))
         return f->fail_rc;
-    if (f->conflicts > 0) {
+    if (f->conflicts > 0 && strcmp(ns, "consent.state") == 0) {
         f->conflicts--;
         return MKT_ECONFLICT;
     }

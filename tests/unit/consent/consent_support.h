@@ -16,7 +16,7 @@ typedef struct fault_store {
     long fail_at;         /* operation number to fail (-1: never) */
     int sticky;           /* fail every operation from fail_at on */
     int fail_rc;          /* what a failing operation returns (default MKT_EIO) */
-    int conflicts;        /* the next N puts report MKT_ECONFLICT */
+    int conflicts;        /* the next N puts to consent.state report MKT_ECONFLICT */
     long bump_after_op;   /* after this operation, run bump (once; -1 never) */
     const char *bump_ns, *bump_key;
     size_t bump_key_len;

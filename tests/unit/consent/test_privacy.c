@@ -139,8 +139,49 @@ START_TEST(erasure_leaves_no_trace)
     ck_assert_ptr_nonnull(strstr(receipt, "{\"namespace\":\"consent.state\",\"deleted\":0,"));
     mkt_free(receipt);
     assert_gone(&f);
+    /* an export of an erased customer is audited without leaving the id behind */
+    char *json = NULL;
+    ck_assert_int_eq(mkt_privacy_export(ctx, ID, NULL, &json), MKT_OK);
+    ck_assert_ptr_nonnull(strstr(json, "\"erased\":true"));
+    mkt_free(json);
+    assert_gone(&f);
     mkt_ctx_free(ctx);
     faultstore_free(&f);
+}
+END_TEST
+
+START_TEST(readd_stays_suppressed)
+{
+    mkt_host h = MKT_HOST_INIT;
+    h.now = fixed_clock_1700;
+    mkt_ctx *ctx;
+    ck_assert_int_eq(mkt_ctx_new(&ctx, &h, NULL), MKT_OK);
+    populate(ctx, ID);
+    mkt_erase_request req = request();
+    ck_assert_int_eq(mkt_privacy_erase(ctx, &req, NULL), MKT_OK);
+    /* a re-import gives consent again: the new record carries the suppression */
+    consent(ctx, ID, MKT_CHANNEL_EMAIL, MKT_CONSENT_GIVEN);
+    int32_t found = 0;
+    ck_assert_int_eq(mkt_dnc_has(ctx, ID, MKT_CHANNEL_EMAIL, MKT_DNC_INTERNAL_POLICY, &found),
+                     MKT_OK);
+    ck_assert_int_eq(found, 1);
+    mkt_consent *policy = NULL;
+    ck_assert_int_eq(mkt_consent_new(&policy, ctx, NULL), MKT_OK);
+    mkt_contact_request r = MKT_CONTACT_REQUEST_INIT;
+    r.customer_id = ID;
+    r.channel = MKT_CHANNEL_EMAIL;
+    r.message_class = MKT_CLASS_PROMOTIONAL;
+    mkt_contact_decision d;
+    d.struct_size = sizeof d;
+    ck_assert_int_eq(mkt_consent_check(policy, &r, &d), MKT_OK);
+    ck_assert_int_eq(d.allow, 0);
+    ck_assert_uint_ne(d.reasons & (1u << MKT_REASON_DNC_INTERNAL_POLICY), 0);
+    /* a customer never erased gets no such entry */
+    consent(ctx, OTHER, MKT_CHANNEL_EMAIL, MKT_CONSENT_GIVEN);
+    ck_assert_int_eq(mkt_dnc_has(ctx, OTHER, MKT_CHANNEL_EMAIL, 0, &found), MKT_OK);
+    ck_assert_int_eq(found, 0);
+    mkt_consent_free(policy);
+    mkt_ctx_free(ctx);
 }
 END_TEST
 
@@ -417,6 +458,7 @@ int main(void)
     TCase *tc = tcase_create("privacy");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, erasure_leaves_no_trace);
+    tcase_add_test(tc, readd_stays_suppressed);
     tcase_add_test(tc, prefix_boundary);
     tcase_add_test(tc, anonymized_namespace_keeps_aggregates);
     tcase_add_test(tc, erasure_resumes_after_store_failures);

@@ -76,7 +76,8 @@ static inline int fs_put(const char *ns, const char *key, size_t key_len, const 
     return mkt_store_put(f->backing, ns, key, key_len, value, value_len, expected, nv);
 }
 
-static inline int fs_del(const char *ns, const char *key, size_t key_len, uint64_t expected, void *ud)
+static inline int fs_del(const char *ns, const char *key, size_t key_len, uint64_t expected,
+                         void *ud)
 {
     faultstore *f = ud;
     if (fs_fail(f, FS_WRITE, ns))
@@ -157,8 +158,8 @@ struct fs_needle {
     char where[128];
 };
 
-static inline int fs_needle_visit(const char *key, size_t kl, const void *v, size_t vl, uint64_t ver,
-                           void *d)
+static inline int fs_needle_visit(const char *key, size_t kl, const void *v, size_t vl,
+                                  uint64_t ver, void *d)
 {
     (void)ver;
     struct fs_needle *n = d;

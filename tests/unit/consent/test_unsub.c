@@ -45,7 +45,8 @@ static mkt_ctx *new_ctx(void)
  *   m = b(hmac.new(b"0123456789abcdef-host-secret", b"mkt-unsub-1." + p.encode(),
  *                  hashlib.sha256).digest())
  *   print(p + "." + m) */
-static const char WANT_TOKEN[] = "MR9DMDAwMTIzHzEfZGVhbHMfMTcwMDA4NjQwMA.Q8ouf8YtaE0MtQBFZyVOQgOr_Ar_UtWWIpjxQKKi0s8";
+static const char WANT_TOKEN[] = "MR9DMDAwMTIzHzEfZGVhbHMfMTcwMDA4NjQwMA."
+                                 "Q8ouf8YtaE0MtQBFZyVOQgOr_Ar_UtWWIpjxQKKi0s8";
 
 START_TEST(token_matches_independent_computation)
 {
