@@ -32,31 +32,64 @@ static int in_window(const struct mkt__quiet_rule *r, int64_t local)
     return ((r->days >> mkt__weekday(day)) & 1u) && sod >= r->start && sod < r->end;
 }
 
+/* The first instant after @t where the UTC offset changes, if it does within two days
+ * (transitions are assumed farther apart than that), else INT64_MAX. */
+static int64_t next_transition(const mkt__tz *z, int64_t t)
+{
+    int32_t off = mkt__tz_offset(z, t);
+    int64_t lo = t, hi = t + 2 * 86400; /* offset(lo) == off, offset(hi) may differ */
+    if (mkt__tz_offset(z, hi) == off)
+        return INT64_MAX;
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (mkt__tz_offset(z, mid) == off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
+}
+
+static int opens_at(const struct mkt__quiet_rule *r, const mkt__tz *z, int64_t t, int64_t u)
+{
+    return u > t && in_window(r, u + mkt__tz_offset(z, u));
+}
+
 int mkt__quiet_allows(const struct mkt__quiet_rule *r, const mkt__tz *z, int64_t t,
                       int64_t *next)
 {
     int64_t local = t + mkt__tz_offset(z, t);
     if (in_window(r, local))
         return 1;
+    /* Candidates, the earliest valid one wins: the window's opening on each of the next
+     * eight local days (days is never 0); today, the opening again after a fold; and the
+     * instant of a transition that lands inside the window (a fold back into it, or a gap
+     * that jumps over its start). Each must really be inside the window: a gap can swallow
+     * a whole window (Chatham jumps 02:45 -> 03:45; a 03:00-03:15 window skips that day). */
+    int64_t best = next_transition(z, t);
+    if (best != INT64_MAX && !opens_at(r, z, t, best))
+        best = INT64_MAX;
     int64_t day = mkt__floor_div(local, 86400);
-    /* The window opens on one of the next eight local days (days is never 0). */
     for (int64_t d = day; d <= day + 8; d++) {
         if (!((r->days >> mkt__weekday(d)) & 1u))
             continue;
         int64_t open = d * 86400 + r->start;
-        if (open + (r->end - r->start) <= local)
-            continue; /* today's window is over */
         int64_t target = open > local ? open : local;
         int64_t u = mkt__first_local_at_or_after(z, target);
         if (u <= t && d == day)
-            u = t + (target - local); /* t is in a fold's second pass: the opening comes
-                                         again later at t's own offset */
-        if (u > t) {
-            *next = u;
-            return 0;
+            u = t + (target - local); /* t is in a fold's second pass: at t's own offset */
+        if (opens_at(r, z, t, u) && u < best)
+            best = u;
+        if (d == day) {
+            int32_t later = mkt__tz_offset(z, t + 2 * 86400);
+            int64_t again = open - later; /* `open` once more, after a fold later today */
+            if (mkt__tz_offset(z, again) == later && opens_at(r, z, t, again) && again < best)
+                best = again;
         }
+        if (best != INT64_MAX && best < (d + 1) * 86400 - 26 * 3600)
+            break; /* nothing on a later day can be earlier */
     }
-    *next = t + 8 * 86400; /* unreachable with a valid rule; keeps *next defined */
+    *next = best != INT64_MAX ? best : t + 8 * 86400; /* unreachable with a valid rule */
     return 0;
 }
 

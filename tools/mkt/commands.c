@@ -20,6 +20,8 @@ const mkt_command mkt_commands[] = {
       cmd_lifecycle, cmd_lifecycle_usage },
     { "abtest", "A/B tests: analyze results, check the sample ratio, assign units, plan sizes",
       cmd_abtest, cmd_abtest_usage },
+    { "consent", "May we contact this customer now? Check, and import consent/DNC/preferences",
+      cmd_consent, cmd_consent_usage },
     { "privacy", "Erase a customer (right to be forgotten) or export their data",
       cmd_privacy, cmd_privacy_usage },
     { "audit", "Verify the hash chain of the audit records", cmd_audit, cmd_audit_usage },

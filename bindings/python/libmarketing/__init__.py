@@ -14,7 +14,7 @@ Quick start::
 See README.md for library discovery (``LIBMARKETING_LIBRARY``) and the full surface.
 """
 
-from . import abtest, privacy, values
+from . import abtest, consent, privacy, values
 from .audience import Audience, AudienceLogic, ExportGzip, combine_audience
 from .catalog import Catalog, SegmentDefinition
 from .catalog import xml_schema as catalog_xml_schema

@@ -527,6 +527,110 @@ class AbtestPlanOptions(ctypes.Structure):
     ]
 
 
+# ---- consent.h -------------------------------------------------------------------------------
+class ConsentChange(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("status", c_int32),
+        ("double_opt_in", c_int32),
+        ("ts", c_int64),
+        ("source", c_char_p),
+        ("ip", c_char_p),
+        ("proof_version", c_char_p),
+        ("actor", c_char_p),
+    ]
+
+
+class DncEntry(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("scope", c_int32),
+        ("reason", c_int32),
+        ("ts", c_int64),
+        ("source", c_char_p),
+        ("actor", c_char_p),
+        ("note", c_char_p),
+    ]
+
+
+class Preferences(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("promotional", c_int32),
+        ("transactional", c_int32),
+        ("daily_cap", c_int32),
+        ("weekly_cap", c_int32),
+        ("monthly_cap", c_int32),
+        ("actor", c_char_p),
+    ]
+
+
+class Feedback(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("kind", c_int32),
+        ("ts", c_int64),
+        ("source", c_char_p),
+        ("soft_bounce_limit", c_int32),
+    ]
+
+
+class ConsentOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("zoneinfo_dir", c_char_p),
+        ("default_zone", c_char_p),
+        ("daily_cap", c_int32),
+        ("weekly_cap", c_int32),
+        ("monthly_cap", c_int32),
+        ("quiet_channels", c_uint32),
+        ("implied_consent_channels", c_uint32),
+    ]
+
+
+class QuietRule(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("region", c_char_p),
+        ("start_minute", c_int32),
+        ("end_minute", c_int32),
+        ("days", c_uint32),
+    ]
+
+
+class ContactRequest(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("message_class", c_int32),
+        ("purpose", c_char_p),
+        ("at", c_int64),
+        ("time_zone", c_char_p),
+        ("region", c_char_p),
+        ("address", c_int32),
+        ("flags", c_uint32),
+        ("actor", c_char_p),
+    ]
+
+
+class ContactDecision(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("allow", c_int32),
+        ("reasons", c_uint32),
+        ("next_allowed", c_int64),
+        ("at", c_int64),
+    ]
+
+
 # ---- privacy.h and the audit part of ctx.h ---------------------------------------------------
 class AuditReport(ctypes.Structure):
     _fields_ = [
@@ -828,6 +932,32 @@ _PROTOTYPES = {
     "mkt_abtest_sample_size": (c_int, [c_void_p, P(AbtestPlanOptions), P(c_uint64),
                                        P(c_double)]),
     "mkt_abtest_power": (c_int, [c_void_p, P(AbtestPlanOptions), c_uint64, P(c_double)]),
+    # consent.h
+    "mkt_contact_reason_name": (c_char_p, [c_int32]),
+    "mkt_contact_reason_text": (c_char_p, [c_int32]),
+    "mkt_consent_change_init": (c_int, [P(ConsentChange)]),
+    "mkt_consent_set": (c_int, [c_void_p, P(ConsentChange)]),
+    "mkt_consent_confirm": (c_int, [c_void_p, P(ConsentChange)]),
+    "mkt_consent_get": (c_int, [c_void_p, c_char_p, c_int32, P(c_int32), P(c_int64)]),
+    "mkt_consent_history": (c_int, [c_void_p, c_char_p, P(c_void_p)]),
+    "mkt_dnc_entry_init": (c_int, [P(DncEntry)]),
+    "mkt_dnc_add": (c_int, [c_void_p, P(DncEntry)]),
+    "mkt_dnc_remove": (c_int, [c_void_p, P(DncEntry)]),
+    "mkt_dnc_has": (c_int, [c_void_p, c_char_p, c_int32, c_int32, P(c_int32)]),
+    "mkt_preferences_init": (c_int, [P(Preferences)]),
+    "mkt_preferences_set": (c_int, [c_void_p, P(Preferences)]),
+    "mkt_preferences_get": (c_int, [c_void_p, P(Preferences)]),
+    "mkt_topic_set": (c_int, [c_void_p, c_char_p, c_char_p, c_int32, c_char_p]),
+    "mkt_feedback_init": (c_int, [P(Feedback)]),
+    "mkt_consent_feedback": (c_int, [c_void_p, P(Feedback), P(c_int32)]),
+    "mkt_consent_import": (c_int, [c_void_p, c_char_p, P(c_uint64)]),
+    "mkt_consent_options_init": (c_int, [P(ConsentOptions)]),
+    "mkt_consent_new": (c_int, [P(c_void_p), c_void_p, P(ConsentOptions)]),
+    "mkt_consent_free": (None, [c_void_p]),
+    "mkt_consent_add_quiet_rule": (c_int, [c_void_p, P(QuietRule)]),
+    "mkt_consent_load_quiet_rules": (c_int, [c_void_p, c_char_p]),
+    "mkt_contact_request_init": (c_int, [P(ContactRequest)]),
+    "mkt_consent_check": (c_int, [c_void_p, P(ContactRequest), P(ContactDecision)]),
     # privacy.h and the audit part of ctx.h
     "mkt_audit_chain_hash": (c_int, [c_void_p, P(AuditRecord), c_uint64, c_char_p, c_char_p]),
     "mkt_audit_verify": (c_int, [c_void_p, P(AuditReport)]),
