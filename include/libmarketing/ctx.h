@@ -112,8 +112,12 @@ int mkt_ctx_random(mkt_ctx *ctx, void *buf, size_t len);
  * chain head (last number and hash) is advanced with compare-and-set, so writers sharing a
  * store can never fork the chain. The chain covers a keyed hash of the subject and of the
  * detail, not their text, so erasing a customer (which removes that text) keeps it verifiable.
+ * A failure after the record was stored (moving the head) leaves it in the chain: the record
+ * of a retried operation may appear twice (at least once, never lost).
  * @return ::MKT_OK, ::MKT_EINVAL (NULL or missing action), ::MKT_ECONFLICT (the chain stayed
- *         contended for too long), or the sink's or store's error.
+ *         contended for too long), ::MKT_ETYPE (the chain head is garbled), ::MKT_ESTATE (a
+ *         record after the head does not chain to it: the chain is damaged; see
+ *         mkt_audit_verify()), or the sink's or store's error.
  * Thread safety: one thread per context; many contexts and processes may share the store.
  * @since 0.1
  */

@@ -26,11 +26,29 @@ struct node {
     struct node *left, *right;
     uint64_t prio;
     uint64_t version;
-    unsigned char *value; /* own allocation (NULL when empty) */
+    unsigned char *value; /* the inline room after the key, or an own allocation */
     size_t value_len;
+    size_t inline_cap;    /* bytes of room after the key (0: values live apart) */
     size_t key_len;
-    unsigned char key[]; /* key_len bytes */
+    unsigned char key[];  /* key_len bytes, then inline_cap bytes of room for the value */
 };
+
+/* Values up to this size live in the node's own block, right after the key: a read then
+ * touches one block instead of two (state records and counters are small). The room never
+ * shrinks, so counters rewritten in place never allocate. */
+#define INLINE_MAX 256
+#define INLINE_MIN 24
+
+static int value_is_inline(const struct node *e)
+{
+    return e->inline_cap > 0 && e->value == e->key + e->key_len;
+}
+
+static void free_value(mkt_ctx *ctx, struct node *e)
+{
+    if (!value_is_inline(e))
+        mkt__free(ctx, e->value);
+}
 
 struct ns {
     char *name;
@@ -125,7 +143,7 @@ static void free_tree(mkt_ctx *ctx, struct node *t)
     while (t) {
         free_tree(ctx, t->left);
         struct node *r = t->right;
-        mkt__free(ctx, t->value);
+        free_value(ctx, t);
         mkt__free(ctx, t);
         t = r;
     }
@@ -238,50 +256,52 @@ static int version_ok(const struct node *e, uint64_t expected)
     return (e ? e->version : MKT_VERSION_ABSENT) == expected;
 }
 
-static int dup_value(struct memstore *m, const void *value, size_t len, unsigned char **out)
+/* Replace the value of an existing node; allocates first, so a failure changes nothing. */
+static int set_value(mkt_ctx *ctx, struct node *e, const void *value, size_t len)
 {
-    *out = NULL;
-    if (len == 0)
-        return MKT_OK;
-    *out = mkt__malloc(m->ctx, len);
-    if (*out == NULL)
-        return MKT_ENOMEM;
-    memcpy(*out, value, len);
-    return MKT_OK;
-}
-
-/* Replace the value of an existing node (the new bytes are already allocated). */
-static int bump(struct node *e, unsigned char *value, size_t len, mkt_ctx *ctx)
-{
-    if (e->version >= MKT_VERSION_ANY - 1) {
-        mkt__free(ctx, value);
+    if (e->version >= MKT_VERSION_ANY - 1)
         return MKT_ERANGE;
+    unsigned char *dst = e->inline_cap ? e->key + e->key_len : NULL;
+    if (len > e->inline_cap) {
+        dst = mkt__malloc(ctx, len);
+        if (dst == NULL)
+            return MKT_ENOMEM;
     }
-    mkt__free(ctx, e->value);
-    e->value = value;
+    if (len)
+        memcpy(dst, value, len);
+    free_value(ctx, e);
+    e->value = dst;
     e->value_len = len;
     e->version++;
     return MKT_OK;
 }
 
 static int add_node(struct memstore *m, const char *ns, const unsigned char *key, size_t key_len,
-                    unsigned char *value, size_t value_len)
+                    const void *value, size_t value_len)
 {
+    size_t room = value_len > INLINE_MAX ? 0 : value_len < INLINE_MIN ? INLINE_MIN : value_len;
     struct ns *n = ns_get_or_add(m, ns);
-    struct node *e = n && key_len <= SIZE_MAX - sizeof *e
-                         ? mkt__malloc(m->ctx, sizeof *e + key_len) : NULL;
-    if (e == NULL || index_reserve(m->ctx, n) != MKT_OK) {
+    struct node *e = n && key_len <= SIZE_MAX - sizeof *e - room
+                         ? mkt__malloc(m->ctx, sizeof *e + key_len + room) : NULL;
+    unsigned char *apart = NULL;
+    if (e && room == 0 && value_len)
+        apart = mkt__malloc(m->ctx, value_len);
+    if (e == NULL || (room == 0 && value_len && apart == NULL) ||
+        index_reserve(m->ctx, n) != MKT_OK) {
+        mkt__free(m->ctx, apart);
         mkt__free(m->ctx, e);
-        mkt__free(m->ctx, value);
         return MKT_ENOMEM;
     }
     memcpy(e->key, key, key_len);
     e->key_len = key_len;
+    e->inline_cap = room;
+    e->value = room ? e->key + key_len : apart;
+    if (value_len)
+        memcpy(e->value, value, value_len);
+    e->value_len = value_len;
     e->left = e->right = NULL;
     e->prio = mkt__hash64(key, key_len, PRIO_SEED);
     e->version = 1;
-    e->value = value;
-    e->value_len = value_len;
     n->root = insert(n->root, e);
     index_put(n->slots, n->mask, e);
     n->count++;
@@ -298,11 +318,8 @@ static int ms_put(const char *ns, const char *key, size_t key_len, const void *v
     struct node *e = lookup(n, k, key_len);
     if (!version_ok(e, expected_version))
         return MKT_ECONFLICT;
-    unsigned char *copy;
-    int rc = dup_value(m, value, value_len, &copy);
-    if (rc)
-        return rc;
-    rc = e ? bump(e, copy, value_len, m->ctx) : add_node(m, ns, k, key_len, copy, value_len);
+    int rc = e ? set_value(m->ctx, e, value, value_len)
+               : add_node(m, ns, k, key_len, value, value_len);
     if (rc == MKT_OK && new_version)
         *new_version = e ? e->version : 1;
     return rc;
@@ -323,7 +340,7 @@ static int ms_del(const char *ns, const char *key, size_t key_len, uint64_t expe
     struct node *gone = NULL;
     index_remove(n, e);
     n->root = erase(n->root, k, key_len, &gone);
-    mkt__free(m->ctx, gone->value);
+    free_value(m->ctx, gone);
     mkt__free(m->ctx, gone);
     return MKT_OK;
 }
@@ -376,10 +393,8 @@ static int ms_incr(const char *ns, const char *key, size_t key_len, int64_t delt
         return rc;
     char text[24];
     int len = snprintf(text, sizeof text, "%" PRId64, next);
-    unsigned char *copy;
-    rc = dup_value(m, text, (size_t)len, &copy);
-    if (rc == MKT_OK)
-        rc = e ? bump(e, copy, (size_t)len, m->ctx) : add_node(m, ns, k, key_len, copy, (size_t)len);
+    rc = e ? set_value(m->ctx, e, text, (size_t)len)
+           : add_node(m, ns, k, key_len, text, (size_t)len);
     if (rc == MKT_OK && result)
         *result = next;
     return rc;
