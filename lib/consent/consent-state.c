@@ -183,7 +183,10 @@ int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id)
         return mkt__error(ctx, MKT_EINVAL, "%s: customer_id must be 1..%d bytes, not %zu",
                           where, MKT__CUSTOMER_MAX, n);
     const unsigned char *p = (const unsigned char *)id;
-    for (size_t i = 0; i < n;) {
+    size_t i = 0;
+    while (i < n && p[i] >= 0x20 && p[i] < 0x80)
+        i++; /* the common case: printable ASCII */
+    while (i < n) {
         if (p[i] < 0x20)
             return mkt__error(ctx, MKT_EINVAL, "%s: customer_id has control byte 0x%02x at "
                               "offset %zu", where, p[i], i);

@@ -64,6 +64,7 @@ struct memstore {
     mkt_ctx *ctx;
     struct ns *ns;
     size_t nns, cap;
+    size_t recent[2]; /* the namespaces found last: callers alternate between a few */
 };
 
 /* ---- ordering and search ------------------------------------------------------------------ */
@@ -215,9 +216,16 @@ static void index_remove(struct ns *n, const struct node *e)
 
 static struct ns *ns_find(struct memstore *m, const char *name)
 {
-    for (size_t i = 0; i < m->nns; i++)
-        if (strcmp(m->ns[i].name, name) == 0)
+    for (int r = 0; r < 2; r++)
+        if (m->recent[r] < m->nns && strcmp(m->ns[m->recent[r]].name, name) == 0)
+            return &m->ns[m->recent[r]];
+    for (size_t i = 0; i < m->nns; i++) {
+        if (strcmp(m->ns[i].name, name) == 0) {
+            m->recent[1] = m->recent[0];
+            m->recent[0] = i;
             return &m->ns[i];
+        }
+    }
     return NULL;
 }
 

@@ -225,6 +225,8 @@ int32_t mkt__tz_offset(const mkt__tz *z, int64_t t)
     }
     if (t < z->trans[0])
         return z->type_off[0];
+    if (t >= z->memo_lo && t < z->memo_hi)
+        return z->memo_off;
     uint32_t lo = 0, hi = z->ntrans - 1; /* trans[lo] <= t < trans[hi] */
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -233,7 +235,11 @@ int32_t mkt__tz_offset(const mkt__tz *z, int64_t t)
         else
             hi = mid;
     }
-    return z->type_off[z->trans_type[lo]];
+    mkt__tz *memo = (mkt__tz *)z; /* see the memo fields in tz-private.h */
+    memo->memo_lo = z->trans[lo];
+    memo->memo_hi = z->trans[hi];
+    memo->memo_off = z->type_off[z->trans_type[lo]];
+    return memo->memo_off;
 }
 
 int64_t mkt__tz_local_to_utc(const mkt__tz *z, int64_t local)
