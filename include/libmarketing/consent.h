@@ -326,7 +326,10 @@ int mkt_consent_import(mkt_ctx *ctx, const char *path, uint64_t *rows);
 
 /* ---- the decision ------------------------------------------------------------------------ */
 
-/** A consent policy: quiet-hour rules, organisation-wide caps, time-zone cache (opaque). */
+/**
+ * A consent policy: quiet-hour rules, organisation-wide caps, time-zone cache (opaque).
+ * @since 0.1
+ */
 typedef struct mkt_consent mkt_consent;
 
 /**

@@ -174,14 +174,13 @@ static int read_counter(mkt_ctx *ctx, const char *key, size_t klen, int64_t *cou
 /* Reached caps set CAP_* reasons and push d->next to the latest period reset. */
 static int cap_reasons(struct decision *d)
 {
-    static const char scope_char[2] = { 0, '*' };
     for (int g = 0; g < 2; g++) {
         for (int k = 0; k < MKT__NPERIODS; k++) {
             if (d->caps[g][k] == 0)
                 continue;
             int64_t next_local, n = mkt__period_number(k, d->local, &next_local);
             char key[MKT__CONSENT_KEY_MAX];
-            char scope = g ? scope_char[1] : (char)('0' + d->q.channel);
+            char scope = g ? '*' : (char)('0' + d->q.channel);
             size_t klen = mkt__consent_cap_key(key, d->q.customer_id, scope, k, n);
             int64_t count;
             int rc = read_counter(d->c->ctx, key, klen, &count);
