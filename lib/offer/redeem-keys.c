@@ -2,9 +2,9 @@
 /*
  * Store keys and counters of offers (layout in doc/offers.md, "Storage"). Keys are built on
  * the stack: validation reads up to four counters and must not allocate for their names.
- * Reads go through a scan with the exact key as prefix: an absent key (the usual case for a
- * customer's first use) is then a quiet miss, where mkt_store_get() would record a "not
- * found" error message on the context each time, which costs more than the read itself.
+ * Reads go through mkt__store_get_buf(): an absent key (the usual case for a customer's first
+ * use) is a quiet miss, where mkt_store_get() would record a "not found" error message on the
+ * context each time, which costs more than the read itself.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,47 +42,18 @@ void mkt__key(struct skey *k, const char *a, const char *p2, const char *p3, con
     }
 }
 
-struct peek {
-    const struct skey *k;
-    char *buf;
-    size_t size, len;
-    uint64_t version;
-    int found;
-};
-
-static int peek_visit(const char *key, size_t key_len, const void *value, size_t value_len,
-                      uint64_t version, void *data)
-{
-    struct peek *p = data;
-    /* Keys come in ascending order and ours is a prefix of every other match, so it is
-     * the first one visited if it exists at all: stop at the first key either way. */
-    if (key_len != p->k->len || memcmp(key, p->k->b, key_len) != 0)
-        return 1;
-    if (value_len >= p->size)
-        return MKT_ETYPE;
-    memcpy(p->buf, value, value_len);
-    p->buf[value_len] = '\0';
-    p->len = value_len;
-    p->version = version;
-    p->found = 1;
-    return 1;
-}
-
 int mkt__store_peek(mkt_ctx *ctx, const char *ns, const struct skey *k, char *buf,
                     size_t size, size_t *len, uint64_t *version)
 {
-    struct peek p = {k, buf, size, 0, 0, 0};
-    int rc = mkt_store_scan(ctx, ns, k->b, k->len, peek_visit, &p);
-    if (rc == MKT_ETYPE)
+    size_t n = 0;
+    int rc = mkt__store_get_buf(ctx, ns, k->b, k->len, buf, size - 1, &n, version);
+    if (rc == MKT_ETOOBIG)
         return mkt__error(ctx, MKT_ETYPE, "store %s: value too long for its kind", ns);
     if (rc != MKT_OK)
-        return rc;
-    if (!p.found)
-        return MKT_ENOTFOUND;
+        return rc; /* MKT_ENOTFOUND is quiet: no error recorded */
+    buf[n] = '\0';
     if (len)
-        *len = p.len;
-    if (version)
-        *version = p.version;
+        *len = n;
     return MKT_OK;
 }
 

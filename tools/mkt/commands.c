@@ -26,6 +26,11 @@ const mkt_command mkt_commands[] = {
       cmd_journey, cmd_journey_usage },
     { "promo", "Promo codes and offers: generate and check codes, validate and redeem",
       cmd_promo, cmd_promo_usage },
+    { "consent", "May we contact this customer now? Check, and import consent/DNC/preferences",
+      cmd_consent, cmd_consent_usage },
+    { "privacy", "Erase a customer (right to be forgotten) or export their data",
+      cmd_privacy, cmd_privacy_usage },
+    { "audit", "Verify the hash chain of the audit records", cmd_audit, cmd_audit_usage },
     { NULL, NULL, NULL, NULL },
 };
 

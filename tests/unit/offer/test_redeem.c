@@ -3,7 +3,8 @@
  * Redemption: reserve -> commit / release, idempotency per booking, every limit and the
  * budget enforced at reserve (with the counters taken before a refusal given back), lapsed
  * reservations (lazy release and sweep), usage figures and reports, and a store that fails
- * at every possible operation in turn (the counters always match the records).
+ * at every possible operation in turn (the counters always match the records); erasing a
+ * customer gives their held uses back and drops their code bindings.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +274,51 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* Keys of namespace @ns starting with @prefix. */
+static int count_visit(const char *key, size_t key_len, const void *value, size_t value_len,
+                       uint64_t version, void *data)
+{
+    (void)key, (void)key_len, (void)value, (void)value_len, (void)version;
+    ++*(int *)data;
+    return 0;
+}
+
+static int keys_with(mkt_ctx *ctx, const char *ns, const char *prefix)
+{
+    int n = 0;
+    ok(ctx, mkt_store_scan(ctx, ns, prefix, strlen(prefix), count_visit, &n));
+    return n;
+}
+
+START_TEST(test_erasure_gives_back_and_unbinds)
+{
+    struct fx f;
+    setup(&f, 2, 0, 0, 0);
+    ck_assert_int_eq(reserve(&f, "C1", "B1"), 1); /* held: erasure gives it back */
+    ck_assert_int_eq(reserve(&f, "C2", "B2"), 1);
+    ok(f.ctx, mkt_offers_commit(f.set, f.ctx, "SUMMER24", "C2", "B2"));
+    ck_assert_int_eq(reserve(&f, "C3", "B3"), 0); /* the total limit of 2 is reached */
+    ok(f.ctx, mkt_promo_bind(f.ctx, "PERSONAL-C1", "summer", "C1"));
+    mkt_erase_request req = MKT_ERASE_REQUEST_INIT;
+    req.customer_id = "C1";
+    ok(f.ctx, mkt_privacy_erase(f.ctx, &req, NULL));
+    mkt_offer_usage u = usage(&f, "C2");
+    ck_assert_int_eq(u.held, 1);        /* C2's committed use stays counted */
+    ck_assert_int_eq(u.redemptions, 1);
+    ck_assert_int_eq(reserve(&f, "C3", "B3"), 1); /* C1's use came back */
+    char *offer = NULL, *customer = NULL;
+    ck_assert_int_eq(mkt_promo_lookup(f.ctx, "PERSONAL-C1", &offer, &customer), MKT_ENOTFOUND);
+    ck_assert_int_eq(keys_with(f.ctx, "offer.redemption", "C1\x1f"), 0);
+    ck_assert_int_eq(keys_with(f.ctx, "offer.customer", "C1\x1f"), 0);
+    ck_assert_int_eq(keys_with(f.ctx, "offer.customer_code", "C1\x1f"), 0);
+    ck_assert_int_eq(keys_with(f.ctx, "offer.redemption", "C2\x1f"), 1);
+    /* again: nothing left to give back, nothing fails */
+    ok(f.ctx, mkt_privacy_erase(f.ctx, &req, NULL));
+    ck_assert_int_eq(usage(&f, "C2").held, 2);
+    teardown(&f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("redeem");
@@ -284,6 +330,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_budget);
     tcase_add_test(tc, test_lapse_and_sweep);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_erasure_gives_back_and_unbinds);
     suite_add_tcase(s, tc);
     return s;
 }
