@@ -20,5 +20,7 @@
 #include "libmarketing/abtest.h"
 #include "libmarketing/attribution.h"
 #include "libmarketing/journey.h"
+#include "libmarketing/consent.h"
+#include "libmarketing/privacy.h"
 
 #endif /* LIBMARKETING_H */

@@ -11,7 +11,7 @@
 set -u
 
 BUILD="build-essential pkg-config meson ninja-build python3 \
-libxml2-dev libpcre2-dev zlib1g-dev check libsqlite3-dev"
+libxml2-dev libpcre2-dev zlib1g-dev check libsqlite3-dev tzdata"
 TEST="g++ abigail-tools valgrind golang-go gzip time"
 
 case ${1:-} in

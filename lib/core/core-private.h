@@ -40,7 +40,9 @@ struct mkt_ctx {
     mkt_store_ops store;    /* copy of the host's store, or the memory store */
     mkt_ctx_options opts;   /* copy, defaults filled in */
     struct mkt_error_slot err;
-    uint64_t audit_seq;     /* sequence of the default audit sink's keys */
+    uint8_t salt[32];       /* the store's salt (lib/core/salt.c), once have_salt is set: it
+                               never changes after creation, so caching it is safe */
+    int have_salt;
     int libc_alloc;         /* the host gave no allocator: malloc, realloc, free (and calloc) */
 };
 
@@ -81,6 +83,14 @@ void mkt__error_reset(mkt_ctx *ctx);
 /* Report MKT_ENOMEM (common enough to deserve its own name). */
 int mkt__oom(mkt_ctx *ctx);
 void mkt__log(mkt_ctx *ctx, int level, const char *fmt, ...) MKT_PRINTF(3, 4);
+
+/* ---- hot-path store read (lib/core/store.c) --------------------------------------------- */
+/* mkt_store_get() into the caller's @buf of @cap bytes, without allocating: MKT_OK (the value
+ * is in buf, *value_len bytes), MKT_ENOTFOUND WITHOUT recording an error (absence is a normal
+ * answer), MKT_ETOOBIG without an error when the value has *value_len > cap bytes (nothing
+ * copied: fall back to mkt_store_get()), or any other error recorded as mkt_store_get() does. */
+int mkt__store_get_buf(mkt_ctx *ctx, const char *ns, const char *key, size_t key_len,
+                       void *buf, size_t cap, size_t *value_len, uint64_t *version);
 
 /* ---- the built-in memory store (lib/core/memstore.c) ------------------------------------ */
 int mkt__memstore_init(mkt_ctx *ctx, mkt_store_ops *ops);

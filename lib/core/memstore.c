@@ -9,6 +9,11 @@
  * walking only the matching range: no sorting on demand, no rebuild after writes. Namespaces
  * are few and are kept in a small array searched by name.
  *
+ * Point operations (get, put, incr, delete) find their key through a hash index (open
+ * addressing, linear probing, keyed by the node's priority, which is already a hash of the
+ * key): one or two cache lines instead of a ~2 ln n walk down the treap, which made a get cost
+ * ~0.7 us with a thousand keys and kept the consent decision far from its 5M/s target.
+ *
  * Every write allocates what it needs before changing anything, so a failed allocation
  * (MKT_ENOMEM) leaves the store exactly as it was.
  */
@@ -21,21 +26,45 @@ struct node {
     struct node *left, *right;
     uint64_t prio;
     uint64_t version;
-    unsigned char *value; /* own allocation (NULL when empty) */
+    unsigned char *value; /* the inline room after the key, or an own allocation */
     size_t value_len;
+    size_t inline_cap;    /* bytes of room after the key (0: values live apart) */
     size_t key_len;
-    unsigned char key[]; /* key_len bytes */
+    unsigned char key[];  /* key_len bytes, then inline_cap bytes of room for the value */
 };
+
+/* Values up to this size live in the node's own block, right after the key: a read then
+ * touches one block instead of two (state records and counters are small). The room never
+ * shrinks, so counters rewritten in place never allocate. */
+#define INLINE_MAX 256
+#define INLINE_MIN 24
+
+static int value_is_inline(const struct node *e)
+{
+    return e->inline_cap > 0 && e->value == e->key + e->key_len;
+}
+
+static void free_value(mkt_ctx *ctx, struct node *e)
+{
+    if (!value_is_inline(e))
+        mkt__free(ctx, e->value);
+}
 
 struct ns {
     char *name;
     struct node *root;
+    struct node **slots; /* hash index of the same nodes; NULL while empty */
+    size_t mask;         /* slot count - 1 (a power of two) */
+    size_t count;        /* nodes indexed */
 };
+
+#define PRIO_SEED UINT64_C(0x747265617073)
 
 struct memstore {
     mkt_ctx *ctx;
     struct ns *ns;
     size_t nns, cap;
+    size_t recent[2]; /* the namespaces found last: callers alternate between a few */
 };
 
 /* ---- ordering and search ------------------------------------------------------------------ */
@@ -47,17 +76,6 @@ static int key_cmp(const unsigned char *a, size_t alen, const unsigned char *b, 
     if (r)
         return r;
     return alen < blen ? -1 : alen > blen;
-}
-
-static struct node *find(struct node *t, const unsigned char *key, size_t len)
-{
-    while (t) {
-        int c = key_cmp(key, len, t->key, t->key_len);
-        if (c == 0)
-            return t;
-        t = c < 0 ? t->left : t->right;
-    }
-    return NULL;
 }
 
 /* Split @t into keys < key (l) and keys >= key (r). */
@@ -126,19 +144,88 @@ static void free_tree(mkt_ctx *ctx, struct node *t)
     while (t) {
         free_tree(ctx, t->left);
         struct node *r = t->right;
-        mkt__free(ctx, t->value);
+        free_value(ctx, t);
         mkt__free(ctx, t);
         t = r;
     }
+}
+
+/* ---- the hash index ------------------------------------------------------------------------- */
+
+static struct node *lookup(const struct ns *n, const unsigned char *key, size_t len)
+{
+    if (n == NULL || n->slots == NULL)
+        return NULL;
+    uint64_t h = mkt__hash64(key, len, PRIO_SEED);
+    for (size_t i = (size_t)h & n->mask;; i = (i + 1) & n->mask) {
+        struct node *e = n->slots[i];
+        if (e == NULL)
+            return NULL;
+        if (e->prio == h && e->key_len == len && memcmp(e->key, key, len) == 0)
+            return e;
+    }
+}
+
+static void index_put(struct node **slots, size_t mask, struct node *e)
+{
+    size_t i = (size_t)e->prio & mask;
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = e;
+}
+
+/* Room for one more node (load factor at most 1/2); MKT_ENOMEM changes nothing. */
+static int index_reserve(mkt_ctx *ctx, struct ns *n)
+{
+    size_t nslots = n->slots ? n->mask + 1 : 0;
+    if ((n->count + 1) * 2 <= nslots)
+        return MKT_OK;
+    size_t grown = nslots ? nslots * 2 : 16;
+    struct node **slots = mkt__calloc(ctx, grown, sizeof *slots);
+    if (slots == NULL)
+        return MKT_ENOMEM;
+    for (size_t i = 0; i < nslots; i++)
+        if (n->slots[i])
+            index_put(slots, grown - 1, n->slots[i]);
+    mkt__free(ctx, n->slots);
+    n->slots = slots;
+    n->mask = grown - 1;
+    return MKT_OK;
+}
+
+/* Remove @e, shifting later members of its probe run back (no tombstones). */
+static void index_remove(struct ns *n, const struct node *e)
+{
+    size_t i = (size_t)e->prio & n->mask;
+    while (n->slots[i] != e)
+        i = (i + 1) & n->mask;
+    for (size_t j = (i + 1) & n->mask; n->slots[j]; j = (j + 1) & n->mask) {
+        size_t home = (size_t)n->slots[j]->prio & n->mask;
+        /* slots[j] may move to the hole at i unless its home lies cyclically in (i, j]. */
+        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            n->slots[i] = n->slots[j];
+            i = j;
+        }
+    }
+    n->slots[i] = NULL;
+    n->count--;
 }
 
 /* ---- namespaces --------------------------------------------------------------------------- */
 
 static struct ns *ns_find(struct memstore *m, const char *name)
 {
-    for (size_t i = 0; i < m->nns; i++)
-        if (strcmp(m->ns[i].name, name) == 0)
+    for (int r = 0; r < 2; r++)
+        if (m->recent[r] < m->nns && strcmp(m->ns[m->recent[r]].name, name) == 0)
+            return &m->ns[m->recent[r]];
+    for (size_t i = 0; i < m->nns; i++) {
+        if (strcmp(m->ns[i].name, name) == 0) {
+            m->recent[1] = m->recent[0];
+            m->recent[0] = i;
             return &m->ns[i];
+        }
+    }
     return NULL;
 }
 
@@ -153,8 +240,8 @@ static struct ns *ns_get_or_add(struct memstore *m, const char *name)
     if (copy == NULL)
         return NULL;
     n = &m->ns[m->nns++];
+    memset(n, 0, sizeof *n);
     n->name = copy;
-    n->root = NULL;
     return n;
 }
 
@@ -163,8 +250,7 @@ static struct ns *ns_get_or_add(struct memstore *m, const char *name)
 static int ms_get(const char *ns, const char *key, size_t key_len, mkt_store_reply *reply,
                   void *user_data)
 {
-    struct ns *n = ns_find(user_data, ns);
-    struct node *e = n ? find(n->root, (const unsigned char *)key, key_len) : NULL;
+    struct node *e = lookup(ns_find(user_data, ns), (const unsigned char *)key, key_len);
     if (e == NULL)
         return MKT_ENOTFOUND;
     return mkt_store_reply_set(reply, e->value, e->value_len, e->version);
@@ -178,50 +264,55 @@ static int version_ok(const struct node *e, uint64_t expected)
     return (e ? e->version : MKT_VERSION_ABSENT) == expected;
 }
 
-static int dup_value(struct memstore *m, const void *value, size_t len, unsigned char **out)
+/* Replace the value of an existing node; allocates first, so a failure changes nothing. */
+static int set_value(mkt_ctx *ctx, struct node *e, const void *value, size_t len)
 {
-    *out = NULL;
-    if (len == 0)
-        return MKT_OK;
-    *out = mkt__malloc(m->ctx, len);
-    if (*out == NULL)
-        return MKT_ENOMEM;
-    memcpy(*out, value, len);
-    return MKT_OK;
-}
-
-/* Replace the value of an existing node (the new bytes are already allocated). */
-static int bump(struct node *e, unsigned char *value, size_t len, mkt_ctx *ctx)
-{
-    if (e->version >= MKT_VERSION_ANY - 1) {
-        mkt__free(ctx, value);
+    if (e->version >= MKT_VERSION_ANY - 1)
         return MKT_ERANGE;
+    unsigned char *dst = e->inline_cap ? e->key + e->key_len : NULL;
+    if (len > e->inline_cap) {
+        dst = mkt__malloc(ctx, len);
+        if (dst == NULL)
+            return MKT_ENOMEM;
     }
-    mkt__free(ctx, e->value);
-    e->value = value;
+    if (len)
+        memcpy(dst, value, len);
+    free_value(ctx, e);
+    e->value = dst;
     e->value_len = len;
     e->version++;
     return MKT_OK;
 }
 
 static int add_node(struct memstore *m, const char *ns, const unsigned char *key, size_t key_len,
-                    unsigned char *value, size_t value_len)
+                    const void *value, size_t value_len)
 {
+    size_t room = value_len > INLINE_MAX ? 0 : value_len < INLINE_MIN ? INLINE_MIN : value_len;
     struct ns *n = ns_get_or_add(m, ns);
-    struct node *e = n && key_len <= SIZE_MAX - sizeof *e
-                         ? mkt__malloc(m->ctx, sizeof *e + key_len) : NULL;
-    if (e == NULL) {
-        mkt__free(m->ctx, value);
+    struct node *e = n && key_len <= SIZE_MAX - sizeof *e - room
+                         ? mkt__malloc(m->ctx, sizeof *e + key_len + room) : NULL;
+    unsigned char *apart = NULL;
+    if (e && room == 0 && value_len)
+        apart = mkt__malloc(m->ctx, value_len);
+    if (e == NULL || (room == 0 && value_len && apart == NULL) ||
+        index_reserve(m->ctx, n) != MKT_OK) {
+        mkt__free(m->ctx, apart);
+        mkt__free(m->ctx, e);
         return MKT_ENOMEM;
     }
     memcpy(e->key, key, key_len);
     e->key_len = key_len;
-    e->left = e->right = NULL;
-    e->prio = mkt__hash64(key, key_len, UINT64_C(0x747265617073));
-    e->version = 1;
-    e->value = value;
+    e->inline_cap = room;
+    e->value = room ? e->key + key_len : apart;
+    if (value_len)
+        memcpy(e->value, value, value_len);
     e->value_len = value_len;
+    e->left = e->right = NULL;
+    e->prio = mkt__hash64(key, key_len, PRIO_SEED);
+    e->version = 1;
     n->root = insert(n->root, e);
+    index_put(n->slots, n->mask, e);
+    n->count++;
     return MKT_OK;
 }
 
@@ -232,14 +323,11 @@ static int ms_put(const char *ns, const char *key, size_t key_len, const void *v
     struct memstore *m = user_data;
     struct ns *n = ns_find(m, ns);
     const unsigned char *k = (const unsigned char *)key;
-    struct node *e = n ? find(n->root, k, key_len) : NULL;
+    struct node *e = lookup(n, k, key_len);
     if (!version_ok(e, expected_version))
         return MKT_ECONFLICT;
-    unsigned char *copy;
-    int rc = dup_value(m, value, value_len, &copy);
-    if (rc)
-        return rc;
-    rc = e ? bump(e, copy, value_len, m->ctx) : add_node(m, ns, k, key_len, copy, value_len);
+    int rc = e ? set_value(m->ctx, e, value, value_len)
+               : add_node(m, ns, k, key_len, value, value_len);
     if (rc == MKT_OK && new_version)
         *new_version = e ? e->version : 1;
     return rc;
@@ -251,15 +339,16 @@ static int ms_del(const char *ns, const char *key, size_t key_len, uint64_t expe
     struct memstore *m = user_data;
     struct ns *n = ns_find(m, ns);
     const unsigned char *k = (const unsigned char *)key;
-    struct node *e = n ? find(n->root, k, key_len) : NULL;
+    struct node *e = lookup(n, k, key_len);
     if (e == NULL)
         return expected_version == MKT_VERSION_ANY || expected_version == MKT_VERSION_ABSENT
                    ? MKT_ENOTFOUND : MKT_ECONFLICT;
     if (!version_ok(e, expected_version))
         return MKT_ECONFLICT;
     struct node *gone = NULL;
+    index_remove(n, e);
     n->root = erase(n->root, k, key_len, &gone);
-    mkt__free(m->ctx, gone->value);
+    free_value(m->ctx, gone);
     mkt__free(m->ctx, gone);
     return MKT_OK;
 }
@@ -303,7 +392,7 @@ static int ms_incr(const char *ns, const char *key, size_t key_len, int64_t delt
     struct memstore *m = user_data;
     struct ns *n = ns_find(m, ns);
     const unsigned char *k = (const unsigned char *)key;
-    struct node *e = n ? find(n->root, k, key_len) : NULL;
+    struct node *e = lookup(n, k, key_len);
     int64_t cur = 0, next;
     int rc = e ? parse_counter(e->value, e->value_len, &cur) : MKT_OK;
     if (rc == MKT_OK)
@@ -312,10 +401,8 @@ static int ms_incr(const char *ns, const char *key, size_t key_len, int64_t delt
         return rc;
     char text[24];
     int len = snprintf(text, sizeof text, "%" PRId64, next);
-    unsigned char *copy;
-    rc = dup_value(m, text, (size_t)len, &copy);
-    if (rc == MKT_OK)
-        rc = e ? bump(e, copy, (size_t)len, m->ctx) : add_node(m, ns, k, key_len, copy, (size_t)len);
+    rc = e ? set_value(m->ctx, e, text, (size_t)len)
+           : add_node(m, ns, k, key_len, text, (size_t)len);
     if (rc == MKT_OK && result)
         *result = next;
     return rc;
@@ -371,6 +458,7 @@ static void ms_destroy(void *user_data)
     struct memstore *m = user_data;
     for (size_t i = 0; i < m->nns; i++) {
         free_tree(m->ctx, m->ns[i].root);
+        mkt__free(m->ctx, m->ns[i].slots);
         mkt__free(m->ctx, m->ns[i].name);
     }
     mkt__free(m->ctx, m->ns);

@@ -21,6 +21,8 @@ struct mkt_store_reply {
     char *value;
     size_t value_len;
     uint64_t version;
+    unsigned char *buf; /* mkt__store_get_buf(): copy here when the value fits */
+    size_t buf_cap;
 };
 
 MKT_EXPORT int mkt_store_reply_set(mkt_store_reply *reply, const void *value, size_t value_len,
@@ -32,7 +34,10 @@ MKT_EXPORT int mkt_store_reply_set(mkt_store_reply *reply, const void *value, si
         reply->rc = MKT_EINVAL;
         return MKT_EINVAL;
     }
-    if (reply->want_value) {
+    if (reply->buf != NULL) {
+        if (value_len <= reply->buf_cap && value_len)
+            memcpy(reply->buf, value, value_len);
+    } else if (reply->want_value) {
         char *copy = value_len < SIZE_MAX ? mkt__caller_alloc(reply->ctx, value_len + 1) : NULL;
         if (copy == NULL) {
             reply->rc = MKT_ENOMEM;
@@ -89,7 +94,7 @@ MKT_EXPORT int mkt_store_get(mkt_ctx *ctx, const char *ns, const char *key, size
         return rc;
     if (value)
         *value = NULL;
-    struct mkt_store_reply reply = { ctx, value != NULL, 0, MKT_OK, NULL, 0, 0 };
+    struct mkt_store_reply reply = { ctx, value != NULL, 0, MKT_OK, NULL, 0, 0, NULL, 0 };
     rc = ctx->store.get(ns, key, key_len, &reply, ctx->store.user_data);
     if (rc == MKT_OK && reply.rc != MKT_OK)
         rc = reply.rc; /* the callback ignored mkt_store_reply_set's failure */
@@ -110,6 +115,32 @@ MKT_EXPORT int mkt_store_get(mkt_ctx *ctx, const char *ns, const char *key, size
     if (version)
         *version = reply.version;
     return MKT_OK;
+}
+
+/* The hot-path read (core-private.h): no allocation, and "absent" is an answer, not an
+ * error worth formatting a message for (decisions ask for counters that mostly do not exist
+ * yet). */
+int mkt__store_get_buf(mkt_ctx *ctx, const char *ns, const char *key, size_t key_len,
+                       void *buf, size_t cap, size_t *value_len, uint64_t *version)
+{
+    int rc = check_args(ctx, "get", ns, key, key_len);
+    if (rc)
+        return rc;
+    struct mkt_store_reply reply = { ctx, 0, 0, MKT_OK, NULL, 0, 0, buf, cap };
+    rc = ctx->store.get(ns, key, key_len, &reply, ctx->store.user_data);
+    if (rc == MKT_OK && reply.rc != MKT_OK)
+        rc = reply.rc;
+    if (rc == MKT_ENOTFOUND)
+        return rc;
+    if (rc == MKT_OK && !reply.set)
+        return mkt__error(ctx, MKT_EINTERNAL,
+                          "store get in '%s': store returned success without a value", ns);
+    if (rc != MKT_OK)
+        return store_failed(ctx, "get", ns, rc);
+    *value_len = reply.value_len;
+    if (version)
+        *version = reply.version;
+    return reply.value_len <= cap ? MKT_OK : MKT_ETOOBIG;
 }
 
 MKT_EXPORT int mkt_store_put(mkt_ctx *ctx, const char *ns, const char *key, size_t key_len,

@@ -1608,5 +1608,169 @@ class JourneyTest(UsageAssertions, unittest.TestCase):
         self.assertIn("cannot open", r.stderr)
 
 
+class PrivacyTest(UsageAssertions, unittest.TestCase):
+    """mkt privacy erase|export, mkt audit verify, mkt consent sms-inbound on a state file."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.state = os.path.join(self.tmp, "state.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def mkt(self, *args):
+        return run("--state", self.state, *args)
+
+    def sms(self, *args):
+        r = self.mkt("consent", "sms-inbound", *args)
+        if "unknown command 'consent'" in r.stderr:
+            self.skipTest("mkt consent is not built")
+        return r
+
+    def test_sms_erase_export_verify(self):
+        r = self.sms("--from", "+1 (555) 0100", "--text", "Stop.")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("Marketing: You are unsubscribed"), r.stdout)
+        self.assertIn("action: opt-out", r.stderr)
+        r = self.sms("--customer", "+15550100", "--text", "hello", "--brand", "SkyAir")
+        self.assertEqual((r.returncode, r.stdout), (0, ""))
+        out = os.path.join(self.tmp, "export.json")
+        r = self.mkt("privacy", "export", "--customer", "+15550100", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out, encoding="utf-8") as f:
+            dump = json.load(f)
+        self.assertEqual(dump["consent"]["dnc"][0]["reason"], "sms_stop")
+        self.assertFalse(dump["erased"])
+        r = self.mkt("privacy", "erase", "--customer", "+15550100", "--phone", "+1 555 0100")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        receipt = json.loads(r.stdout)
+        self.assertEqual(receipt["tombstones"], ["customer", "phone"])
+        self.assertEqual(receipt["namespaces"][0],
+                         {"namespace": "consent.state", "deleted": 1, "anonymized": 0})
+        r = self.mkt("privacy", "export", "--customer", "+15550100")
+        self.assertTrue(json.loads(r.stdout)["erased"])
+        with open(self.state, "rb") as f:
+            self.assertNotIn(b"+15550100", f.read())
+        r = self.mkt("audit", "verify")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^intact: \d+ records, head \d+ [0-9a-f]{64}\n$")
+
+    def test_audit_verify_detects_tampering(self):
+        r = self.mkt("privacy", "export", "--customer", "C1")
+        r = self.mkt("privacy", "export", "--customer", "C2")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        import sqlite3
+        db = sqlite3.connect(self.state)
+        with db:
+            db.execute("UPDATE mkt_kv SET value = replace(value, 'ts=', 'ts=9') "
+                       "WHERE ns = 'audit' AND key = ?", (b"00000000000000000001",))
+        db.close()
+        r = self.mkt("audit", "verify")
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertIn("first bad record 1, modified", r.stdout)
+        r = self.mkt("audit", "verify", "--json")
+        self.assertEqual(r.returncode, 3)
+        self.assertEqual(json.loads(r.stdout)["first_bad"], 1)
+
+    def test_usage(self):
+        self.assert_usage_error("privacy", needle="no subcommand")
+        self.assert_usage_error("privacy", "erase", needle="--customer ID is required")
+        self.assert_usage_error("privacy", "shred", "--customer", "C1", needle="unknown subcommand")
+        self.assert_usage_error("privacy", "export", "--customer", "C1", "--email", "a@b",
+                                needle="--email and --phone are for erase")
+        self.assert_usage_error("audit", needle="no subcommand")
+        self.assert_usage_error("audit", "check", needle="unknown subcommand")
+        r = run("privacy", "--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("mkt privacy erase", r.stdout)
+        r = run("privacy", "erase", "--customer", "bad\x01id")
+        self.assertEqual(r.returncode, 1)
+        self.assertTrue(r.stderr.startswith("mkt: "), r.stderr)
+
+
+class ConsentTest(UsageAssertions, unittest.TestCase):
+    """mkt consent check|import against a durable state file (state survives between runs)."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.state = os.path.join(self.tmp, "state.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def check(self, *args):
+        return run("consent", "check", "--store", self.state, *args)
+
+    def test_import_then_check(self):
+        path = self.write("in.csv", "customer_id,kind,channel,value,ts,source\n"
+                          "C1,consent,sms,given,2025-01-01T00:00:00Z,web\n"
+                          "C1,dnc,email,unsubscribe,,cs\n"
+                          "C1,cap_daily,sms,1,,\n")
+        r = run("--state", self.state, "consent", "import", "--input", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, f"imported 3 rows from {path}\n")
+        # 2025-06-11 20:30 UTC is 22:30 in Paris: quiet hours until 08:00 (06:00 UTC).
+        r = self.check("--customer", "C1", "--channel", "sms", "--zone", "Europe/Paris",
+                       "--at", "2025-06-11T20:30:00Z")
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertEqual(r.stdout.splitlines(), [
+            "deny", "quiet_hours: Outside the allowed hours in the customer's local time.",
+            "next_allowed: 2025-06-12T06:00:00Z"])
+        # At noon: allowed; a real send uses the daily cap of 1, so the next one is denied.
+        noon = ("--customer", "C1", "--channel", "sms", "--zone", "Europe/Paris",
+                "--at", "2025-06-11T10:00:00Z")
+        r = self.check(*noon, "--send")
+        self.assertEqual((r.returncode, r.stdout), (0, "allow\n"), r.stderr)
+        r = self.check(*noon)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("cap_channel:", r.stdout)
+        self.assertIn("next_allowed: 2025-06-12T06:00:00Z", r.stdout)
+        # The unsubscribe stops promotional email but not transactional.
+        r = self.check("--customer", "C1", "--channel", "email")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("dnc_unsubscribe:", r.stdout)
+        self.assertIn("no_consent:", r.stdout)
+        r = self.check("--customer", "C1", "--channel", "email", "--class", "transactional")
+        self.assertEqual((r.returncode, r.stdout), (0, "allow\n"))
+
+    def test_quiet_rules_file(self):
+        run("--state", self.state, "consent", "import", "--input", self.write(
+            "c.csv", "customer_id,kind,channel,value,ts,source\nC2,consent,push,given,,app\n"))
+        rules = self.write("q.csv", "region,start,end,days\nUS-FL,08:00,20:00,Mon-Sat\n")
+        # Sunday 2025-06-15 14:00 EDT in Florida: no Sunday messages; Monday 08:00 EDT.
+        r = self.check("--customer", "C2", "--channel", "push", "--zone", "America/New_York",
+                       "--region", "US-FL", "--at", "2025-06-15T18:00:00Z",
+                       "--quiet-rules", rules)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("next_allowed: 2025-06-16T12:00:00Z", r.stdout)
+
+    def test_errors(self):
+        self.assert_usage_error("consent", needle="subcommand")
+        self.assert_usage_error("consent", "frobnicate", needle="unknown subcommand")
+        self.assert_usage_error("consent", "check", "--customer", "C1", needle="--channel")
+        self.assert_usage_error("consent", "check", "--customer", "C1", "--channel", "fax",
+                                needle="fax")
+        self.assert_usage_error("consent", "check", "--customer", "C1", "--channel", "sms",
+                                "--at", "yesterday", needle="--at")
+        self.assert_usage_error("consent", "import", needle="--input")
+        r = self.check("--customer", "C1", "--channel", "sms", "--zone", "Mars/Olympus")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("unknown time zone 'Mars/Olympus'", r.stderr)
+        path = self.write("bad.csv", "customer_id,kind,channel,value,ts,source\n"
+                          "C1,consent,fax,given,,\n")
+        r = run("--state", self.state, "consent", "import", "--input", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("bad.csv:2:3:", r.stderr)
+        r = run("consent", "--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("mkt consent check", r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -24,6 +24,11 @@ const mkt_command mkt_commands[] = {
       "Markov, Shapley)", cmd_attribute, cmd_attribute_usage },
     { "journey", "Journey definitions: validate one (all problems, with lines) or draw it",
       cmd_journey, cmd_journey_usage },
+    { "consent", "May we contact this customer now? Check, and import consent/DNC/preferences",
+      cmd_consent, cmd_consent_usage },
+    { "privacy", "Erase a customer (right to be forgotten) or export their data",
+      cmd_privacy, cmd_privacy_usage },
+    { "audit", "Verify the hash chain of the audit records", cmd_audit, cmd_audit_usage },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -164,5 +164,15 @@ int cmd_attribute(mkt_app *app, int argc, char **argv);
 void cmd_attribute_usage(FILE *out);
 int cmd_journey(mkt_app *app, int argc, char **argv);
 void cmd_journey_usage(FILE *out);
+int cmd_privacy(mkt_app *app, int argc, char **argv);
+void cmd_privacy_usage(FILE *out);
+int cmd_audit(mkt_app *app, int argc, char **argv);
+void cmd_audit_usage(FILE *out);
+int cmd_consent(mkt_app *app, int argc, char **argv);
+void cmd_consent_usage(FILE *out);
+/* `mkt consent sms-inbound` (consent-sms.c), run by the consent command's dispatcher with
+ * argv[0] = "sms-inbound" and the subcommand's options after it (it restarts getopt). */
+int consent_sms_inbound(mkt_app *app, int argc, char **argv);
+void consent_sms_inbound_usage(FILE *out);
 
 #endif /* MKT_TOOL_H */

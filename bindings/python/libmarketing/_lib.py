@@ -665,6 +665,172 @@ class AbtestPlanOptions(ctypes.Structure):
     ]
 
 
+# ---- consent.h -------------------------------------------------------------------------------
+class ConsentChange(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("status", c_int32),
+        ("double_opt_in", c_int32),
+        ("ts", c_int64),
+        ("source", c_char_p),
+        ("ip", c_char_p),
+        ("proof_version", c_char_p),
+        ("actor", c_char_p),
+    ]
+
+
+class DncEntry(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("scope", c_int32),
+        ("reason", c_int32),
+        ("ts", c_int64),
+        ("source", c_char_p),
+        ("actor", c_char_p),
+        ("note", c_char_p),
+    ]
+
+
+class Preferences(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("promotional", c_int32),
+        ("transactional", c_int32),
+        ("daily_cap", c_int32),
+        ("weekly_cap", c_int32),
+        ("monthly_cap", c_int32),
+        ("actor", c_char_p),
+    ]
+
+
+class Feedback(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("kind", c_int32),
+        ("ts", c_int64),
+        ("source", c_char_p),
+        ("soft_bounce_limit", c_int32),
+    ]
+
+
+class ConsentOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("zoneinfo_dir", c_char_p),
+        ("default_zone", c_char_p),
+        ("daily_cap", c_int32),
+        ("weekly_cap", c_int32),
+        ("monthly_cap", c_int32),
+        ("quiet_channels", c_uint32),
+        ("implied_consent_channels", c_uint32),
+    ]
+
+
+class QuietRule(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("region", c_char_p),
+        ("start_minute", c_int32),
+        ("end_minute", c_int32),
+        ("days", c_uint32),
+    ]
+
+
+class ContactRequest(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("message_class", c_int32),
+        ("purpose", c_char_p),
+        ("at", c_int64),
+        ("time_zone", c_char_p),
+        ("region", c_char_p),
+        ("address", c_int32),
+        ("flags", c_uint32),
+        ("actor", c_char_p),
+    ]
+
+
+class ContactDecision(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("allow", c_int32),
+        ("reasons", c_uint32),
+        ("next_allowed", c_int64),
+        ("at", c_int64),
+    ]
+
+
+# ---- privacy.h and the audit part of ctx.h ---------------------------------------------------
+class AuditReport(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("intact", c_int32),
+        ("problem", c_int32),
+        ("records", c_uint64),
+        ("first_bad", c_uint64),
+        ("head_seq", c_uint64),
+        ("head_hash", ctypes.c_uint8 * 32),
+        ("message", ctypes.c_char * 160),
+    ]
+
+
+class EraseRequest(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("email", c_char_p),
+        ("phone", c_char_p),
+        ("actor", c_char_p),
+        ("ts", c_int64),
+    ]
+
+
+class UnsubSpec(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("secret", c_char_p),
+        ("secret_len", c_size_t),
+        ("customer_id", c_char_p),
+        ("channel", c_int32),
+        ("topic", c_char_p),
+        ("expires", c_int64),
+        ("url", c_char_p),
+        ("mailto", c_char_p),
+    ]
+
+
+class UnsubResult(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("status", c_int32),
+        ("channel", c_int32),
+        ("expires", c_int64),
+        ("applied", c_int32),
+        ("customer_id", ctypes.c_char * 257),
+        ("topic", ctypes.c_char * 65),
+    ]
+
+
+class SmsOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("brand", c_char_p),
+        ("opt_out_reply", c_char_p),
+        ("opt_in_reply", c_char_p),
+        ("help_reply", c_char_p),
+        ("actor", c_char_p),
+    ]
+
+
 # ---- prototypes: name -> (restype, argtypes) ------------------------------------------------
 _PROTOTYPES = {
     # common.h
@@ -953,6 +1119,50 @@ _PROTOTYPES = {
     "mkt_journey_edge_get": (c_int, [c_void_p, c_uint32, P(JourneyEdgeDef)]),
     "mkt_journey_node_edges": (c_int, [c_void_p, c_uint32, P(c_uint32), P(c_uint32)]),
     "mkt_journey_format": (c_int, [c_void_p, c_void_p, P(c_void_p)]),
+    # consent.h
+    "mkt_contact_reason_name": (c_char_p, [c_int32]),
+    "mkt_contact_reason_text": (c_char_p, [c_int32]),
+    "mkt_consent_change_init": (c_int, [P(ConsentChange)]),
+    "mkt_consent_set": (c_int, [c_void_p, P(ConsentChange)]),
+    "mkt_consent_confirm": (c_int, [c_void_p, P(ConsentChange)]),
+    "mkt_consent_get": (c_int, [c_void_p, c_char_p, c_int32, P(c_int32), P(c_int64)]),
+    "mkt_consent_history": (c_int, [c_void_p, c_char_p, P(c_void_p)]),
+    "mkt_dnc_entry_init": (c_int, [P(DncEntry)]),
+    "mkt_dnc_add": (c_int, [c_void_p, P(DncEntry)]),
+    "mkt_dnc_remove": (c_int, [c_void_p, P(DncEntry)]),
+    "mkt_dnc_has": (c_int, [c_void_p, c_char_p, c_int32, c_int32, P(c_int32)]),
+    "mkt_preferences_init": (c_int, [P(Preferences)]),
+    "mkt_preferences_set": (c_int, [c_void_p, P(Preferences)]),
+    "mkt_preferences_get": (c_int, [c_void_p, P(Preferences)]),
+    "mkt_topic_set": (c_int, [c_void_p, c_char_p, c_char_p, c_int32, c_char_p]),
+    "mkt_feedback_init": (c_int, [P(Feedback)]),
+    "mkt_consent_feedback": (c_int, [c_void_p, P(Feedback), P(c_int32)]),
+    "mkt_consent_import": (c_int, [c_void_p, c_char_p, P(c_uint64)]),
+    "mkt_consent_options_init": (c_int, [P(ConsentOptions)]),
+    "mkt_consent_new": (c_int, [P(c_void_p), c_void_p, P(ConsentOptions)]),
+    "mkt_consent_free": (None, [c_void_p]),
+    "mkt_consent_add_quiet_rule": (c_int, [c_void_p, P(QuietRule)]),
+    "mkt_consent_load_quiet_rules": (c_int, [c_void_p, c_char_p]),
+    "mkt_contact_request_init": (c_int, [P(ContactRequest)]),
+    "mkt_consent_check": (c_int, [c_void_p, P(ContactRequest), P(ContactDecision)]),
+    # privacy.h and the audit part of ctx.h
+    "mkt_audit_chain_hash": (c_int, [c_void_p, P(AuditRecord), c_uint64, c_char_p, c_char_p]),
+    "mkt_audit_verify": (c_int, [c_void_p, P(AuditReport)]),
+    "mkt_erase_request_init": (c_int, [P(EraseRequest)]),
+    "mkt_privacy_erase": (c_int, [c_void_p, P(EraseRequest), P(c_void_p)]),
+    "mkt_privacy_is_erased": (c_int, [c_void_p, c_int32, c_char_p, P(c_int32)]),
+    "mkt_privacy_export": (c_int, [c_void_p, c_char_p, c_char_p, P(c_void_p)]),
+    "mkt_unsub_spec_init": (c_int, [P(UnsubSpec)]),
+    "mkt_unsub_token": (c_int, [c_void_p, P(UnsubSpec), P(c_void_p)]),
+    "mkt_unsub_headers": (c_int, [c_void_p, P(UnsubSpec), P(c_void_p)]),
+    "mkt_unsub_verify": (c_int, [c_void_p, c_char_p, c_size_t, c_char_p, c_int64,
+                                 P(UnsubResult)]),
+    "mkt_unsub_apply": (c_int, [c_void_p, c_char_p, c_size_t, c_char_p, c_char_p,
+                                P(UnsubResult)]),
+    "mkt_sms_keyword_parse": (c_int32, [c_char_p, c_size_t, P(c_int32), P(c_int32)]),
+    "mkt_sms_options_init": (c_int, [P(SmsOptions)]),
+    "mkt_sms_inbound": (c_int, [c_void_p, P(SmsOptions), c_char_p, c_char_p, P(c_int32),
+                                P(c_void_p)]),
 }
 
 #: Every public C function this binding calls (the tests check that each one is reachable).

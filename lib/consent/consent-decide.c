@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contact decision. Reads the customer's state record (one store get, no allocation in
+ * the common case), collects EVERY reason that applies (so that a caller sees all of them,
+ * and a test can compare the whole set), reads the counters of the caps that apply, and for
+ * a real send counts it against the caps with bounded increments, so that concurrent senders
+ * cannot pass a cap. Any failure turns into a deny with a reason: never an allow.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "consent-private.h"
+
+#define BIT(code) (1u << (code))
+#define SOFT_REASONS (BIT(MKT_REASON_QUIET_HOURS) | BIT(MKT_REASON_CAP_CHANNEL) | \
+                      BIT(MKT_REASON_CAP_GLOBAL))
+
+/* DNC reasons that stop transactional messages too (the address is dead, the customer
+ * texted STOP, or the law says so); the others are about marketing. */
+#define DNC_BLOCKS_TRANSACTIONAL ((1u << MKT_DNC_HARD_BOUNCE) | (1u << MKT_DNC_SMS_STOP) | \
+                                  (1u << MKT_DNC_LEGAL))
+
+MKT_EXPORT int mkt_contact_request_init(mkt_contact_request *r)
+{
+    if (r == NULL)
+        return MKT_EINVAL;
+    mkt_contact_request d = MKT_CONTACT_REQUEST_INIT;
+    *r = d;
+    return MKT_OK;
+}
+
+/* What one decision works with. */
+struct decision {
+    mkt_consent *c;
+    mkt_contact_request q;
+    const mkt__tz *zone;     /* NULL until needed and loaded */
+    int64_t local;           /* local civil time of q.at */
+    int32_t caps[2][MKT__NPERIODS]; /* effective caps: [0] channel, [1] all channels */
+    uint32_t reasons;
+    int64_t next;            /* latest reset of a reached cap */
+};
+
+static int deny(mkt_contact_decision *out, uint32_t reasons, int rc)
+{
+    out->allow = 0;
+    out->reasons = reasons;
+    out->next_allowed = 0;
+    return rc;
+}
+
+static int read_request(mkt_consent *c, const mkt_contact_request *in, struct decision *d)
+{
+    const char *where = "mkt_consent_check";
+    if (in == NULL || in->struct_size < offsetof(mkt_contact_request, flags) + sizeof in->flags
+        || in->struct_size > 4096)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: request is NULL or its struct_size is not "
+                          "valid", where);
+    mkt_contact_request q = MKT_CONTACT_REQUEST_INIT;
+    memcpy(&q, in, in->struct_size < sizeof q ? in->struct_size : sizeof q);
+    int rc = mkt__consent_check_customer(c->ctx, where, q.customer_id);
+    if (rc)
+        return rc;
+    if (q.channel < MKT_CHANNEL_EMAIL || q.channel > MKT__NCHANNELS)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: channel %" PRId32 " is not 1..6", where,
+                          q.channel);
+    if (q.message_class != MKT_CLASS_TRANSACTIONAL && q.message_class != MKT_CLASS_PROMOTIONAL)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: message_class %" PRId32 " is not 1 "
+                          "(transactional) or 2 (promotional)", where, q.message_class);
+    if (q.address != MKT_ADDRESS_VALID && q.address != MKT_ADDRESS_INVALID)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: address %" PRId32 " is not 0 or 1", where,
+                          q.address);
+    if (q.flags & ~MKT_CONTACT_SEND)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: unknown flags 0x%" PRIx32, where, q.flags);
+    if (q.at < 0)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: at %" PRId64 " is before 1970", where, q.at);
+    if (q.at == 0 && (rc = mkt_ctx_now(c->ctx, &q.at)) != MKT_OK)
+        return rc;
+    d->q = q;
+    return MKT_OK;
+}
+
+/* Consent, DNC, switches, topics: everything the state record alone answers. */
+static void state_reasons(struct decision *d, const mkt__consent_state *s)
+{
+    const int promo = d->q.message_class == MKT_CLASS_PROMOTIONAL;
+    const struct mkt__channel_state *ch = &s->ch[d->q.channel];
+    if (d->q.address == MKT_ADDRESS_INVALID)
+        d->reasons |= BIT(MKT_REASON_INVALID_ADDRESS);
+    for (int i = 0; i < s->ndnc; i++) {
+        if (s->dnc[i].scope != MKT_CHANNEL_ALL && s->dnc[i].scope != d->q.channel)
+            continue;
+        if (promo || (DNC_BLOCKS_TRANSACTIONAL & (1u << s->dnc[i].reason)))
+            d->reasons |= BIT(MKT_REASON_DNC_HARD_BOUNCE + s->dnc[i].reason - MKT_DNC_HARD_BOUNCE);
+    }
+    if (ch->flags & (promo ? MKT__CH_PROMO_OFF : MKT__CH_TRANS_OFF))
+        d->reasons |= BIT(MKT_REASON_CHANNEL_OFF);
+    if (!promo)
+        return;
+    if (ch->status == MKT_CONSENT_WITHDRAWN)
+        d->reasons |= BIT(MKT_REASON_CONSENT_WITHDRAWN);
+    else if (ch->status == MKT_CONSENT_PENDING)
+        d->reasons |= BIT(MKT_REASON_OPT_IN_PENDING);
+    else if (ch->status == MKT_CONSENT_NONE &&
+             !(d->c->opts.implied_consent_channels & (1u << d->q.channel)))
+        d->reasons |= BIT(MKT_REASON_NO_CONSENT);
+    if (d->q.purpose == NULL || d->q.purpose[0] == '\0')
+        return;
+    size_t plen = strlen(d->q.purpose);
+    int chosen_any = 0, chosen = 0, excluded = 0;
+    for (int i = 0; i < s->ntopics; i++) {
+        const struct mkt__topic_state *t = &s->topics[i];
+        int match = t->len == plen && memcmp(t->name, d->q.purpose, plen) == 0;
+        chosen_any |= t->choice == MKT_TOPIC_CHOSEN;
+        chosen |= match && t->choice == MKT_TOPIC_CHOSEN;
+        excluded |= match && t->choice == MKT_TOPIC_EXCLUDED;
+    }
+    if (excluded)
+        d->reasons |= BIT(MKT_REASON_TOPIC_EXCLUDED);
+    else if (chosen_any && !chosen)
+        d->reasons |= BIT(MKT_REASON_TOPIC_NOT_CHOSEN);
+}
+
+static int32_t stricter(int32_t a, int32_t b)
+{
+    return a == 0 ? b : b == 0 ? a : a < b ? a : b;
+}
+
+static void effective_caps(struct decision *d, const mkt__consent_state *s)
+{
+    const mkt_consent_options *o = &d->c->opts;
+    const int32_t policy[MKT__NPERIODS] = { o->daily_cap, o->weekly_cap, o->monthly_cap };
+    for (int k = 0; k < MKT__NPERIODS; k++) {
+        d->caps[0][k] = s->ch[d->q.channel].caps[k];
+        d->caps[1][k] = stricter(s->global_caps[k], policy[k]);
+    }
+}
+
+static int load_zone(struct decision *d)
+{
+    const char *name = d->q.time_zone ? d->q.time_zone : d->c->default_zone;
+    int rc = mkt__tz_get(&d->c->tz, name, &d->zone);
+    if (rc)
+        return rc;
+    d->local = d->q.at + mkt__tz_offset(d->zone, d->q.at);
+    return MKT_OK;
+}
+
+static int read_counter(mkt_ctx *ctx, const char *key, size_t klen, int64_t *count)
+{
+    char text[32];
+    size_t len;
+    int rc = mkt__store_get_buf(ctx, MKT__CONSENT_NS_CAPS, key, klen, text, sizeof text - 1,
+                                &len, NULL);
+    *count = 0;
+    if (rc == MKT_ENOTFOUND)
+        return MKT_OK;
+    if (rc == MKT_ETOOBIG || (rc == MKT_OK && len == 0))
+        return mkt__error(ctx, MKT_EPARSE, "consent: counter in '%s' is not a number",
+                          MKT__CONSENT_NS_CAPS);
+    if (rc)
+        return rc;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9' || v > (INT64_MAX - 9) / 10)
+            return mkt__error(ctx, MKT_EPARSE, "consent: counter in '%s' is not a count",
+                              MKT__CONSENT_NS_CAPS);
+        v = v * 10 + (text[i] - '0');
+    }
+    *count = v;
+    return MKT_OK;
+}
+
+/* Reached caps set CAP_* reasons and push d->next to the latest period reset. */
+static int cap_reasons(struct decision *d)
+{
+    static const char scope_char[2] = { 0, '*' };
+    for (int g = 0; g < 2; g++) {
+        for (int k = 0; k < MKT__NPERIODS; k++) {
+            if (d->caps[g][k] == 0)
+                continue;
+            int64_t next_local, n = mkt__period_number(k, d->local, &next_local);
+            char key[MKT__CONSENT_KEY_MAX];
+            char scope = g ? scope_char[1] : (char)('0' + d->q.channel);
+            size_t klen = mkt__consent_cap_key(key, d->q.customer_id, scope, k, n);
+            int64_t count;
+            int rc = read_counter(d->c->ctx, key, klen, &count);
+            if (rc)
+                return rc;
+            if (count < d->caps[g][k])
+                continue;
+            d->reasons |= BIT(g ? MKT_REASON_CAP_GLOBAL : MKT_REASON_CAP_CHANNEL);
+            int64_t reset = mkt__first_local_at_or_after(d->zone, next_local);
+            if (reset > d->next)
+                d->next = reset;
+        }
+    }
+    return MKT_OK;
+}
+
+/* Quiet hours and caps (promotional only); both need the customer's zone. */
+static int time_reasons(struct decision *d, int64_t *next_allowed)
+{
+    const int quiet = (d->c->opts.quiet_channels >> d->q.channel) & 1u;
+    const int capped = d->caps[0][0] | d->caps[0][1] | d->caps[0][2] | d->caps[1][0] |
+                       d->caps[1][1] | d->caps[1][2];
+    *next_allowed = 0;
+    if (!quiet && !capped)
+        return MKT_OK;
+    int rc = load_zone(d);
+    if (rc)
+        return rc;
+    d->next = d->q.at;
+    if (capped && (rc = cap_reasons(d)) != MKT_OK)
+        return rc;
+    const struct mkt__quiet_rule *rule = quiet ? mkt__quiet_rule_for(d->c, d->q.region) : NULL;
+    int64_t qnext;
+    if (rule && !mkt__quiet_allows(rule, d->zone, d->q.at, &qnext))
+        d->reasons |= BIT(MKT_REASON_QUIET_HOURS);
+    if (d->reasons == 0 || (d->reasons & ~SOFT_REASONS))
+        return MKT_OK;
+    /* Only time stands in the way: when the caps have reset, the window must be open too. */
+    *next_allowed = d->next;
+    if (rule && !mkt__quiet_allows(rule, d->zone, d->next, &qnext))
+        *next_allowed = qnext;
+    return MKT_OK;
+}
+
+/* ---- a real send: count it, audit it ------------------------------------------------------ */
+
+struct counted {
+    char key[MKT__CONSENT_KEY_MAX];
+    size_t klen;
+};
+
+static void uncount(mkt_ctx *ctx, const struct counted *done, int n)
+{
+    /* Best effort: a counter left one too high only makes the cap stricter (the safe side). */
+    for (int i = 0; i < n; i++)
+        if (mkt_store_incr(ctx, MKT__CONSENT_NS_CAPS, done[i].key, done[i].klen, -1, 0, NULL))
+            mkt__log(ctx, MKT_LOG_WARN, "consent: could not give back a counted send");
+}
+
+/* Count the send in every period counter of the channel and of all channels, each bounded
+ * by its cap: the store refuses (MKT_ELIMIT) the increment that would pass a cap, even when
+ * other processes count at the same time. Returns MKT_ELIMIT with d->reasons set then. */
+static int count_send(struct decision *d, struct counted *done, int *counted)
+{
+    int n = 0, rc = MKT_OK;
+    for (int g = 0; g < 2 && rc == MKT_OK; g++) {
+        for (int k = 0; k < MKT__NPERIODS && rc == MKT_OK; k++) {
+            int64_t next_local, p = mkt__period_number(k, d->local, &next_local);
+            struct counted *c = &done[n];
+            c->klen = mkt__consent_cap_key(c->key, d->q.customer_id,
+                                           g ? '*' : (char)('0' + d->q.channel), k, p);
+            int64_t limit = d->caps[g][k] ? d->caps[g][k] : INT64_MAX;
+            rc = mkt_store_incr(d->c->ctx, MKT__CONSENT_NS_CAPS, c->key, c->klen, 1, limit,
+                                NULL);
+            if (rc == MKT_OK)
+                n++;
+            else if (rc == MKT_ELIMIT) {
+                d->reasons |= BIT(g ? MKT_REASON_CAP_GLOBAL : MKT_REASON_CAP_CHANNEL);
+                d->next = mkt__first_local_at_or_after(d->zone, next_local);
+            }
+        }
+    }
+    if (rc)
+        uncount(d->c->ctx, done, n);
+    *counted = rc ? 0 : n;
+    return rc;
+}
+
+static int audit_send(struct decision *d)
+{
+    char detail[200];
+    snprintf(detail, sizeof detail, "channel=%s; class=%s; purpose=%.100s; at=%" PRId64,
+             mkt__channel_name(d->q.channel),
+             d->q.message_class == MKT_CLASS_PROMOTIONAL ? "promotional" : "transactional",
+             d->q.purpose ? d->q.purpose : "", d->q.at);
+    mkt_audit_record r = { sizeof r, 0, d->q.actor ? d->q.actor : "consent", "contact.allow",
+                           d->q.customer_id, detail };
+    return mkt_ctx_audit(d->c->ctx, &r);
+}
+
+static int record_send(struct decision *d, mkt_contact_decision *out)
+{
+    const int promo = d->q.message_class == MKT_CLASS_PROMOTIONAL;
+    int rc = promo && d->zone == NULL ? load_zone(d) : MKT_OK;
+    if (rc)
+        return deny(out, BIT(MKT_REASON_TIME_ZONE), rc);
+    struct counted done[2 * MKT__NPERIODS];
+    int counted = 0;
+    rc = promo ? count_send(d, done, &counted) : MKT_OK;
+    if (rc == MKT_ELIMIT) {
+        int64_t next = 0;
+        const int quiet = (d->c->opts.quiet_channels >> d->q.channel) & 1u;
+        const struct mkt__quiet_rule *rule = quiet ? mkt__quiet_rule_for(d->c, d->q.region)
+                                                   : NULL;
+        if (rule && !mkt__quiet_allows(rule, d->zone, d->next, &next))
+            d->next = next;
+        deny(out, d->reasons, MKT_OK);
+        out->next_allowed = d->next;
+        return MKT_OK; /* a decision: another sender took the last slot */
+    }
+    if (rc)
+        return deny(out, BIT(MKT_REASON_STORE_ERROR), rc);
+    rc = audit_send(d);
+    if (rc) {
+        uncount(d->c->ctx, done, counted); /* not audited means not sent */
+        return deny(out, BIT(MKT_REASON_AUDIT_ERROR), rc);
+    }
+    return MKT_OK;
+}
+
+/* ---- the decision ----------------------------------------------------------------------- */
+
+MKT_EXPORT int mkt_consent_check(mkt_consent *c, const mkt_contact_request *req,
+                                 mkt_contact_decision *out)
+{
+    if (c == NULL || out == NULL)
+        return c ? mkt__error(c->ctx, MKT_EINVAL, "mkt_consent_check: out is NULL")
+                 : MKT_EINVAL;
+    if (out->struct_size < sizeof *out) {
+        /* Older callers: fill only what they compiled. */
+        mkt_contact_decision full = { sizeof full, 0, 0, 0, 0 };
+        size_t size = out->struct_size;
+        if (size < offsetof(mkt_contact_decision, reasons) + sizeof full.reasons)
+            return mkt__error(c->ctx, MKT_EINVAL, "mkt_consent_check: decision struct_size "
+                              "%zu is too small", size);
+        int rc = mkt_consent_check(c, req, &full);
+        memcpy(out, &full, size);
+        out->struct_size = size;
+        return rc;
+    }
+    out->allow = 0;
+    out->reasons = 0;
+    out->next_allowed = 0;
+    out->at = 0;
+    struct decision d;
+    d.c = c;
+    d.zone = NULL;
+    d.reasons = 0;
+    d.next = 0;
+    int rc = read_request(c, req, &d);
+    if (rc)
+        return rc;
+    out->at = d.q.at;
+    mkt__consent_state s;
+    uint64_t version;
+    rc = mkt__consent_state_load(c->ctx, d.q.customer_id, &s, &version);
+    if (rc)
+        return deny(out, BIT(MKT_REASON_STORE_ERROR), rc);
+    state_reasons(&d, &s);
+    int64_t next_allowed = 0;
+    if (d.q.message_class == MKT_CLASS_PROMOTIONAL) {
+        effective_caps(&d, &s);
+        rc = time_reasons(&d, &next_allowed);
+        if (rc)
+            return deny(out, d.zone ? BIT(MKT_REASON_STORE_ERROR) : BIT(MKT_REASON_TIME_ZONE),
+                        rc);
+    }
+    out->reasons = d.reasons;
+    out->next_allowed = next_allowed;
+    out->allow = d.reasons == 0;
+    if (out->allow && (d.q.flags & MKT_CONTACT_SEND))
+        return record_send(&d, out);
+    return MKT_OK;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal consent API: the store namespaces and key layouts (the ONE place that lists them;
+ * lib/consent/privacy*.c erases and exports by them), the per-customer state record and its
+ * codec, and the helpers the record functions share. Nothing here is exported.
+ *
+ * Namespaces (every key starts with the customer id and 0x1F, see doc/consent.md):
+ *   consent.state    key "<id>\x1f"                   the customer's state record (PII)
+ *   consent.history  key "<id>\x1f<ts:20>.<seq:6>"   one text line per change (PII)
+ *   consent.caps     key "<id>\x1f<scope><P><n>"      send counters (PII): scope '1'..'6'
+ *                    for a channel or '*' for all channels, P 'd' (n = local day number),
+ *                    'w' (n = Monday-start week number, week 0 starts 1969-12-29) or
+ *                    'm' (n = year * 12 + month - 1), n in decimal.
+ */
+#ifndef MKT_CONSENT_PRIVATE_H
+#define MKT_CONSENT_PRIVATE_H
+
+#include <stdint.h>
+
+#include "core-private.h"
+#include "libmarketing/consent.h"
+#include "tz-private.h"
+#include "util.h"
+
+#define MKT__CONSENT_NS_STATE "consent.state"
+#define MKT__CONSENT_NS_HISTORY "consent.history"
+#define MKT__CONSENT_NS_CAPS "consent.caps"
+
+/* Separator between the customer id and the rest of a per-customer key. */
+#define MKT__KEY_SEP '\x1f'
+#define MKT__CUSTOMER_MAX 256
+/* Room for the longest per-customer key of this module: id, separator, suffix. */
+#define MKT__CONSENT_KEY_MAX (MKT__CUSTOMER_MAX + 48)
+
+#define MKT__NCHANNELS 6   /* MKT_CHANNEL_EMAIL .. MKT_CHANNEL_SOCIAL */
+#define MKT__MAX_DNC 32
+#define MKT__MAX_TOPICS 64
+#define MKT__MAX_TOPIC_LEN 64
+#define MKT__CAP_MAX 65535
+
+enum { MKT__PERIOD_DAY, MKT__PERIOD_WEEK, MKT__PERIOD_MONTH, MKT__NPERIODS };
+
+/* Channel flags in the state record. */
+#define MKT__CH_PROMO_OFF 0x1u
+#define MKT__CH_TRANS_OFF 0x2u
+
+struct mkt__channel_state {
+    uint8_t status;            /* mkt_consent_status */
+    uint8_t flags;             /* MKT__CH_* */
+    uint16_t soft_bounces;     /* in a row */
+    uint16_t caps[MKT__NPERIODS];
+    int64_t ts;                /* when the current status was decided */
+};
+
+struct mkt__dnc_state {
+    uint8_t scope, reason;
+    int64_t ts;
+};
+
+struct mkt__topic_state {
+    uint8_t choice, len;
+    char name[MKT__MAX_TOPIC_LEN];
+};
+
+/* The decoded state record. Encoded little-endian (consent-state.c):
+ *   u8 version (1); per channel 1..6: u8 status, u8 flags, u16 soft_bounces, 3 x u16 caps,
+ *   i64 ts (18 bytes); 3 x u16 all-channel caps; u8 ndnc, ndnc x (u8 scope, u8 reason,
+ *   i64 ts); u8 ntopics, ntopics x (u8 choice, u8 len, len bytes). */
+typedef struct mkt__consent_state {
+    struct mkt__channel_state ch[MKT__NCHANNELS + 1]; /* [0] unused: index = channel */
+    uint16_t global_caps[MKT__NPERIODS];
+    uint8_t ndnc, ntopics;
+    struct mkt__dnc_state dnc[MKT__MAX_DNC];
+    struct mkt__topic_state topics[MKT__MAX_TOPICS];
+} mkt__consent_state;
+
+/* An empty state (no record). */
+void mkt__consent_state_empty(mkt__consent_state *s);
+/* Decode; MKT_EPARSE (with a message) on a corrupt record. */
+int mkt__consent_state_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
+                              size_t len, mkt__consent_state *s);
+int mkt__consent_state_encode(const mkt__consent_state *s, mkt__buf *out);
+
+/* Check a customer id (1..256 bytes of UTF-8, no byte < 0x20); MKT_EINVAL with a message
+ * naming @where. */
+int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id);
+/* "<id>\x1f" into key (MKT__CONSENT_KEY_MAX bytes); returns the length. */
+size_t mkt__consent_key(char *key, const char *id);
+
+/* Read the state (an absent record is the empty state). */
+int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
+                            uint64_t *version);
+
+/* A change to apply under compare-and-set: @apply edits the state (returns MKT_OK, or an
+ * error that stops without writing; MKT__NO_CHANGE skips the write). */
+#define MKT__NO_CHANGE 1
+typedef int (*mkt__consent_apply_fn)(mkt_ctx *ctx, mkt__consent_state *s, void *data);
+
+/* What the history and the audit say about a change. */
+struct mkt__consent_note {
+    const char *action;  /* "consent.give", "dnc.add", ... */
+    const char *actor;   /* default "consent" */
+    int32_t channel;     /* 0 for all/none */
+    mkt_time ts;
+    const char *detail;  /* "source=...; ip=..." */
+};
+
+/* Read, apply, audit (once), write with compare-and-set (retrying on conflict), then append
+ * the history line. The audit comes before the write: a failing sink changes nothing.
+ * @note NULL: bookkeeping that is neither audited nor kept in the history (soft-bounce
+ * counts). */
+int mkt__consent_update(mkt_ctx *ctx, const char *customer, mkt__consent_apply_fn apply,
+                        void *data, const struct mkt__consent_note *note);
+
+/* The DNC entry (scope, reason) index, or -1. */
+int mkt__consent_find_dnc(const mkt__consent_state *s, int scope, int reason);
+
+/* Names for messages and history lines. */
+const char *mkt__channel_name(int32_t channel);   /* "email", "all", NULL if unknown */
+int mkt__channel_parse(const char *s, size_t len); /* -1 if unknown; "all" is 0 */
+const char *mkt__dnc_reason_name(int32_t reason);
+int mkt__dnc_reason_parse(const char *s, size_t len);
+
+/* Counter key of @scope ('1'..'6' or '*'), period kind and number. Returns the length. */
+size_t mkt__consent_cap_key(char *key, const char *customer, char scope, int period, int64_t n);
+
+/* ---- the policy (consent-policy.c) and the decision (consent-decide.c) -------------------- */
+
+#define MKT__REGION_MAX 15
+
+struct mkt__quiet_rule {
+    char region[MKT__REGION_MAX + 1]; /* "" default, "US" country, "US-FL" region */
+    int32_t start, end;               /* seconds of the local day: [start, end) */
+    uint32_t days;                    /* bit 0 Monday .. bit 6 Sunday */
+};
+
+struct mkt_consent {
+    mkt_ctx *ctx;
+    mkt_consent_options opts;   /* strings point into this struct's own copies */
+    char *zoneinfo_dir, *default_zone;
+    mkt__tz_cache tz;
+    struct mkt__quiet_rule *rules;
+    uint32_t nrules, rules_cap;
+};
+
+/* The rule for @region (NULL or ""): exact region, then its country, then the default rule,
+ * then the built-in 08:00-21:00 every day. */
+const struct mkt__quiet_rule *mkt__quiet_rule_for(const mkt_consent *c, const char *region);
+
+/* ---- local time (consent-time.c) ----------------------------------------------------------- */
+/* The earliest UTC instant whose local time is >= @local (a civil time in seconds): the local
+ * time itself, the earlier one on a fold, or the end of a gap that swallows it. */
+int64_t mkt__first_local_at_or_after(const mkt__tz *z, int64_t local);
+/* Whether the rule allows UTC instant @t, and if not the earliest instant after it that it
+ * allows (in *next). */
+int mkt__quiet_allows(const struct mkt__quiet_rule *r, const mkt__tz *z, int64_t t,
+                      int64_t *next);
+/* Number of the local period (day, Monday week, month) holding local civil time @local, and
+ * the local civil time where the next one starts. */
+int64_t mkt__period_number(int period, int64_t local, int64_t *next_start_local);
+
+#endif /* MKT_CONSENT_PRIVATE_H */

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The per-customer state record (layout in consent-private.h): one compact binary value per
+ * customer so that a decision costs one store get in the common case. Decoding checks every
+ * length and enum, because a record is read from a store other processes write too: a corrupt
+ * record is reported (MKT_EPARSE), and the decision turns that into a deny.
+ */
+#include <string.h>
+
+#include "consent-private.h"
+
+#define STATE_VERSION 1
+#define CHANNEL_BYTES 18
+
+void mkt__consent_state_empty(mkt__consent_state *s)
+{
+    memset(s->ch, 0, sizeof s->ch);
+    memset(s->global_caps, 0, sizeof s->global_caps);
+    s->ndnc = 0;
+    s->ntopics = 0;
+}
+
+static uint16_t get16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static int64_t get64(const unsigned char *p)
+{
+    /* Spelled out so that compilers turn it into one load on little-endian machines. */
+    uint64_t v = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+                 (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+                 (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+    return (int64_t)v;
+}
+
+static void put16(unsigned char *p, uint16_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+}
+
+static void put64(unsigned char *p, int64_t v)
+{
+    uint64_t u = (uint64_t)v;
+    for (int i = 0; i < 8; i++, u >>= 8)
+        p[i] = (unsigned char)u;
+}
+
+static int corrupt(mkt_ctx *ctx, const char *customer, const char *why)
+{
+    return mkt__error(ctx, MKT_EPARSE, "consent: the state record of customer '%s' in '%s' "
+                      "is corrupt: %s", customer, MKT__CONSENT_NS_STATE, why);
+}
+
+static int decode_channels(mkt_ctx *ctx, const char *customer, const unsigned char *p,
+                           mkt__consent_state *s)
+{
+    for (int c = 1; c <= MKT__NCHANNELS; c++, p += CHANNEL_BYTES) {
+        struct mkt__channel_state *ch = &s->ch[c];
+        ch->status = p[0];
+        ch->flags = p[1];
+        ch->soft_bounces = get16(p + 2);
+        for (int k = 0; k < MKT__NPERIODS; k++)
+            ch->caps[k] = get16(p + 4 + 2 * k);
+        ch->ts = get64(p + 10);
+        if (ch->status > MKT_CONSENT_PENDING)
+            return corrupt(ctx, customer, "unknown consent status");
+    }
+    for (int k = 0; k < MKT__NPERIODS; k++)
+        s->global_caps[k] = get16(p + 2 * k);
+    return MKT_OK;
+}
+
+int mkt__consent_state_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
+                              size_t len, mkt__consent_state *s)
+{
+    const size_t fixed = 1 + CHANNEL_BYTES * MKT__NCHANNELS + 6;
+    if (len < fixed + 2 || p[0] != STATE_VERSION)
+        return corrupt(ctx, customer, len ? "unknown version or truncated" : "empty");
+    int rc = decode_channels(ctx, customer, p + 1, s);
+    if (rc)
+        return rc;
+    size_t at = fixed;
+    s->ndnc = p[at++];
+    if (s->ndnc > MKT__MAX_DNC || len - at < (size_t)s->ndnc * 10 + 1)
+        return corrupt(ctx, customer, "DNC list truncated");
+    for (unsigned i = 0; i < s->ndnc; i++, at += 10) {
+        s->dnc[i].scope = p[at];
+        s->dnc[i].reason = p[at + 1];
+        s->dnc[i].ts = get64(p + at + 2);
+        if (s->dnc[i].scope > MKT__NCHANNELS || s->dnc[i].reason < MKT_DNC_HARD_BOUNCE ||
+            s->dnc[i].reason > MKT_DNC_INTERNAL_POLICY)
+            return corrupt(ctx, customer, "DNC entry with an unknown scope or reason");
+    }
+    s->ntopics = p[at++];
+    if (s->ntopics > MKT__MAX_TOPICS)
+        return corrupt(ctx, customer, "too many topics");
+    for (unsigned i = 0; i < s->ntopics; i++) {
+        struct mkt__topic_state *t = &s->topics[i];
+        if (len - at < 2 || p[at + 1] == 0 || p[at + 1] > MKT__MAX_TOPIC_LEN ||
+            len - at - 2 < p[at + 1] || (p[at] != MKT_TOPIC_CHOSEN && p[at] != MKT_TOPIC_EXCLUDED))
+            return corrupt(ctx, customer, "topic list truncated or invalid");
+        t->choice = p[at];
+        t->len = p[at + 1];
+        memcpy(t->name, p + at + 2, t->len);
+        at += 2 + (size_t)t->len;
+    }
+    return at == len ? MKT_OK : corrupt(ctx, customer, "trailing bytes");
+}
+
+int mkt__consent_state_encode(const mkt__consent_state *s, mkt__buf *out)
+{
+    unsigned char fixed[1 + CHANNEL_BYTES * MKT__NCHANNELS + 6];
+    unsigned char *p = fixed;
+    *p++ = STATE_VERSION;
+    for (int c = 1; c <= MKT__NCHANNELS; c++, p += CHANNEL_BYTES) {
+        const struct mkt__channel_state *ch = &s->ch[c];
+        p[0] = ch->status;
+        p[1] = ch->flags;
+        put16(p + 2, ch->soft_bounces);
+        for (int k = 0; k < MKT__NPERIODS; k++)
+            put16(p + 4 + 2 * k, ch->caps[k]);
+        put64(p + 10, ch->ts);
+    }
+    for (int k = 0; k < MKT__NPERIODS; k++)
+        put16(p + 2 * k, s->global_caps[k]);
+    int rc = mkt__buf_append(out, fixed, sizeof fixed);
+    if (rc == MKT_OK)
+        rc = mkt__buf_putc(out, (char)s->ndnc);
+    for (unsigned i = 0; rc == MKT_OK && i < s->ndnc; i++) {
+        unsigned char e[10] = { s->dnc[i].scope, s->dnc[i].reason };
+        put64(e + 2, s->dnc[i].ts);
+        rc = mkt__buf_append(out, e, sizeof e);
+    }
+    if (rc == MKT_OK)
+        rc = mkt__buf_putc(out, (char)s->ntopics);
+    for (unsigned i = 0; rc == MKT_OK && i < s->ntopics; i++) {
+        unsigned char h[2] = { s->topics[i].choice, s->topics[i].len };
+        rc = mkt__buf_append(out, h, 2);
+        if (rc == MKT_OK)
+            rc = mkt__buf_append(out, s->topics[i].name, s->topics[i].len);
+    }
+    return rc;
+}
+
+int mkt__consent_find_dnc(const mkt__consent_state *s, int scope, int reason)
+{
+    for (int i = 0; i < s->ndnc; i++)
+        if (s->dnc[i].scope == scope && s->dnc[i].reason == reason)
+            return i;
+    return -1;
+}
+
+/* ---- customer ids and keys ---------------------------------------------------------------- */
+
+/* Length of the UTF-8 sequence at @p (n bytes left), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (len == 0 || len > n || p[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    uint32_t cp = len == 2 ? (p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)
+                : len == 3 ? (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu)
+                           : (p[0] & 0x07u) << 18 | (p[1] & 0x3Fu) << 12 |
+                                 (p[2] & 0x3Fu) << 6 | (p[3] & 0x3Fu);
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
+int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id)
+{
+    if (id == NULL)
+        return mkt__error(ctx, MKT_EINVAL, "%s: customer_id is NULL", where);
+    size_t n = strlen(id);
+    if (n == 0 || n > MKT__CUSTOMER_MAX)
+        return mkt__error(ctx, MKT_EINVAL, "%s: customer_id must be 1..%d bytes, not %zu",
+                          where, MKT__CUSTOMER_MAX, n);
+    const unsigned char *p = (const unsigned char *)id;
+    size_t i = 0;
+    while (i < n && p[i] >= 0x20 && p[i] < 0x80)
+        i++; /* the common case: printable ASCII */
+    while (i < n) {
+        if (p[i] < 0x20)
+            return mkt__error(ctx, MKT_EINVAL, "%s: customer_id has control byte 0x%02x at "
+                              "offset %zu", where, p[i], i);
+        size_t l = utf8_len(p + i, n - i);
+        if (l == 0)
+            return mkt__error(ctx, MKT_EINVAL, "%s: customer_id is not valid UTF-8 at "
+                              "offset %zu", where, i);
+        i += l;
+    }
+    return MKT_OK;
+}
+
+size_t mkt__consent_key(char *key, const char *id)
+{
+    size_t n = strlen(id);
+    memcpy(key, id, n);
+    key[n] = MKT__KEY_SEP;
+    return n + 1;
+}
+
+size_t mkt__consent_cap_key(char *key, const char *customer, char scope, int period, int64_t n)
+{
+    static const char kinds[MKT__NPERIODS] = { 'd', 'w', 'm' };
+    size_t len = mkt__consent_key(key, customer);
+    key[len++] = scope;
+    key[len++] = kinds[period];
+    char digits[24];
+    int nd = 0;
+    uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+    do {
+        digits[nd++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (n < 0)
+        key[len++] = '-';
+    while (nd)
+        key[len++] = digits[--nd];
+    return len;
+}
+
+int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
+                            uint64_t *version)
+{
+    char key[MKT__CONSENT_KEY_MAX];
+    size_t klen = mkt__consent_key(key, customer);
+    unsigned char small[512]; /* a typical record is ~130 bytes: no allocation */
+    size_t len = 0;
+    int rc = mkt__store_get_buf(ctx, MKT__CONSENT_NS_STATE, key, klen, small, sizeof small,
+                                &len, version);
+    if (rc == MKT_ENOTFOUND) {
+        mkt__consent_state_empty(s);
+        *version = MKT_VERSION_ABSENT;
+        return MKT_OK;
+    }
+    if (rc == MKT_OK)
+        return mkt__consent_state_decode(ctx, customer, small, len, s);
+    if (rc != MKT_ETOOBIG)
+        return rc;
+    char *value = NULL;
+    rc = mkt_store_get(ctx, MKT__CONSENT_NS_STATE, key, klen, &value, &len, version);
+    if (rc == MKT_ENOTFOUND) { /* deleted between the two reads */
+        mkt__consent_state_empty(s);
+        *version = MKT_VERSION_ABSENT;
+        return MKT_OK;
+    }
+    if (rc == MKT_OK)
+        rc = mkt__consent_state_decode(ctx, customer, (const unsigned char *)value, len, s);
+    mkt_free(value);
+    return rc;
+}

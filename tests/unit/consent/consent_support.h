@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Test support for the consent suites: a host store that keeps its data in an inner context's
+ * memory store and can fail (operation number N, or N and every later one), report a conflict,
+ * or let "another process" bump a counter between two operations; plus an audit sink that
+ * remembers the actions it saw and can fail.
+ */
+#ifndef MKT_TEST_CONSENT_SUPPORT_H
+#define MKT_TEST_CONSENT_SUPPORT_H
+
+#include "libmarketing.h"
+
+typedef struct fault_store {
+    mkt_ctx *inner;       /* holds the data */
+    long ops;             /* operations seen */
+    long fail_at;         /* operation number to fail (-1: never) */
+    int sticky;           /* fail every operation from fail_at on */
+    int fail_rc;          /* what a failing operation returns (default MKT_EIO) */
+    int conflicts;        /* the next N puts to consent.state report MKT_ECONFLICT */
+    long bump_after_op;   /* after this operation, run bump (once; -1 never) */
+    const char *bump_ns, *bump_key;
+    size_t bump_key_len;
+} fault_store;
+
+void fault_store_init(fault_store *f);
+void fault_store_free(fault_store *f);
+/* Ops that use @f; copy into a host's store field. */
+void fault_store_ops(fault_store *f, mkt_store_ops *ops);
+
+typedef struct audit_log {
+    int count;
+    int fail;             /* return MKT_EIO from every call */
+    char actions[64][32];
+    char subjects[64][64];
+} audit_log;
+
+int audit_log_sink(const mkt_audit_record *r, void *user_data);
+/* How many recorded actions equal @action. */
+int audit_log_count(const audit_log *a, const char *action);
+
+#endif
