@@ -22,5 +22,7 @@
 #include "libmarketing/journey.h"
 #include "libmarketing/consent.h"
 #include "libmarketing/privacy.h"
+#include "libmarketing/promo.h"
+#include "libmarketing/offer.h"
 
 #endif /* LIBMARKETING_H */

@@ -1772,5 +1772,258 @@ class ConsentTest(UsageAssertions, unittest.TestCase):
         self.assertIn("mkt consent check", r.stdout)
 
 
+class PromoCodeTest(UsageAssertions, unittest.TestCase):
+    """`mkt promo generate` and `mkt promo check` (the offer subcommands are tested apart)."""
+
+    FORMAT = ["--pattern", "SUMMER-####-####", "--check-char"]
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_generate_file_and_check(self):
+        out = os.path.join(self.tmp, "codes.txt")
+        r = run("promo", "generate", "--count", "200", *self.FORMAT, "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            codes = f.read().splitlines()
+        self.assertEqual(len(codes), 200)
+        self.assertEqual(len(set(codes)), 200)
+        self.assertTrue(all(re.fullmatch(r"SUMMER-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{5}", c)
+                            for c in codes), codes[:3])
+        # 31^8 = 852891037441 codes; 200 / 31^8 = 2.34e-10.
+        self.assertIn("codes: 200 written to " + out, r.stdout)
+        self.assertIn("code space: 31^8 = 8.52891e+11 codes (39.6 bits per code)", r.stdout)
+        self.assertIn("P(one random code is live) = 2.34e-10", r.stdout)
+        r = run("promo", "check", *self.FORMAT, *codes[:20], codes[0].lower().replace("-", " "))
+        self.assertEqual((r.returncode, r.stdout), (0, ""), r.stderr)
+        # A swap of two adjacent random characters is a check_char error (unless they are
+        # equal); a wrong prefix is a literal error at position 1.
+        c = codes[0]
+        swapped = c[:7] + c[8] + c[7] + c[9:]
+        bad = [swapped] if c[7] != c[8] else []
+        r = run("promo", "check", *self.FORMAT, c, "WINTER" + c[6:], *bad)
+        self.assertEqual(r.returncode, 1)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0].split("\t")[:3], ["WINTER" + c[6:], "literal", "1"])
+        if bad:
+            self.assertEqual(lines[1].split("\t")[1], "check_char")
+
+    def test_generate_stdout_report_on_stderr(self):
+        r = run("promo", "generate", "--count", "5", "--charset", "numeric", "--length", "6",
+                "--prefix", "P-", "--out", "-")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        codes = r.stdout.splitlines()
+        self.assertEqual(len(codes), 5)
+        self.assertTrue(all(re.fullmatch(r"P-[0-9]{6}", c) for c in codes))
+        self.assertIn("code space: 10^6 = 1e+06 codes (19.9 bits per code)", r.stderr)
+
+    def test_too_many_codes_leaves_no_file(self):
+        out = os.path.join(self.tmp, "codes.txt")
+        r = run("promo", "generate", "--count", "600", "--charset", "numeric", "--length", "3",
+                "--out", out)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("the code space has 1000 codes", r.stderr)
+        self.assertEqual(os.listdir(self.tmp), [])  # no file, no temporary left behind
+        r = run("promo", "generate", "--count", "5", "--out",
+                os.path.join(self.tmp, "missing-dir", "codes.txt"))
+        self.assertEqual(r.returncode, 1)
+
+    def test_issued_codes_survive_between_runs(self):
+        state = os.path.join(self.tmp, "state.db")
+        fmt = ["--charset", "numeric", "--length", "2"]
+        first = run("--state", state, "promo", "generate", "--count", "50", *fmt,
+                    "--offer-id", "A", "--out", "-")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        second = run("--state", state, "promo", "generate", "--count", "10", *fmt,
+                     "--offer-id", "B", "--out", "-")
+        self.assertEqual(second.returncode, 0, second.stderr)
+        a, b = set(first.stdout.split()), set(second.stdout.split())
+        self.assertEqual((len(a), len(b)), (50, 10))
+        self.assertEqual(a & b, set())  # never re-issued, across processes
+
+    def test_derive_known_answer_and_bind(self):
+        # HMAC-SHA-256 known answer (tests/unit/offer/test_code_format.c): "30731091".
+        secret = os.path.join(self.tmp, "secret")
+        with open(secret, "w") as f:
+            f.write("0123456789abcdef\n")  # the final newline is not part of the secret
+        args = ["promo", "derive", "--secret-file", secret, "--offer-id", "BDAY",
+                "--customer", "C000123", "--charset", "numeric"]
+        r = run(*args)
+        self.assertEqual((r.returncode, r.stdout), (0, "30731091\n"), r.stderr)
+        state = os.path.join(self.tmp, "state.db")
+        self.assertEqual(run("--state", state, *args, "--bind").returncode, 0)
+        self.assertEqual(run("--state", state, *args, "--bind").returncode, 0)  # idempotent
+        r = run("--state", state, *args[:-2], "--customer", "C000999", "--charset", "numeric",
+                "--bind")
+        self.assertEqual(r.returncode, 0, r.stderr)  # another customer, another code
+        self.assertNotEqual(r.stdout, "30731091\n")
+        with open(secret, "w") as f:
+            f.write("short")
+        r = run(*args)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("at least 16", r.stderr)
+        self.assert_usage_error("promo", "derive", "--offer-id", "X", needle="--secret-file")
+
+    def test_usage_errors(self):
+        self.assert_usage_error("promo", needle="no subcommand")
+        self.assert_usage_error("promo", "frobnicate", needle="unknown subcommand")
+        self.assert_usage_error("promo", "generate", "--count", "5", needle="--out")
+        self.assert_usage_error("promo", "generate", "--count", "0", "--out", "-",
+                                needle="--count")
+        self.assert_usage_error("promo", "check", needle="CODE")
+        self.assert_usage_error("promo", "check", "--count", "3", "X", needle="only format options")
+        r = run("promo", "--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("mkt promo generate", r.stdout)
+
+
+OFFERS_XML = """<?xml version="1.0"?>
+<offers xmlns="https://libmarketing.dev/ns/offers/1">
+  <offer id="summer" currency="USD" stackable="true" priority="2" reservation-ttl="600">
+    <discount percent="15" cap="50.00"/>
+    <min-purchase>100.00</min-purchase>
+    <booking-window from="2026-06-01" to="2026-08-31"/>
+    <routes><include>JFK-*</include></routes>
+    <limits total="7" per-customer="1"/>
+    <code>SUMMER24</code>
+  </offer>
+  <offer id="ten" currency="USD" stackable="true">
+    <discount amount="10.00"/>
+    <code>TEN</code>
+  </offer>
+</offers>
+"""
+
+
+class PromoOfferTest(UsageAssertions, unittest.TestCase):
+    """`mkt promo validate|stack` and redemption against a --state file."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.xml = os.path.join(self.tmp, "offers.xml")
+        with open(self.xml, "w", encoding="utf-8") as f:
+            f.write(OFFERS_XML)
+        self.state = os.path.join(self.tmp, "state.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def booking(self, customer="C1", amount="200.00", booked="2026-07-10"):
+        return ["--offer", self.xml, "--customer", customer, "--route", "JFK-LHR",
+                "--amount", amount, "--currency", "USD", "--booking-date", booked,
+                "--travel-date", "2026-08-01"]
+
+    @staticmethod
+    def fields(out):
+        return [line.split("\t") for line in out.splitlines()]
+
+    def test_validate(self):
+        r = run("promo", "validate", "--code", "summer-24", *self.booking())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # 15 % of 200.00 = 30.00, under the 50.00 cap
+        self.assertEqual(self.fields(r.stdout), [["code", "SUMMER24"], ["offer", "summer"],
+                                                 ["decision", "valid"],
+                                                 ["discount", "30.00 USD"]])
+        r = run("promo", "validate", "--code", "SUMMER24",
+                *self.booking(amount="80.00", booked="2026-09-10"))
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual([f for f in self.fields(r.stdout) if f[0] == "reason"],
+                         [["reason", "EXPIRED", "the offer ended on 2026-08-31"],
+                          ["reason", "MIN_PURCHASE",
+                           "minimum purchase 100.00 USD not met (amount 80.00)"]])
+        r = run("promo", "validate", "--code", "NOPE", *self.booking())
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(["reason", "UNKNOWN_CODE", "no offer has this code"],
+                      self.fields(r.stdout))
+
+    def test_stack(self):
+        r = run("promo", "stack", "--code", "TEN", "--code", "SUMMER24", *self.booking())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # summer (priority 2) first: 30.00, then ten: 10.00
+        rows = self.fields(r.stdout)
+        self.assertEqual(rows[-1], ["total", "40.00 USD"])
+        self.assertIn(["applies", "2"], rows[:6])
+        self.assertIn(["applies", "1"], rows[6:])
+
+    def test_redemption_survives_runs(self):
+        s = ["--state", self.state]
+        r = run(*s, "promo", "reserve", "--code", "SUMMER24", "--booking", "B1", *self.booking())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(["decision", "reserved"], self.fields(r.stdout))
+        # per-customer limit 1: a second booking of C1 is refused, in another run
+        r = run(*s, "promo", "reserve", "--code", "SUMMER24", "--booking", "B2", *self.booking())
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("LIMIT_PER_CUSTOMER", r.stdout)
+        r = run(*s, "promo", "commit", "--offer", self.xml, "--code", "SUMMER24",
+                "--customer", "C1", "--booking", "B1")
+        self.assertEqual((r.returncode, r.stdout), (0, "committed\tC1\tB1\n"), r.stderr)
+        r = run(*s, "promo", "usage", "--offer-id", "summer", "--customer", "C1")
+        self.assertEqual(dict(self.fields(r.stdout)),
+                         {"held": "1", "redemptions": "1", "discount_total": "3000",
+                          "average_discount": "3000", "budget_used": "3000",
+                          "customer_uses": "1"})
+        r = run(*s, "promo", "usage", "--offer-id", "summer", "--by", "booking-date")
+        self.assertEqual(r.stdout, "booking_date,redemptions\n2026-07-10,1\n")
+        r = run(*s, "promo", "release", "--offer", self.xml, "--code", "SUMMER24",
+                "--customer", "C1", "--booking", "B1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run(*s, "promo", "usage", "--offer-id", "summer")
+        self.assertIn(["held", "0"], self.fields(r.stdout))
+        r = run(*s, "promo", "commit", "--offer", self.xml, "--code", "SUMMER24",
+                "--customer", "C1", "--booking", "B1")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("released", r.stderr)
+        r = run(*s, "promo", "sweep")
+        self.assertEqual((r.returncode, r.stdout), (0, "released\t0\n"))
+
+    def test_processes_share_the_limit(self):
+        """Six processes reserve and commit five bookings each against one state file; the
+        total limit is 7: exactly 7 commits succeed."""
+        script = (
+            'for i in 1 2 3 4 5; do '
+            '"$MKT" --state "$STATE" promo reserve --code SUMMER24 --booking "B$P-$i" '
+            '--offer "$XML" --customer "C$P-$i" --route JFK-LHR --amount 200.00 '
+            '--currency USD --booking-date 2026-07-10 --travel-date 2026-08-01 >/dev/null '
+            '&& "$MKT" --state "$STATE" promo commit --code SUMMER24 --booking "B$P-$i" '
+            '--offer "$XML" --customer "C$P-$i"; done; true')
+        procs = [subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE, text=True,
+                                  env=dict(os.environ, MKT=MKT, STATE=self.state, XML=self.xml,
+                                           P=str(p)))
+                 for p in range(6)]
+        committed = sum(p.communicate(timeout=300)[0].count("committed") for p in procs)
+        self.assertEqual(committed, 7)
+        r = run("--state", self.state, "promo", "usage", "--offer-id", "summer")
+        self.assertIn(["held", "7"], self.fields(r.stdout))
+        self.assertIn(["redemptions", "7"], self.fields(r.stdout))
+
+    def test_usage_errors(self):
+        self.assert_usage_error("promo", "validate", "--code", "X", needle="needs --offer")
+        self.assert_usage_error("promo", "validate", "--code", "X", "--code", "Y",
+                                *self.booking(), needle="one --code")
+        self.assert_usage_error("promo", "validate", "--code", "X",
+                                *self.booking(booked="2026-13-01"), needle="not a date")
+        self.assert_usage_error("promo", "validate", "--code", "X",
+                                *self.booking(amount="1.234"), needle="not an amount")
+        self.assert_usage_error("promo", "reserve", "--code", "X", "--booking", "B",
+                                *self.booking(), needle="needs --state")
+        self.assert_usage_error("promo", "reserve", "--code", "X", *self.booking(),
+                                needle="--booking")
+        self.assert_usage_error("promo", "commit", "--code", "X", needle="needs --offer")
+        self.assert_usage_error("promo", "usage", needle="--offer-id")
+        self.assert_usage_error("--state", self.state, "promo", "usage", "--offer-id", "s",
+                                "--by", "month", needle="route or booking-date")
+        self.assert_usage_error("promo", "sweep", needle="needs --state")
+        self.assert_usage_error("promo", "validate", "--frob", needle="unknown option")
+        r = run("promo", "validate", "--code", "X", *self.booking()[:1], "/nonexistent.xml",
+                *self.booking()[2:])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("/nonexistent.xml", r.stderr)
+        r = run("promo", "--help")
+        self.assertIn("mkt --state FILE promo reserve", r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -29,6 +29,8 @@ const mkt_command mkt_commands[] = {
     { "privacy", "Erase a customer (right to be forgotten) or export their data",
       cmd_privacy, cmd_privacy_usage },
     { "audit", "Verify the hash chain of the audit records", cmd_audit, cmd_audit_usage },
+    { "promo", "Promo codes and offers: generate and check codes, validate and redeem",
+      cmd_promo, cmd_promo_usage },
     { NULL, NULL, NULL, NULL },
 };
 

@@ -174,5 +174,7 @@ void cmd_consent_usage(FILE *out);
  * argv[0] = "sms-inbound" and the subcommand's options after it (it restarts getopt). */
 int consent_sms_inbound(mkt_app *app, int argc, char **argv);
 void consent_sms_inbound_usage(FILE *out);
+int cmd_promo(mkt_app *app, int argc, char **argv);
+void cmd_promo_usage(FILE *out);
 
 #endif /* MKT_TOOL_H */

@@ -14,7 +14,7 @@ Quick start::
 See README.md for library discovery (``LIBMARKETING_LIBRARY``) and the full surface.
 """
 
-from . import abtest, attribution, consent, privacy, values
+from . import abtest, attribution, consent, offer, privacy, promo, values
 from .attribution import Attribution, Credit, Model, Transition, attribute, attribute_many
 from .attribution import model_from_name as attribution_model_from_name
 from .attribution import model_name as attribution_model_name

@@ -828,6 +828,62 @@ class SmsOptions(ctypes.Structure):
         ("opt_in_reply", c_char_p),
         ("help_reply", c_char_p),
         ("actor", c_char_p),
+# promo.h
+class PromoOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("charset", c_char_p),
+        ("length", c_int32),
+        ("prefix", c_char_p),
+        ("suffix", c_char_p),
+        ("pattern", c_char_p),
+        ("check_char", c_int32),
+    ]
+
+
+class PromoEntropy(ctypes.Structure):
+    _fields_ = [
+        ("charset_size", c_int32),
+        ("random_chars", c_int32),
+        ("code_len", c_int32),
+        ("display_len", c_int32),
+        ("space", c_double),
+        ("bits", c_double),
+        ("guess_probability", c_double),
+        ("max_batch", c_uint64),
+    ]
+
+
+class PromoCheckResult(ctypes.Structure):
+    _fields_ = [("valid", c_int32), ("reason", c_int32), ("position", c_int32)]
+
+
+# offer.h
+class OfferBooking(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("booking_id", c_char_p),
+        ("route", c_char_p),
+        ("fare_class", c_char_p),
+        ("amount", c_int64),
+        ("currency", c_char_p),
+        ("booking_date", c_int32),
+        ("travel_date", c_int32),
+        ("customer", c_void_p),
+        ("prior_discount", c_int64),
+    ]
+
+
+class OfferUsage(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("held", c_int64),
+        ("redemptions", c_int64),
+        ("discount_total", c_int64),
+        ("average_discount", c_int64),
+        ("budget_used", c_int64),
+        ("customer_uses", c_int64),
     ]
 
 
@@ -1163,6 +1219,75 @@ _PROTOTYPES = {
     "mkt_sms_options_init": (c_int, [P(SmsOptions)]),
     "mkt_sms_inbound": (c_int, [c_void_p, P(SmsOptions), c_char_p, c_char_p, P(c_int32),
                                 P(c_void_p)]),
+    # promo.h
+    "mkt_promo_normalize": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t, P(c_size_t)]),
+    "mkt_promo_options_init": (c_int, [P(PromoOptions)]),
+    "mkt_promo_format_new": (c_int, [P(c_void_p), c_void_p, P(PromoOptions)]),
+    "mkt_promo_format_free": (None, [c_void_p]),
+    "mkt_promo_entropy_get": (c_int, [c_void_p, c_uint64, P(PromoEntropy)]),
+    "mkt_promo_check": (c_int, [c_void_p, c_char_p, c_size_t, P(PromoCheckResult)]),
+    "mkt_promo_reason_name": (c_char_p, [c_int32]),
+    "mkt_promo_generate": (c_int, [c_void_p, c_void_p, c_uint64, c_char_p, P(c_void_p),
+                                   P(c_size_t)]),
+    "mkt_promo_derive": (c_int, [c_void_p, c_void_p, c_char_p, c_size_t, c_char_p, c_char_p,
+                                 c_char_p, c_size_t, P(c_size_t)]),
+    "mkt_promo_bind": (c_int, [c_void_p, c_char_p, c_char_p, c_char_p]),
+    "mkt_promo_lookup": (c_int, [c_void_p, c_char_p, P(c_void_p), P(c_void_p)]),
+    # offer.h
+    "mkt_offer_new": (c_int, [P(c_void_p), c_void_p, c_char_p]),
+    "mkt_offer_free": (None, [c_void_p]),
+    "mkt_offer_id": (c_char_p, [c_void_p]),
+    "mkt_offer_set_discount": (c_int, [c_void_p, c_int32, c_int64, c_int64]),
+    "mkt_offer_set_currency": (c_int, [c_void_p, c_char_p]),
+    "mkt_offer_set_min_purchase": (c_int, [c_void_p, c_int64]),
+    "mkt_offer_set_booking_window": (c_int, [c_void_p, c_int32, c_int32]),
+    "mkt_offer_set_travel_window": (c_int, [c_void_p, c_int32, c_int32]),
+    "mkt_offer_add_blackout": (c_int, [c_void_p, c_int32, c_int32]),
+    "mkt_offer_add_route": (c_int, [c_void_p, c_char_p, c_int32]),
+    "mkt_offer_add_fare_class": (c_int, [c_void_p, c_char_p, c_int32]),
+    "mkt_offer_set_segment_rule": (c_int, [c_void_p, c_char_p]),
+    "mkt_offer_set_customer": (c_int, [c_void_p, c_char_p]),
+    "mkt_offer_set_limit": (c_int, [c_void_p, c_int32, c_int64]),
+    "mkt_offer_set_stacking": (c_int, [c_void_p, c_int32, c_int32]),
+    "mkt_offer_add_combinable": (c_int, [c_void_p, c_char_p]),
+    "mkt_offer_set_reservation_ttl": (c_int, [c_void_p, c_int64]),
+    "mkt_offer_add_code": (c_int, [c_void_p, c_char_p, c_char_p]),
+    "mkt_offers_new": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_offers_free": (None, [c_void_p]),
+    "mkt_offers_add": (c_int, [c_void_p, c_void_p]),
+    "mkt_offers_load_xml_memory": (c_int, [c_void_p, c_char_p, c_size_t, c_char_p]),
+    "mkt_offers_load_xml_file": (c_int, [c_void_p, c_char_p]),
+    "mkt_offers_compile": (c_int, [c_void_p, c_void_p]),
+    "mkt_offers_count": (c_size_t, [c_void_p]),
+    "mkt_offers_get": (c_void_p, [c_void_p, c_size_t]),
+    "mkt_offer_booking_init": (c_int, [P(OfferBooking)]),
+    "mkt_offer_result_new": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_offer_result_free": (None, [c_void_p]),
+    "mkt_offer_result_valid": (c_int32, [c_void_p]),
+    "mkt_offer_result_discount": (c_int64, [c_void_p]),
+    "mkt_offer_result_code": (c_char_p, [c_void_p]),
+    "mkt_offer_result_offer_id": (c_char_p, [c_void_p]),
+    "mkt_offer_result_reason_count": (c_size_t, [c_void_p]),
+    "mkt_offer_result_reason": (c_int32, [c_void_p, c_size_t]),
+    "mkt_offer_result_reason_text": (c_char_p, [c_void_p, c_size_t]),
+    "mkt_offer_currency_decimals": (c_int32, [c_char_p]),
+    "mkt_offer_reason_name": (c_char_p, [c_int32]),
+    "mkt_offers_validate": (c_int, [c_void_p, c_void_p, c_char_p, P(OfferBooking), c_void_p]),
+    "mkt_offers_reserve": (c_int, [c_void_p, c_void_p, c_char_p, P(OfferBooking), c_void_p]),
+    "mkt_offers_commit": (c_int, [c_void_p, c_void_p, c_char_p, c_char_p, c_char_p]),
+    "mkt_offers_release": (c_int, [c_void_p, c_void_p, c_char_p, c_char_p, c_char_p]),
+    "mkt_offers_sweep": (c_int, [c_void_p, P(c_uint64)]),
+    "mkt_offer_usage_get": (c_int, [c_void_p, c_char_p, c_char_p, P(OfferUsage)]),
+    "mkt_offer_usage_report": (c_int, [c_void_p, c_char_p, c_int32, P(c_void_p)]),
+    "mkt_offer_stack_new": (c_int, [P(c_void_p), c_void_p]),
+    "mkt_offer_stack_free": (None, [c_void_p]),
+    "mkt_offers_stack": (c_int, [c_void_p, c_void_p, P(c_char_p), c_size_t, P(OfferBooking),
+                                 c_void_p]),
+    "mkt_offer_stack_total": (c_int64, [c_void_p]),
+    "mkt_offer_stack_count": (c_size_t, [c_void_p]),
+    "mkt_offer_stack_chosen": (c_int32, [c_void_p, c_size_t]),
+    "mkt_offer_stack_order": (c_int32, [c_void_p, c_size_t]),
+    "mkt_offer_stack_item": (c_void_p, [c_void_p, c_size_t]),
 }
 
 #: Every public C function this binding calls (the tests check that each one is reachable).
