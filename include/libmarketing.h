@@ -24,5 +24,6 @@
 #include "libmarketing/privacy.h"
 #include "libmarketing/promo.h"
 #include "libmarketing/offer.h"
+#include "libmarketing/engine.h"
 
 #endif /* LIBMARKETING_H */
