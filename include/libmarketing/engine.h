@@ -16,13 +16,15 @@
  * fires every timer due at or before t: the window of a wait for an event is half-open, so an
  * event exactly at the timeout is too late and the instance leaves by the timeout port.
  *
- * Storage (all per-customer: keys start with "<customer id>\x1f"):
+ * Storage (all per-customer data):
  * - "journey.instance" "<customer>\x1f<journey id>": the instance, a versioned binary record
  *   written with compare-and-set;
  * - "journey.timer" "<20-digit due time><customer>\x1f<journey id>" (the due time comes first so
- *   the scan made by mkt_journey_engine_new() finds the timers in due order): a wake-up;
+ *   a scan finds the timers in due order; the customer id is not the prefix here): a wake-up,
+ *   unless the engine option timer_records is 0;
  * - "journey.sent" "<customer>\x1f<journey id>\x1f<entry>\x1f<step>": "I" (intent) before a
- *   send, "D" (done) after it; see mkt_journey_engine_new() for the delivery guarantee.
+ *   send, "D" (done) or "F" (failed) after it, deleted once the instance is saved past the
+ *   step; see mkt_journey_engine_new() for the delivery guarantee.
  *
  * Thread safety: an engine is used by one thread at a time; many engines (processes) may share
  * one store only when each customer is handled by one of them.
@@ -55,29 +57,48 @@ typedef struct mkt_journey_engine_options {
                                  failure (default 5, 1..30). */
     int64_t retry_delay;    /**< Seconds before the first retry; doubles after each
                                  (default 60, 1..86400). */
+    const mkt_table *customers; /**< Profiles for decisions on a rule or a segment (the
+                                 journey must have been loaded with this table as its
+                                 schema); a customer not in it fails every such condition.
+                                 NULL: journeys with such decisions are refused. Borrowed. */
+    int32_t timer_records;  /**< 1 (default): keep a "journey.timer" record per sleeping
+                                 instance, and a new engine reads only those; 0: no timer
+                                 records (one store write less per step and ~160 bytes less
+                                 per sleeping instance in the memory store), a new engine
+                                 scans every "journey.instance" record for its wake-up time
+                                 instead. Engines sharing a store must use the same value. */
 } mkt_journey_engine_options;
 
 /** Static initialiser for ::mkt_journey_engine_options. @since 0.1 */
 #define MKT_JOURNEY_ENGINE_OPTIONS_INIT \
-    { sizeof(mkt_journey_engine_options), NULL, 2, 5u, 60 }
+    { sizeof(mkt_journey_engine_options), NULL, 2, 5u, 60, NULL, 1 }
 
 /** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.1 */
 int mkt_journey_engine_options_init(mkt_journey_engine_options *opts);
 
 /**
  * Create an engine over @p journeys (borrowed: they must outlive the engine; their ids must be
- * distinct) and the store of @p ctx, and load every timer found in "journey.timer": a new
- * engine over the store of a crashed one continues every instance where it was.
+ * distinct) and the store of @p ctx, and load the wake-up of every sleeping instance of them
+ * (from "journey.timer", or from "journey.instance" when @c timer_records is 0): a new engine
+ * over the store of a crashed one continues every instance where it was.
  *
  * Delivery guarantee: before calling the host's `send`, the engine records an intent in
  * "journey.sent"; after a successful send it marks it done, then writes the instance. After a
  * crash the instance repeats its last step: a send marked done is skipped; a send with only an
  * intent is sent again with the same ::mkt_message idempotency key (at least once: the host,
  * which must not deliver two messages with one key, makes it exactly once).
+ *
+ * The host's `send` answers: ::MKT_OK delivered; ::MKT_EIO transient (retried after
+ * @c retry_delay seconds, doubling, until @c max_attempts attempts, then failed); ::MKT_EUSER
+ * aborts the engine call (nothing of the step is written); anything else, and a missing
+ * `send`, fails the send for good. The message carries the template, node and instance as
+ * headers "X-Mkt-Template", "X-Mkt-Node" and "X-Mkt-Instance", and the idempotency key
+ * "<journey>:<customer>:<entry>:<node>:<step>".
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, no journeys, duplicate journey ids, bad
- *         option), ::MKT_EUNSUPPORTED (a node the engine cannot run yet: a wait until a field,
- *         a decision on a rule or a segment; the message names it), ::MKT_EPARSE (a corrupt
- *         timer key), ::MKT_ENOMEM, or the store's error.
+ *         option), ::MKT_EUNSUPPORTED (a node the engine cannot run: a wait until a field, or
+ *         a decision on a rule or a segment without @c customers or without a schema at
+ *         load; the message names it), ::MKT_EPARSE (a corrupt timer key), ::MKT_ENOMEM, or
+ *         the store's error.
  * @since 0.1
  */
 int mkt_journey_engine_new(mkt_journey_engine **out, mkt_ctx *ctx,

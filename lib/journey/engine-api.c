@@ -30,6 +30,7 @@ static int update(mkt_journey_engine *e, struct mkt__je_journey *jj, const char 
     struct mkt__je_inst in, before;
     if (mkt__je_instance_key(&e->key, customer, clen, jj) != MKT_OK)
         return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
+    mkt__buf_reset(&e->sent_log);
     for (int tries = 0; tries < MKT__JE_CAS_TRIES; tries++) {
         int rc = mkt__je_load(e, e->key.data, e->key.len, jj->nmarks, &in);
         if (rc != MKT_OK)
@@ -39,9 +40,10 @@ static int update(mkt_journey_engine *e, struct mkt__je_journey *jj, const char 
             in.state == MKT_JOURNEY_INSTANCE_WAITING && in.asleep ? in.wake_at : 0;
         if ((rc = apply(e, jj, customer, clen, &in, now, arg)) != MKT_OK)
             return rc;
-        if (same(&before, &in))
-            return MKT_OK;
-        rc = mkt__je_save(e, e->key.data, e->key.len, &in, old_wake);
+        if (!same(&before, &in))
+            rc = mkt__je_save(e, e->key.data, e->key.len, &in, old_wake);
+        if (rc == MKT_OK)
+            return mkt__je_forget_sent(e);
         if (rc != MKT_ECONFLICT)
             return rc;
     }
@@ -157,7 +159,7 @@ MKT_EXPORT int mkt_journey_engine_event(mkt_journey_engine *e, const char *custo
     for (size_t i = 0; i < e->njourneys && rc == MKT_OK; i++) {
         struct mkt__je_journey *jj = &e->journeys[i];
         struct event_arg a;
-        if (mkt__intern_find(&jj->events, event_type, strlen(event_type), &a.ev) != MKT_OK)
+        if (!mkt__intern_find(&jj->events, event_type, strlen(event_type), &a.ev))
             continue;
         a.entry = jj->roles[a.ev] & MKT__JE_ROLE_ENTRY ? entry_for(jj, event_type)
                                                        : MKT__J_NONE;

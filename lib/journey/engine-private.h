@@ -68,6 +68,10 @@ struct mkt_journey_engine {
     mkt__tz_cache tz;
     int64_t clock;          /* latest time given */
     mkt__buf key, key2, val; /* scratch */
+    /* "journey.sent" keys marked done or failed by the current update (u32 length + bytes
+     * each): deleted once the instance is saved past their step, when no replay can reach
+     * them again, so send records do not pile up. */
+    mkt__buf sent_log;
 };
 
 /* ---- engine-store.c ---------------------------------------------------------------------- */
@@ -115,6 +119,9 @@ void mkt__je_sleep(struct mkt__je_journey *jj, struct mkt__je_inst *in, int64_t 
 /* The send action at the current node: consent, idempotency, delivery, retry. */
 int mkt__je_send(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
                  size_t clen, struct mkt__je_inst *in, int64_t now);
+
+/* Delete the send records of e->sent_log (the instance was saved past them); clears it. */
+int mkt__je_forget_sent(mkt_journey_engine *e);
 
 /* ---- engine.c ------------------------------------------------------------------------------ */
 int mkt__je_customer_ok(mkt_ctx *ctx, const char *id, size_t *len);

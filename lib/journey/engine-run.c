@@ -111,14 +111,31 @@ static int64_t wait_due(const struct mkt__je_journey *jj, const struct mkt__jnod
     }
 }
 
-/* Whether the condition of decision branch @edge holds for @in. */
-static int condition_holds(const struct mkt__je_journey *jj, const struct mkt__je_inst *in,
-                           const struct mkt__jedge *edge)
+/* Whether the rule or segment of @edge holds for the customer's row of the customers table
+ * (a customer without a row fails it): 1, 0, or a negative status. */
+static int profile_holds(mkt_journey_engine *e, const struct mkt__jedge *edge,
+                         const char *customer, size_t clen)
+{
+    uint64_t row;
+    int32_t matched = 0;
+    if (mkt_table_find(e->opts.customers, customer, clen, &row) != MKT_OK)
+        return 0;
+    int rc = mkt_segment_match_row(edge->compiled, e->ctx, e->opts.customers, row, &matched);
+    return rc != MKT_OK ? rc : matched == 1;
+}
+
+/* Whether the condition of decision branch @edge holds for @in: 1, 0, or a status < 0. */
+static int condition_holds(mkt_journey_engine *e, const struct mkt__je_journey *jj,
+                           const struct mkt__je_inst *in, const struct mkt__jedge *edge,
+                           const char *customer, size_t clen)
 {
     uint32_t ev;
     int holds = 0;
-    if (mkt__intern_find(&jj->events, edge->def.event, strlen(edge->def.event), &ev) ==
-        MKT_OK) {
+    if (edge->def.condition != MKT_JOURNEY_COND_EVENT) {
+        holds = profile_holds(e, edge, customer, clen);
+        if (holds < 0)
+            return holds;
+    } else if (mkt__intern_find(&jj->events, edge->def.event, strlen(edge->def.event), &ev)) {
         int64_t seen = in->marks[jj->mark_of_event[ev]];
         int64_t from = edge->since == MKT__J_NONE
                            ? in->entered_at
@@ -128,17 +145,24 @@ static int condition_holds(const struct mkt__je_journey *jj, const struct mkt__j
     return edge->def.negate ? !holds : holds;
 }
 
-static void decide(struct mkt__je_journey *jj, struct mkt__je_inst *in)
+static int decide(mkt_journey_engine *e, struct mkt__je_journey *jj, struct mkt__je_inst *in,
+                  const char *customer, size_t clen)
 {
     const struct mkt__jnode *n = node_of(jj, in->node);
     for (uint32_t i = n->first_edge; i < n->first_edge + n->nedges; i++) {
         const struct mkt__jedge *edge = &jj->j->edges[i];
-        if (edge->def.port == MKT_JOURNEY_PORT_BRANCH && condition_holds(jj, in, edge)) {
+        if (edge->def.port != MKT_JOURNEY_PORT_BRANCH)
+            continue;
+        int holds = condition_holds(e, jj, in, edge, customer, clen);
+        if (holds < 0)
+            return holds;
+        if (holds) {
             follow(jj, in, i);
-            return;
+            return MKT_OK;
         }
     }
     mkt__je_go(jj, in, MKT_JOURNEY_PORT_DEFAULT);
+    return MKT_OK;
 }
 
 /* A random split through the A/B allocation: replayable, and analysable as an experiment. */
@@ -207,7 +231,7 @@ int mkt__je_run(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *c
             mkt__je_sleep(jj, in, wait_due(jj, n, now), now);
             break;
         case MKT_JOURNEY_DECISION:
-            decide(jj, in);
+            rc = decide(e, jj, in, customer, clen);
             break;
         case MKT_JOURNEY_SPLIT:
             rc = split(e, jj, customer, clen, in);

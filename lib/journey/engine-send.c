@@ -31,10 +31,38 @@ static int sent_key(mkt__buf *b, const char *customer, size_t clen,
     return MKT_OK;
 }
 
+/* Remember the record of e->val for deletion after the instance is saved. */
+static int log_sent(mkt_journey_engine *e)
+{
+    uint32_t len = (uint32_t)e->val.len;
+    if (mkt__buf_append(&e->sent_log, &len, sizeof len) ||
+        mkt__buf_append(&e->sent_log, e->val.data, e->val.len))
+        return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
+    return MKT_OK;
+}
+
 static int mark_sent(mkt_journey_engine *e, const char *state)
 {
-    return mkt_store_put(e->ctx, MKT__JE_NS_SENT, e->val.data, e->val.len, state, 1,
-                         MKT_VERSION_ANY, NULL);
+    int rc = mkt_store_put(e->ctx, MKT__JE_NS_SENT, e->val.data, e->val.len, state, 1,
+                           MKT_VERSION_ANY, NULL);
+    return rc != MKT_OK || *state == 'I' ? rc : log_sent(e);
+}
+
+int mkt__je_forget_sent(mkt_journey_engine *e)
+{
+    int rc = MKT_OK;
+    for (size_t at = 0; at < e->sent_log.len && rc == MKT_OK;) {
+        uint32_t len;
+        memcpy(&len, e->sent_log.data + at, sizeof len);
+        at += sizeof len;
+        rc = mkt_store_delete(e->ctx, MKT__JE_NS_SENT, e->sent_log.data + at, len,
+                              MKT_VERSION_ANY);
+        if (rc == MKT_ENOTFOUND)
+            rc = MKT_OK;
+        at += len;
+    }
+    mkt__buf_reset(&e->sent_log);
+    return rc;
 }
 
 /* 1: send, 0: suppressed or deferred (handled here), < 0: error. */
@@ -98,17 +126,20 @@ int mkt__je_send(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *
                  size_t clen, struct mkt__je_inst *in, int64_t now)
 {
     mkt_journey_node_counts *c = &jj->counts[in->node];
-    char *prev = NULL;
+    char state = 0;
+    size_t len = 0;
     if (sent_key(&e->val, customer, clen, jj, in) != MKT_OK)
         return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
-    int rc = mkt_store_get(e->ctx, MKT__JE_NS_SENT, e->val.data, e->val.len, &prev, NULL, NULL);
-    if (rc != MKT_OK && rc != MKT_ENOTFOUND)
-        return rc;
-    char state = rc == MKT_OK ? prev[0] : 0;
-    mkt_free(prev);
+    int rc = mkt__store_get_buf(e->ctx, MKT__JE_NS_SENT, e->val.data, e->val.len, &state, 1,
+                                &len, NULL);
+    if (rc == MKT_ENOTFOUND)
+        state = 0;
+    else if (rc != MKT_OK)
+        return rc == MKT_ETOOBIG ? mkt__error(e->ctx, MKT_EPARSE, "journey engine: corrupt "
+                                              "send record") : rc;
     if (state == 'D' || state == 'F') { /* done before a crash: never twice */
         mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
-        return MKT_OK;
+        return log_sent(e);
     }
     if (state == 0) {
         if (e->opts.consent && (rc = consent_allows(e, jj, customer, in, now)) <= 0)

@@ -94,41 +94,57 @@ static int decode(struct mkt__je_inst *in, const unsigned char *p, size_t len, u
 int mkt__je_load(mkt_journey_engine *e, const char *key, size_t klen, uint32_t nmarks,
                  struct mkt__je_inst *in)
 {
-    char *value = NULL;
+    unsigned char rec[RECORD_FIXED + 8 * MKT__JE_MAX_MARKS];
     size_t len = 0;
     memset(in, 0, offsetof(struct mkt__je_inst, marks));
     in->nmarks = nmarks;
     in->version = MKT_VERSION_ABSENT;
-    int rc = mkt_store_get(e->ctx, MKT__JE_NS_INSTANCE, key, klen, &value, &len, &in->version);
+    /* The hot-path read: no allocation, and absence (a new customer) is not an error. */
+    int rc = mkt__store_get_buf(e->ctx, MKT__JE_NS_INSTANCE, key, klen, rec, sizeof rec, &len,
+                                &in->version);
     if (rc == MKT_ENOTFOUND) {
         in->version = MKT_VERSION_ABSENT;
+        for (uint32_t i = 0; i < nmarks; i++)
+            in->marks[i] = MKT__JE_NEVER;
         return MKT_OK;
     }
-    if (rc != MKT_OK)
+    if (rc != MKT_OK && rc != MKT_ETOOBIG)
         return rc;
-    rc = decode(in, (const unsigned char *)value, len, nmarks);
-    mkt_free(value);
+    rc = rc == MKT_ETOOBIG ? MKT_EPARSE : decode(in, rec, len, nmarks);
     if (rc != MKT_OK)
         return mkt__error(e->ctx, rc, "journey engine: the stored instance %.*s is corrupt",
                           (int)klen, key);
     return MKT_OK;
 }
 
+/* Due times are >= 0 (the engine refuses negative times), so 20 digits always suffice. */
 static int timer_key(mkt__buf *b, int64_t due, const char *key, size_t klen)
 {
+    char digits[MKT__JE_DUE_DIGITS];
+    uint64_t v = (uint64_t)due;
+    for (int i = MKT__JE_DUE_DIGITS - 1; i >= 0; i--, v /= 10)
+        digits[i] = (char)('0' + v % 10);
     mkt__buf_reset(b);
-    if (mkt__buf_appendf(b, "%020" PRId64, due) || mkt__buf_append(b, key, klen))
+    if (mkt__buf_append(b, digits, sizeof digits) || mkt__buf_append(b, key, klen))
         return MKT_ENOMEM;
     return MKT_OK;
 }
 
+/* Deleting a timer already gone (the usual case for a stale one) is not an error, so the
+ * store is called directly rather than through mkt_store_delete(), which records one. */
 int mkt__je_timer_delete(mkt_journey_engine *e, const char *key, size_t klen, int64_t due)
 {
-    int rc = timer_key(&e->key2, due, key, klen);
-    if (rc == MKT_OK)
-        rc = mkt_store_delete(e->ctx, MKT__JE_NS_TIMER, e->key2.data, e->key2.len,
-                              MKT_VERSION_ANY);
-    return rc == MKT_ENOTFOUND ? MKT_OK : rc;
+    if (!e->opts.timer_records)
+        return MKT_OK;
+    if (timer_key(&e->key2, due, key, klen) != MKT_OK)
+        return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
+    mkt_ctx *ctx = e->ctx;
+    int rc = ctx->store.del(MKT__JE_NS_TIMER, e->key2.data, e->key2.len, MKT_VERSION_ANY,
+                            ctx->store.user_data);
+    if (rc == MKT_OK || rc == MKT_ENOTFOUND)
+        return MKT_OK;
+    return mkt__error(ctx, rc, "store delete in '%s' failed: %s", MKT__JE_NS_TIMER,
+                      mkt_strerror(rc));
 }
 
 /* Order of writes, so that a crash between any two leaves a recoverable store: the new timer
@@ -140,10 +156,12 @@ int mkt__je_save(mkt_journey_engine *e, const char *key, size_t klen, struct mkt
     unsigned char rec[RECORD_FIXED + 8 * MKT__JE_MAX_MARKS];
     int64_t new_wake = in->state == MKT_JOURNEY_INSTANCE_WAITING ? in->wake_at : 0;
     int rc;
-    if (new_wake && new_wake != old_wake) {
-        if ((rc = timer_key(&e->key2, new_wake, key, klen)) != MKT_OK ||
-            (rc = mkt_store_put(e->ctx, MKT__JE_NS_TIMER, e->key2.data, e->key2.len, "", 0,
-                                MKT_VERSION_ANY, NULL)) != MKT_OK)
+    if (new_wake && new_wake != old_wake && e->opts.timer_records) {
+        if ((rc = timer_key(&e->key2, new_wake, key, klen)) != MKT_OK)
+            return mkt__error(e->ctx, rc, "journey engine: out of memory");
+        if (
+(rc = mkt_store_put(e->ctx, MKT__JE_NS_TIMER, e->key2.data, e->key2.len, "", 0,
+                               MKT_VERSION_ANY, NULL)) != MKT_OK)
             return rc;
     }
     size_t len = encode(in, rec);
@@ -254,9 +272,37 @@ corrupt:
     return s->rc;
 }
 
+/* Without timer records: every sleeping instance of our journeys, from its own record. */
+static int visit_instance(const char *key, size_t klen, const void *value, size_t vlen,
+                          uint64_t version, void *data)
+{
+    struct load_state *s = data;
+    (void)version;
+    const char *sep = NULL;
+    for (size_t i = 0; i < klen; i++)
+        if (key[i] == '\x1f')
+            sep = key + i;
+    const struct mkt__je_journey *jj =
+        sep ? mkt__je_find(s->e, sep + 1, (size_t)(key + klen - sep - 1)) : NULL;
+    if (!jj)
+        return 0; /* another engine's journey */
+    struct mkt__je_inst in;
+    if (decode(&in, value, vlen, jj->nmarks) != MKT_OK) {
+        s->rc = mkt__error(s->e->ctx, MKT_EPARSE, "journey engine: the stored instance %.*s "
+                           "is corrupt", (int)klen, key);
+        return s->rc;
+    }
+    if (in.state != MKT_JOURNEY_INSTANCE_WAITING || !in.asleep)
+        return 0;
+    s->rc = mkt__je_heap_push(s->e, in.wake_at, key, klen);
+    return s->rc == MKT_OK ? 0 : s->rc;
+}
+
 int mkt__je_load_timers(mkt_journey_engine *e)
 {
     struct load_state s = { e, MKT_OK };
-    int rc = mkt_store_scan(e->ctx, MKT__JE_NS_TIMER, "", 0, visit_timer, &s);
+    int rc = e->opts.timer_records
+                 ? mkt_store_scan(e->ctx, MKT__JE_NS_TIMER, "", 0, visit_timer, &s)
+                 : mkt_store_scan(e->ctx, MKT__JE_NS_INSTANCE, "", 0, visit_instance, &s);
     return s.rc != MKT_OK ? s.rc : rc;
 }

@@ -119,16 +119,21 @@ static int scan_nodes(mkt_ctx *ctx, struct mkt__je_journey *jj)
     return rc;
 }
 
-static int scan_edges(mkt_ctx *ctx, struct mkt__je_journey *jj)
+static int scan_edges(mkt_ctx *ctx, struct mkt__je_journey *jj, const mkt_table *customers)
 {
     const mkt_journey *j = jj->j;
     for (uint32_t i = 0; i < j->nedges; i++) {
         const struct mkt__jedge *e = &j->edges[i];
         if (e->def.port != MKT_JOURNEY_PORT_BRANCH || e->def.condition == 0)
             continue;
-        if (e->def.condition != MKT_JOURNEY_COND_EVENT)
+        if (e->def.condition != MKT_JOURNEY_COND_EVENT && (!customers || !e->compiled))
             return unsupported(ctx, jj, &j->nodes[e->def.from].def,
-                               "a decision on a rule or a segment");
+                               customers ? "a decision on a rule or a segment of a journey "
+                                           "loaded without a schema"
+                                         : "a decision on a rule or a segment without the "
+                                           "customers option");
+        if (e->def.condition != MKT_JOURNEY_COND_EVENT)
+            continue;
         int rc = add_event(ctx, jj, e->def.event, MKT__JE_ROLE_MARK, 1);
         if (rc != MKT_OK)
             return rc;
@@ -160,7 +165,7 @@ static int prepare(mkt_journey_engine *e, struct mkt__je_journey *jj, const mkt_
     }
     int rc = scan_nodes(ctx, jj);
     if (rc == MKT_OK)
-        rc = scan_edges(ctx, jj);
+        rc = scan_edges(ctx, jj, e->opts.customers);
     if (rc == MKT_ENOMEM || rc == MKT_ETOOBIG)
         return mkt__error(ctx, rc, rc == MKT_ENOMEM ? "journey engine: out of memory"
                           : "journey engine: %s: more than 32 decision events and `since` "
@@ -193,6 +198,7 @@ MKT_EXPORT void mkt_journey_engine_free(mkt_journey_engine *e)
     mkt__buf_free(&e->key);
     mkt__buf_free(&e->key2);
     mkt__buf_free(&e->val);
+    mkt__buf_free(&e->sent_log);
     mkt__free(ctx, e);
 }
 
@@ -207,6 +213,8 @@ static int check_options(mkt_ctx *ctx, const mkt_journey_engine_options *o)
         return mkt__error(ctx, MKT_EINVAL, "journey engine: max_attempts must be 1..30");
     if (o->retry_delay < 1 || o->retry_delay > 86400)
         return mkt__error(ctx, MKT_EINVAL, "journey engine: retry_delay must be 1..86400 s");
+    if (o->timer_records != 0 && o->timer_records != 1)
+        return mkt__error(ctx, MKT_EINVAL, "journey engine: timer_records must be 0 or 1");
     return MKT_OK;
 }
 
@@ -254,6 +262,7 @@ MKT_EXPORT int mkt_journey_engine_new(mkt_journey_engine **out, mkt_ctx *ctx,
     mkt__buf_init(&e->key, ctx);
     mkt__buf_init(&e->key2, ctx);
     mkt__buf_init(&e->val, ctx);
+    mkt__buf_init(&e->sent_log, ctx);
     if ((rc = mkt__tz_cache_init(&e->tz, ctx, NULL)) != MKT_OK) {
         mkt__free(ctx, e);
         return mkt__error(ctx, rc, "journey engine: out of memory");

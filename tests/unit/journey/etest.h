@@ -141,4 +141,20 @@ static inline mkt_journey_instance et_instance(mkt_journey_engine *e, const char
     return in;
 }
 
+static inline int et_count_visit(const char *k, size_t kl, const void *v, size_t vl,
+                                 uint64_t ver, void *d)
+{
+    (void)k, (void)kl, (void)v, (void)vl, (void)ver;
+    ++*(long *)d;
+    return 0;
+}
+
+/* Keys in namespace @ns of @h's store. */
+static inline long et_count_ns(et_host *h, const char *ns)
+{
+    long n = 0;
+    ck_assert_int_eq(mkt_store_scan(h->fs.backing, ns, "", 0, et_count_visit, &n), MKT_OK);
+    return n;
+}
+
 #endif /* MKT_TEST_ETEST_H */
