@@ -24,5 +24,6 @@
 #include "libmarketing/offer.h"
 #include "libmarketing/consent.h"
 #include "libmarketing/privacy.h"
+#include "libmarketing/engine.h"
 
 #endif /* LIBMARKETING_H */

@@ -2,9 +2,11 @@
 /*
  * The one registry of namespaces holding per-customer data (keys "<id>\x1f..."): erasure
  * deletes (or anonymizes) by it and export lists by it. A module that stores per-customer
- * state adds ONE line here (journeys' namespaces come with the journey engine).
+ * state adds ONE line here (and, when its keys cannot be found by the customer's prefix, a
+ * clean-up step that finds them).
  */
 #include "consent-private.h"
+#include "journey/journey-erase.h"
 #include "offer/offer-erase.h"
 #include "privacy-private.h"
 
@@ -17,5 +19,9 @@ const struct mkt__pii_ns mkt__pii_namespaces[] = {
     { "offer.redemption", MKT__PII_DELETE, mkt__offer_erase_customer },
     { "offer.customer", MKT__PII_DELETE, NULL },
     { "offer.customer_code", MKT__PII_DELETE, NULL },
+    /* The journey engine (lib/journey/journey-erase.h): its timer keys start with the due
+     * time, so they are found by a scan first. Erase a customer while no engine holds them. */
+    { "journey.instance", MKT__PII_DELETE, mkt__journey_erase_customer },
+    { "journey.sent", MKT__PII_DELETE, NULL },
     { NULL, 0, NULL },
 };

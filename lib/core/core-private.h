@@ -94,6 +94,8 @@ int mkt__store_get_buf(mkt_ctx *ctx, const char *ns, const char *key, size_t key
 
 /* ---- the built-in memory store (lib/core/memstore.c) ------------------------------------ */
 int mkt__memstore_init(mkt_ctx *ctx, mkt_store_ops *ops);
+/* Whether @ctx keeps its state in the built-in memory store (gone with the context). */
+int mkt__store_is_builtin(const mkt_ctx *ctx);
 
 /* Size-checked read of a caller struct: the field is inside what the caller compiled. */
 #define MKT_HAS_FIELD(ptr, type, field) \

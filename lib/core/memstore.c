@@ -483,3 +483,8 @@ int mkt__memstore_init(mkt_ctx *ctx, mkt_store_ops *ops)
     };
     return MKT_OK;
 }
+
+int mkt__store_is_builtin(const mkt_ctx *ctx)
+{
+    return ctx->store.get == ms_get;
+}

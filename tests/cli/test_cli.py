@@ -1607,6 +1607,57 @@ class JourneyTest(UsageAssertions, unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("cannot open", r.stderr)
 
+    SIM_EVENTS = ("event_id,customer_id,ts,type,campaign,channel,value,properties\n"
+                  "E1,C1,2027-01-15T08:00:00Z,CART_ABANDONED,,,,route=JFK-LAX\n"
+                  "E2,C2,2027-01-15T09:00:00Z,CART_ABANDONED,,,,\n"
+                  "E3,C3,2027-01-15T10:00:00Z,CART_ABANDONED,,,,\n"
+                  "E4,C4,2027-01-20T10:00:00Z,SEARCH,,,,\n")
+    SIM_BOOKINGS = ("booking_id,customer_id,booking_date,departure_date,origin,destination,"
+                    "route,trip_type,cabin_class,fare_class,channel,passengers,total_amount,"
+                    "ancillary_amount,currency,status\n"
+                    "B1,C2,2027-01-15T12:00:00Z,2027-02-01,JFK,LAX,JFK-LAX,DOMESTIC,ECONOMY,Y,"
+                    "WEB,1,300.00,0,USD,CONFIRMED\n"
+                    "B2,C3,2027-01-16T12:00:00Z,2027-02-01,JFK,LAX,JFK-LAX,DOMESTIC,ECONOMY,Y,"
+                    "WEB,1,300.00,0,USD,CONFIRMED\n")
+
+    def test_simulate(self):
+        # C1 never books: emails at +1 h, +25 h and the SMS at +47 h. C2 books before its
+        # second email (converted after one), C3 books at +28 h (after email-2 at +25 h).
+        events = self.write("events.csv", self.SIM_EVENTS)
+        bookings = self.write("bookings.csv", self.SIM_BOOKINGS)
+        outbox = os.path.join(self.tmp, "out.csv")
+        r = run("journey", "simulate", "--journey",
+                os.path.join(self.EXAMPLES, "abandoned-cart.xml"), "--events", events,
+                "--bookings", bookings, "--outbox", outbox, "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("journey abandoned-cart: 6 events replayed, 6 messages\n", r.stdout)
+        self.assertRegex(r.stdout, r"\nbooked +2 +0 +0 +2 ")
+        self.assertRegex(r.stdout, r"\nemail-1 +3 +3 +0 +0 +0 +3 ")
+        with open(outbox, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "time,customer_id,channel,template,node\n"
+                             "2027-01-15T09:00:00Z,C1,EMAIL,abandoned-cart-1,email-1\n"
+                             "2027-01-15T10:00:00Z,C2,EMAIL,abandoned-cart-1,email-1\n"
+                             "2027-01-15T11:00:00Z,C3,EMAIL,abandoned-cart-1,email-1\n"
+                             "2027-01-16T09:00:00Z,C1,EMAIL,abandoned-cart-2,email-2\n"
+                             "2027-01-16T11:00:00Z,C3,EMAIL,abandoned-cart-2,email-2\n"
+                             "2027-01-17T07:00:00Z,C1,SMS,abandoned-cart-sms,sms\n")
+        # --to stops the clock ([from, to) half-open): E3 at 10:00 is out, and so is C2's
+        # email due at 10:00; only C1's at 09:00 is sent
+        r = run("journey", "simulate", "--journey",
+                os.path.join(self.EXAMPLES, "abandoned-cart.xml"), "--events", events,
+                "--to", "2027-01-15T10:00:00Z", "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(": 2 events replayed, 1 messages\n", r.stdout)
+
+    def test_simulate_usage(self):
+        self.assert_usage_error("journey", "simulate", needle="--journey")
+        self.assert_usage_error("journey", "simulate", "--journey", "a.xml", "b.xml",
+                                needle="no file argument")
+        self.assert_usage_error("journey", "simulate", "--journey", "a.xml", "--from", "x",
+                                needle="--from")
+        r = run("journey", "--help")
+        self.assertIn("--outbox", r.stdout)
+
 
 class PromoCodeTest(UsageAssertions, unittest.TestCase):
     """`mkt promo generate` and `mkt promo check` (the offer subcommands are tested apart)."""

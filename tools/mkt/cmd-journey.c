@@ -4,19 +4,23 @@
  * (journey.h) and print all problems with their line (validate), or draw it as text (show).
  * Segment names resolve through the built-in catalog plus any --catalog file; templates,
  * offers and events are checked only when their registry is given; rules are compiled
- * against the columns of --customers when given.
+ * against the columns of --customers when given. `mkt journey simulate` replays events
+ * through the engine (journey-sim.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "mkt.h"
+#include "journey-sim.h"
 
-enum { OPT_CATALOG = OPT_FIRST_OWN_OPTION, OPT_TEMPLATES, OPT_OFFERS, OPT_EVENTS_LIST, OPT_NOW };
+enum { OPT_CATALOG = OPT_FIRST_OWN_OPTION, OPT_TEMPLATES, OPT_OFFERS, OPT_EVENTS_LIST, OPT_NOW,
+       OPT_JOURNEY, OPT_FROM, OPT_TO, OPT_OUTBOX };
 
 void cmd_journey_usage(FILE *out)
 {
     fputs("Usage: mkt journey validate F.xml [registries]\n"
           "       mkt journey show F.xml [registries]\n"
+          "       mkt journey simulate --journey F.xml [--customers F] [--bookings F]\n"
+          "                            [--events F] [--from T] [--to T] [--outbox F]\n"
           "\n"
           "Journey definitions (doc/journeys.md).\n"
           "  validate  load F.xml with every load-time check; print each problem as\n"
@@ -24,6 +28,13 @@ void cmd_journey_usage(FILE *out)
           "            there is any, else print a one-line summary.\n"
           "  show      draw the journey as text: its settings and goals, then a tree from\n"
           "            each entry (a node met again is shown as '-> go to ID').\n"
+          "  simulate  replay the events of --events (and a BOOKING_COMPLETED event per\n"
+          "            confirmed booking of --bookings) in time order through the journey\n"
+          "            engine with a simulated clock and an in-memory store (--state is not\n"
+          "            touched); print per-node counts. --from/--to keep events in\n"
+          "            [from, to) and stop the clock at --to (default: 366 days after the\n"
+          "            last event); --outbox F writes every message as CSV\n"
+          "            time,customer_id,channel,template,node.\n"
           "\n"
           "Registries (a registry not given is not checked):\n"
           "  --catalog F.xml        more segment definitions beside the built-in ones\n"
@@ -44,6 +55,10 @@ static const struct option journey_options[] = {
     { "offers", required_argument, NULL, OPT_OFFERS },
     { "event-types", required_argument, NULL, OPT_EVENTS_LIST },
     { "now", required_argument, NULL, OPT_NOW },
+    { "journey", required_argument, NULL, OPT_JOURNEY },
+    { "from", required_argument, NULL, OPT_FROM },
+    { "to", required_argument, NULL, OPT_TO },
+    { "outbox", required_argument, NULL, OPT_OUTBOX },
     MKT_INPUT_LONG_OPTIONS,
     MKT_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
@@ -115,7 +130,17 @@ typedef struct journey_args {
     name_list templates, offers, events;
     mkt_time now;
     input_set in;
+    const char *journey; /* simulate --journey */
+    sim_options sim;
 } journey_args;
+
+static int parse_time_option(const char *name, const char *arg, mkt_time *out)
+{
+    if (mkt_time_parse(out, arg, strlen(arg)) != MKT_OK)
+        return usage_error("journey", "--%s '%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", name,
+                           arg);
+    return -1;
+}
 
 static int own_option(journey_args *a, int c, const char *arg)
 {
@@ -124,9 +149,15 @@ static int own_option(journey_args *a, int c, const char *arg)
     if (c == OPT_CATALOG) {
         a->catalog = arg;
     } else if (c == OPT_NOW) {
-        if (mkt_time_parse(&a->now, arg, strlen(arg)) != MKT_OK)
-            return usage_error("journey", "--now '%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)",
-                               arg);
+        return parse_time_option("now", arg, &a->now);
+    } else if (c == OPT_FROM) {
+        return parse_time_option("from", arg, &a->sim.from);
+    } else if (c == OPT_TO) {
+        return parse_time_option("to", arg, &a->sim.to);
+    } else if (c == OPT_JOURNEY) {
+        a->journey = arg;
+    } else if (c == OPT_OUTBOX) {
+        a->sim.outbox = arg;
     } else if (l) {
         names_free(l);
         memset(l, 0, sizeof *l);
@@ -156,8 +187,10 @@ static void print_issues(const mkt_journey_issues *issues)
         fprintf(stderr, "%zu problem%s\n", n, n == 1 ? "" : "s");
 }
 
-/* Load @path with the registries of @a: 0 and *out, or an exit code (problems printed). */
-static int load(mkt_app *app, journey_args *a, const char *path, mkt_journey **out)
+/* Load @path with the registries of @a: 0 and *out, or an exit code (problems printed).
+ * The input table goes to @keep when not NULL (else it is freed). */
+static int load(mkt_app *app, journey_args *a, const char *path, mkt_journey **out,
+                mkt_table **keep)
 {
     mkt_ctx *ctx;
     int rc = app_ctx(app, &ctx);
@@ -198,16 +231,27 @@ static int load(mkt_app *app, journey_args *a, const char *path, mkt_journey **o
     }
     mkt_journey_issues_free(issues);
     mkt_catalog_free(catalog);
-    mkt_table_free(table);
+    if (keep && rc == 0)
+        *keep = table;
+    else
+        mkt_table_free(table);
     return rc;
 }
 
 static int run(mkt_app *app, journey_args *a, const char *sub, const char *path)
 {
     mkt_journey *j = NULL;
-    int rc = load(app, a, path, &j);
+    mkt_table *table = NULL;
+    int simulate = strcmp(sub, "simulate") == 0;
+    int rc = load(app, a, path, &j, simulate ? &table : NULL);
     if (rc)
         return rc;
+    if (simulate) {
+        rc = journey_simulate(app, j, table, &a->sim);
+        mkt_table_free(table);
+        mkt_journey_free(j);
+        return rc;
+    }
     if (strcmp(sub, "validate") == 0) {
         printf("%s: ok (%u nodes, %u edges)\n", path, (unsigned)mkt_journey_node_count(j),
                (unsigned)mkt_journey_edge_count(j));
@@ -230,22 +274,28 @@ int cmd_journey(mkt_app *app, int argc, char **argv)
     journey_args a;
     memset(&a, 0, sizeof a);
     a.now = MKT_NULL_INT64;
+    a.sim.from = a.sim.to = MKT_NULL_INT64;
     input_init(&a.in);
     opterr = 0;
     int c, rc = -1;
     while (rc < 0 && (c = getopt_long(argc, argv, ":h", journey_options, NULL)) != -1)
         rc = IS_INPUT_OPTION(c) ? input_option(&a.in, "journey", c, optarg)
-             : c >= OPT_CATALOG && c <= OPT_NOW ? own_option(&a, c, optarg)
+             : c >= OPT_CATALOG && c <= OPT_OUTBOX ? own_option(&a, c, optarg)
                                                 : common_option(app, self, c, argv);
+    int simulate = rc < 0 && optind < argc && strcmp(argv[optind], "simulate") == 0;
     if (rc < 0 && optind >= argc)
-        rc = usage_error("journey", "no subcommand given: validate or show");
-    else if (rc < 0 && strcmp(argv[optind], "validate") && strcmp(argv[optind], "show"))
+        rc = usage_error("journey", "no subcommand given: validate, show or simulate");
+    else if (rc < 0 && !simulate && strcmp(argv[optind], "validate") &&
+             strcmp(argv[optind], "show"))
         rc = usage_error("journey", "unknown subcommand '%s'", argv[optind]);
-    else if (rc < 0 && optind + 2 != argc)
+    else if (rc < 0 && simulate && (!a.journey || optind + 1 != argc))
+        rc = usage_error("journey", a.journey ? "simulate takes no file argument (use --journey)"
+                                              : "simulate needs --journey F.xml");
+    else if (rc < 0 && !simulate && optind + 2 != argc)
         rc = usage_error("journey", optind + 1 >= argc ? "no journey file given"
                                                        : "more than one journey file given");
     if (rc < 0)
-        rc = run(app, &a, argv[optind], argv[optind + 1]);
+        rc = run(app, &a, argv[optind], simulate ? a.journey : argv[optind + 1]);
     names_free(&a.templates);
     names_free(&a.offers);
     names_free(&a.events);

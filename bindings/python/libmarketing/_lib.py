@@ -370,6 +370,48 @@ class SegmentDef(ctypes.Structure):
 
 
 
+# engine.h
+class JourneyEngineOptions(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("consent", c_void_p),
+        ("message_class", c_int32),
+        ("max_attempts", c_uint32),
+        ("retry_delay", c_int64),
+        ("customers", c_void_p),
+        ("timer_records", c_int32),
+    ]
+
+
+class JourneyNodeCounts(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("entered", c_uint64),
+        ("exited", c_uint64),
+        ("waiting", c_int64),
+        ("converted", c_uint64),
+        ("ended", c_uint64),
+        ("sent", c_uint64),
+        ("failed", c_uint64),
+        ("deferred", c_uint64),
+        ("retried", c_uint64),
+        ("suppressed", c_uint64),
+        ("suppressed_by_reason", c_uint64 * 32),
+    ]
+
+
+class JourneyInstance(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("state", c_int32),
+        ("node", c_uint32),
+        ("entered_at", c_int64),
+        ("wake_at", c_int64),
+        ("entries", c_uint32),
+        ("step", c_uint32),
+    ]
+
+
 # journey.h
 class JourneyDef(ctypes.Structure):
     _fields_ = [
@@ -1178,6 +1220,17 @@ _PROTOTYPES = {
     "mkt_journey_edge_get": (c_int, [c_void_p, c_uint32, P(JourneyEdgeDef)]),
     "mkt_journey_node_edges": (c_int, [c_void_p, c_uint32, P(c_uint32), P(c_uint32)]),
     "mkt_journey_format": (c_int, [c_void_p, c_void_p, P(c_void_p)]),
+    "mkt_journey_engine_options_init": (c_int, [P(JourneyEngineOptions)]),
+    "mkt_journey_engine_new": (c_int, [P(c_void_p), c_void_p, P(c_void_p), c_size_t,
+                                       P(JourneyEngineOptions)]),
+    "mkt_journey_engine_free": (None, [c_void_p]),
+    "mkt_journey_engine_event": (c_int, [c_void_p, c_char_p, c_char_p, c_int64]),
+    "mkt_journey_engine_enter": (c_int, [c_void_p, c_char_p, c_char_p, c_int64, P(c_int32)]),
+    "mkt_journey_engine_advance": (c_int, [c_void_p, c_int64, P(c_uint64)]),
+    "mkt_journey_engine_next_due": (c_int, [c_void_p, P(c_int64)]),
+    "mkt_journey_engine_counts": (c_int, [c_void_p, c_char_p, c_uint32, P(JourneyNodeCounts)]),
+    "mkt_journey_engine_edge_count": (c_int, [c_void_p, c_char_p, c_uint32, P(c_uint64)]),
+    "mkt_journey_engine_instance": (c_int, [c_void_p, c_char_p, c_char_p, P(JourneyInstance)]),
     # promo.h
     "mkt_promo_normalize": (c_int, [c_void_p, c_char_p, c_char_p, c_size_t, P(c_size_t)]),
     "mkt_promo_options_init": (c_int, [P(PromoOptions)]),

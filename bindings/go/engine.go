@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+
+package marketing
+
+// The journey engine (engine.h): runs journeys for many customers from events and the clock,
+// with every instance's state in the context's store. A send callback returning an *Error
+// with Code ErrIO is retried with backoff; any other error fails the send for good.
+
+// #include <stdlib.h>
+// #include "shim.h"
+import "C"
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+// Instance states of engine.h (same values).
+const (
+	InstanceWaiting   int32 = 1
+	InstanceDone      int32 = 2
+	InstanceConverted int32 = 3
+	InstanceExpired   int32 = 4
+)
+
+// JourneyEngineOptions configures NewJourneyEngine; the zero value means the defaults
+// (promotional sends, 5 attempts, 60 s first retry delay, no consent check).
+type JourneyEngineOptions struct {
+	Consent   *ConsentPolicy // every send is checked through it; nil: no check
+	Customers *Table         // profiles for rule/segment decisions (the journeys' schema)
+	// NoTimerRecords keeps no "journey.timer" records: a new engine scans the instances.
+	NoTimerRecords bool
+	MessageClass   int32  // 0: promotional
+	MaxAttempts    uint32 // 0: 5
+	RetryDelay     int64  // seconds; 0: 60
+}
+
+// NodeCounts are the counts of one node (mkt_journey_node_counts).
+type NodeCounts struct {
+	Entered, Exited                uint64
+	Waiting                        int64
+	Converted, Ended, Sent, Failed uint64
+	Deferred, Retried, Suppressed  uint64
+	SuppressedByReason             [32]uint64
+}
+
+// JourneyInstance is one customer's instance of a journey (mkt_journey_instance).
+type JourneyInstance struct {
+	State     int32
+	Node      uint32
+	EnteredAt int64
+	WakeAt    int64
+	Entries   uint32
+	Step      uint32
+}
+
+// JourneyEngine runs journeys; it borrows them (and the consent policy), so it keeps them
+// reachable until it is closed.
+type JourneyEngine struct {
+	object
+	journeys  []*Journey
+	consent   *ConsentPolicy
+	customers *Table
+}
+
+func freeJourneyEngine(p unsafe.Pointer) {
+	C.mkt_journey_engine_free((*C.mkt_journey_engine)(p))
+}
+
+// NewJourneyEngine makes an engine over journeys and the context's store; timers already in
+// the store (from an earlier engine) are loaded, so every instance continues.
+func (c *Context) NewJourneyEngine(journeys []*Journey, o *JourneyEngineOptions) (*JourneyEngine, error) {
+	var co C.mkt_journey_engine_options
+	C.mkt_journey_engine_options_init(&co)
+	e := &JourneyEngine{journeys: journeys}
+	if o != nil {
+		if o.Consent != nil {
+			p, err := o.Consent.raw()
+			if err != nil {
+				return nil, err
+			}
+			co.consent = (*C.mkt_consent)(p)
+			e.consent = o.Consent
+		}
+		if o.Customers != nil {
+			p, err := o.Customers.raw()
+			if err != nil {
+				return nil, err
+			}
+			co.customers = p
+			e.customers = o.Customers
+		}
+		if o.MessageClass != 0 {
+			co.message_class = C.int32_t(o.MessageClass)
+		}
+		if o.MaxAttempts != 0 {
+			co.max_attempts = C.uint32_t(o.MaxAttempts)
+		}
+		if o.RetryDelay != 0 {
+			co.retry_delay = C.int64_t(o.RetryDelay)
+		}
+		if o.NoTimerRecords {
+			co.timer_records = 0
+		}
+	}
+	n := len(journeys)
+	arr := (*[1 << 20]*C.mkt_journey)(C.malloc(C.size_t(n+1) * C.size_t(unsafe.Sizeof(uintptr(0)))))
+	defer C.free(unsafe.Pointer(arr))
+	for i, j := range journeys {
+		p, err := j.rawJourney()
+		if err != nil {
+			return nil, err
+		}
+		arr[i] = p
+	}
+	obj, err := c.newObject("journey engine", freeJourneyEngine,
+		func(ctx *C.mkt_ctx) (unsafe.Pointer, C.int) {
+			var out *C.mkt_journey_engine
+			rc := C.mkt_journey_engine_new(&out, ctx, &arr[0], C.size_t(n), &co)
+			return unsafe.Pointer(out), rc
+		})
+	if err != nil {
+		return nil, err
+	}
+	e.object = obj
+	runtime.SetFinalizer(e, (*JourneyEngine).Close)
+	return e, nil
+}
+
+// Close frees the engine (the store keeps its state); idempotent.
+func (e *JourneyEngine) Close() error {
+	runtime.SetFinalizer(e, nil)
+	e.close()
+	return nil
+}
+
+func (e *JourneyEngine) call(fn func(*C.mkt_journey_engine) C.int) error {
+	if e == nil {
+		return &Error{Code: ErrInvalid, Message: "nil journey engine"}
+	}
+	raw, err := e.raw()
+	if err != nil {
+		return err
+	}
+	defer runtime.KeepAlive(e)
+	return e.ctx.call(func() C.int { return fn((*C.mkt_journey_engine)(raw)) })
+}
+
+// Event feeds one event of a customer at time at (Unix seconds); due timers fire first.
+func (e *JourneyEngine) Event(customerID, eventType string, at int64) error {
+	var strs cStrings
+	defer strs.free()
+	cc, ct := strs.str(customerID), strs.str(eventType)
+	return e.call(func(p *C.mkt_journey_engine) C.int {
+		return C.mkt_journey_engine_event(p, cc, ct, C.int64_t(at))
+	})
+}
+
+// Enter enters a customer through the journey's first entry; true if an instance started.
+func (e *JourneyEngine) Enter(journeyID, customerID string, at int64) (bool, error) {
+	var strs cStrings
+	defer strs.free()
+	cj, cc := strs.str(journeyID), strs.str(customerID)
+	var entered C.int32_t
+	err := e.call(func(p *C.mkt_journey_engine) C.int {
+		return C.mkt_journey_engine_enter(p, cj, cc, C.int64_t(at), &entered)
+	})
+	return entered == 1, err
+}
+
+// Advance moves the clock to now and fires every due timer; it returns how many fired.
+func (e *JourneyEngine) Advance(now int64) (uint64, error) {
+	var fired C.uint64_t
+	err := e.call(func(p *C.mkt_journey_engine) C.int {
+		return C.mkt_journey_engine_advance(p, C.int64_t(now), &fired)
+	})
+	return uint64(fired), err
+}
+
+// NextDue is the due time of the earliest timer; ok is false when there is none.
+func (e *JourneyEngine) NextDue() (due int64, ok bool, err error) {
+	var out C.int64_t
+	err = e.call(func(p *C.mkt_journey_engine) C.int {
+		rc := C.mkt_journey_engine_next_due(p, &out)
+		if rc == C.MKT_ENOTFOUND {
+			return 0
+		}
+		ok = rc == 0
+		return rc
+	})
+	return int64(out), ok, err
+}
+
+// Counts reads the counts of node index node of journey journeyID.
+func (e *JourneyEngine) Counts(journeyID string, node int) (NodeCounts, error) {
+	var strs cStrings
+	defer strs.free()
+	cj := strs.str(journeyID)
+	var c C.mkt_journey_node_counts
+	c.struct_size = C.size_t(unsafe.Sizeof(c))
+	err := e.call(func(p *C.mkt_journey_engine) C.int {
+		return C.mkt_journey_engine_counts(p, cj, C.uint32_t(node), &c)
+	})
+	if err != nil {
+		return NodeCounts{}, err
+	}
+	out := NodeCounts{Entered: uint64(c.entered), Exited: uint64(c.exited),
+		Waiting: int64(c.waiting), Converted: uint64(c.converted), Ended: uint64(c.ended),
+		Sent: uint64(c.sent), Failed: uint64(c.failed), Deferred: uint64(c.deferred),
+		Retried: uint64(c.retried), Suppressed: uint64(c.suppressed)}
+	for i := range out.SuppressedByReason {
+		out.SuppressedByReason[i] = uint64(c.suppressed_by_reason[i])
+	}
+	return out, nil
+}
+
+// EdgeCount is how many times edge number edge of journey journeyID was taken.
+func (e *JourneyEngine) EdgeCount(journeyID string, edge int) (uint64, error) {
+	var strs cStrings
+	defer strs.free()
+	cj := strs.str(journeyID)
+	var taken C.uint64_t
+	err := e.call(func(p *C.mkt_journey_engine) C.int {
+		return C.mkt_journey_engine_edge_count(p, cj, C.uint32_t(edge), &taken)
+	})
+	return uint64(taken), err
+}
+
+// Instance reads a customer's instance from the store (an ErrNotFound error if none).
+func (e *JourneyEngine) Instance(journeyID, customerID string) (JourneyInstance, error) {
+	var strs cStrings
+	defer strs.free()
+	cj, cc := strs.str(journeyID), strs.str(customerID)
+	var in C.mkt_journey_instance
+	in.struct_size = C.size_t(unsafe.Sizeof(in))
+	err := e.call(func(p *C.mkt_journey_engine) C.int {
+		return C.mkt_journey_engine_instance(p, cj, cc, &in)
+	})
+	if err != nil {
+		return JourneyInstance{}, err
+	}
+	return JourneyInstance{State: int32(in.state), Node: uint32(in.node),
+		EnteredAt: int64(in.entered_at), WakeAt: int64(in.wake_at),
+		Entries: uint32(in.entries), Step: uint32(in.step)}, nil
+}

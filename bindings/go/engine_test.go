@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+
+package marketing
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const engineT0 = int64(1800000000)
+
+func loadExample(t *testing.T, ctx *Context, name string) *Journey {
+	t.Helper()
+	j, err := ctx.LoadJourneyFile(filepath.Join("..", "..", "examples", "journeys", name), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	return j
+}
+
+func TestJourneyEngineAbandonedCart(t *testing.T) {
+	var sent []*Message
+	store := NewMemoryStore()
+	send := WithSender(func(m *Message) error { sent = append(sent, m); return nil })
+	ctx := newContext(t, send, WithStorage(store))
+	j := loadExample(t, ctx, "abandoned-cart.xml")
+	e, err := ctx.NewJourneyEngine([]*Journey{j}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := e.NextDue(); ok || err != nil {
+		t.Fatalf("next due on an empty engine: %v %v", ok, err)
+	}
+	if err := e.Event("C1", "CART_ABANDONED", engineT0); err != nil {
+		t.Fatal(err)
+	}
+	if due, ok, _ := e.NextDue(); !ok || due != engineT0+3600 {
+		t.Fatalf("next due %d %v", due, ok)
+	}
+	if n, err := e.Advance(engineT0 + 3600); err != nil || n != 1 || len(sent) != 1 {
+		t.Fatalf("advance: %d %v, %d sent", n, err, len(sent))
+	}
+	if sent[0].IdempotencyKey != "abandoned-cart:C1:1:email-1:2" ||
+		!strings.Contains(sent[0].Headers, "X-Mkt-Template: abandoned-cart-1") {
+		t.Fatalf("message %+v", sent[0])
+	}
+	w, _ := j.FindNode("wait-24h")
+	in, err := e.Instance("abandoned-cart", "C1")
+	if err != nil || in.State != InstanceWaiting || int(in.Node) != w || in.WakeAt != engineT0+25*3600 {
+		t.Fatalf("instance %+v %v", in, err)
+	}
+	c, err := e.Counts("abandoned-cart", w)
+	if err != nil || c.Waiting != 1 || c.Entered != 1 {
+		t.Fatalf("counts %+v %v", c, err)
+	}
+	first, _ := j.FindNode("cart-abandoned")
+	edges, _ := j.NodeEdges(first)
+	if n, err := e.EdgeCount("abandoned-cart", int(edges[0].Index)); err != nil || n != 1 {
+		t.Fatalf("edge count %d %v", n, err)
+	}
+	e.Close()
+
+	// a new engine over the same store continues: the two last messages follow
+	e2, err := ctx.NewJourneyEngine([]*Journey{j}, &JourneyEngineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if _, err := e2.Advance(engineT0 + 47*3600); err != nil || len(sent) != 3 {
+		t.Fatalf("after restart: %v, %d sent", err, len(sent))
+	}
+	if ok, err := e2.Enter("abandoned-cart", "C1", engineT0+47*3600); ok || err != nil {
+		t.Fatalf("re-entry within 7 days: %v %v", ok, err)
+	}
+}
+
+func TestJourneyEngineRetryAndErrors(t *testing.T) {
+	calls := 0
+	send := WithSender(func(m *Message) error {
+		calls++
+		if calls == 1 {
+			return &Error{Code: ErrIO, Message: "busy"}
+		}
+		return nil
+	})
+	ctx := newContext(t, send)
+	j := loadExample(t, ctx, "welcome-opened.xml")
+	policy, err := ctx.NewConsentPolicy(ConsentOptions{ImpliedConsentChannels: []Channel{ChannelEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer policy.Close()
+	e, err := ctx.NewJourneyEngine([]*Journey{j},
+		&JourneyEngineOptions{Consent: policy, MaxAttempts: 3, RetryDelay: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if ok, err := e.Enter("welcome-opened", "C1", engineT0); !ok || err != nil {
+		t.Fatalf("enter: %v %v", ok, err)
+	}
+	if _, err := e.Advance(engineT0 + 86400 + 10); err != nil || calls != 2 {
+		t.Fatalf("retry: %v, %d calls", err, calls)
+	}
+	welcome, _ := j.FindNode("welcome")
+	if c, _ := e.Counts("welcome-opened", welcome); c.Retried != 1 || c.Sent != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+	wantCode(t, e.Event("", "X", engineT0+86400+10), ErrInvalid)
+	_, err = e.Advance(engineT0)
+	wantCode(t, err, ErrRange)
+	_, err = e.Enter("nope", "C1", engineT0+86400+10)
+	wantCode(t, err, ErrNotFound)
+	_, err = e.Counts("welcome-opened", 999)
+	wantCode(t, err, ErrNotFound)
+	_, err = e.EdgeCount("welcome-opened", 999)
+	wantCode(t, err, ErrNotFound)
+	_, err = e.Instance("welcome-opened", "C2")
+	wantCode(t, err, ErrNotFound)
+	_, err = ctx.NewJourneyEngine(nil, nil)
+	wantCode(t, err, ErrInvalid)
+}
+
+func TestJourneyEngineRuleDecision(t *testing.T) {
+	var templates []string
+	send := WithSender(func(m *Message) error {
+		templates = append(templates, strings.SplitN(m.Headers, "\r\n", 2)[0])
+		return nil
+	})
+	ctx := newContext(t, send)
+	tb, err := ctx.NewTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	for id, tier := range map[string]string{"G": "GOLD", "S": "SILVER"} {
+		row, err := tb.AddCustomer(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.Set(row, "tier", tier); err != nil {
+			t.Fatal(err)
+		}
+	}
+	xml := `<?xml version="1.0"?>
+<journey xmlns="` + journeyNS + `" id="r">
+  <entry id="e" manual="true"/>
+  <decision id="d">
+    <when rule="customer.tier = 'GOLD'" next="gold"/>
+    <otherwise next="other"/>
+  </decision>
+  <send id="gold" channel="email" template="t-gold" next="x"/>
+  <send id="other" channel="email" template="t-other" next="x"/>
+  <exit id="x"/>
+</journey>`
+	j, err := ctx.LoadJourney([]byte(xml), "r.xml", &JourneyOptions{Schema: tb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	_, err = ctx.NewJourneyEngine([]*Journey{j}, nil)
+	wantCode(t, err, ErrUnsupported)
+	e, err := ctx.NewJourneyEngine([]*Journey{j}, &JourneyEngineOptions{Customers: tb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for _, c := range []string{"G", "S", "U"} {
+		if _, err := e.Enter("r", c, engineT0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"X-Mkt-Template: t-gold", "X-Mkt-Template: t-other", "X-Mkt-Template: t-other"}
+	if strings.Join(templates, "|") != strings.Join(want, "|") {
+		t.Fatalf("templates %v", templates)
+	}
+}

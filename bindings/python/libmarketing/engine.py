@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: MIT
+"""The journey engine (engine.h): runs journeys for many customers from events and the clock,
+with every instance's state in the context's store.
+
+    with mkt.Context(send=deliver) as ctx:
+        j = mkt.Journey.load(ctx, "examples/journeys/abandoned-cart.xml")
+        eng = mkt.JourneyEngine(ctx, [j])
+        eng.event("C1", "CART_ABANDONED", t0)
+        eng.advance(t0 + 3600)          # the first email goes to deliver()
+        eng.counts("abandoned-cart", "email-1").sent   # 1
+
+A send callback returning (raising) an IOFailure is retried with backoff; any other error
+fails the send for good. Journeys must stay open while the engine lives.
+"""
+
+import ctypes
+import dataclasses
+import enum
+
+from . import _lib, errors
+from ._handle import ChildHandle
+
+
+class InstanceState(enum.IntEnum):
+    WAITING = 1
+    DONE = 2
+    CONVERTED = 3
+    EXPIRED = 4
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeCounts:
+    """Counts of one node (``mkt_journey_node_counts``); ``suppressed_by_reason`` maps a
+    consent reason code to its count (non-zero ones only)."""
+    entered: int
+    exited: int
+    waiting: int
+    converted: int
+    ended: int
+    sent: int
+    failed: int
+    deferred: int
+    retried: int
+    suppressed: int
+    suppressed_by_reason: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class Instance:
+    """One customer's instance of a journey (``mkt_journey_instance``)."""
+    state: InstanceState
+    node: int
+    entered_at: int
+    wake_at: int
+    entries: int
+    step: int
+
+
+def _node_index(journeys, journey_id, node):
+    if isinstance(node, int):
+        return node
+    for j in journeys:
+        if j.info.id == journey_id:
+            return j.node(node).index
+    raise errors.NotFound(f"no journey {journey_id}", _lib.MKT_ENOTFOUND)
+
+
+class JourneyEngine(ChildHandle):
+    """An engine over ``journeys`` (``mkt_journey_engine_new``); ``consent`` is a
+    :class:`libmarketing.consent.Policy` every send is checked through, or None;
+    ``customers`` a :class:`Table` that decisions on a rule or segment read (the journeys
+    must have been loaded with it as ``schema``), or None; ``timer_records`` True keeps a
+    "journey.timer" record per sleeping instance, False none (a new engine scans the instances
+    instead), None (default) the library's choice: records over a host's store only."""
+
+    _free_name = "mkt_journey_engine_free"
+
+    def __init__(self, ctx, journeys, *, consent=None, customers=None, message_class=2,
+                 max_attempts=5, retry_delay=60, timer_records=None):
+        o = _lib.new_struct(_lib.JourneyEngineOptions)
+        _lib.lib().mkt_journey_engine_options_init(ctypes.byref(o))
+        o.consent = consent._ptr() if consent is not None else None
+        o.message_class, o.max_attempts = int(message_class), int(max_attempts)
+        o.retry_delay = int(retry_delay)
+        o.customers = customers._ptr() if customers is not None else None
+        if timer_records is not None:
+            o.timer_records = 1 if timer_records else 0
+        self._journeys = list(journeys)  # kept alive: the engine borrows them
+        self._consent, self._customers = consent, customers
+        arr = (ctypes.c_void_p * max(len(self._journeys), 1))(
+            *[j._ptr() for j in self._journeys])
+        self._ctx = ctx
+        self._handle = None
+        out = ctypes.c_void_p()
+        ctx._call(_lib.lib().mkt_journey_engine_new, ctypes.byref(out), ctx._ptr(), arr,
+                  len(self._journeys), ctypes.byref(o))
+        self._handle = out.value
+        ctx._adopt(self)
+
+    def event(self, customer_id, event_type, at):
+        """Feed one event at ``at`` (Unix seconds); due timers fire first."""
+        self._call("mkt_journey_engine_event", _lib.enc(customer_id), _lib.enc(event_type),
+                   int(at))
+
+    def enter(self, journey_id, customer_id, at):
+        """Enter a customer through the journey's first entry; True if an instance started."""
+        entered = ctypes.c_int32(0)
+        self._call("mkt_journey_engine_enter", _lib.enc(journey_id), _lib.enc(customer_id),
+                   int(at), ctypes.byref(entered))
+        return bool(entered.value)
+
+    def advance(self, now):
+        """Move the clock to ``now`` and fire every due timer; returns how many fired."""
+        fired = ctypes.c_uint64(0)
+        self._call("mkt_journey_engine_advance", int(now), ctypes.byref(fired))
+        return fired.value
+
+    def next_due(self):
+        """The due time of the earliest timer, or None."""
+        out = ctypes.c_int64(0)
+        rc = _lib.lib().mkt_journey_engine_next_due(self._ptr(), ctypes.byref(out))
+        return out.value if rc == _lib.MKT_OK else None
+
+    def counts(self, journey_id, node):
+        """The :class:`NodeCounts` of ``node`` (an id or an index)."""
+        c = _lib.new_struct(_lib.JourneyNodeCounts)
+        idx = _node_index(self._journeys, journey_id, node)
+        rc = _lib.lib().mkt_journey_engine_counts(self._ptr(), _lib.enc(journey_id), idx,
+                                                  ctypes.byref(c))
+        if rc != _lib.MKT_OK:
+            raise errors.from_code(rc, f"no node {node} in journey {journey_id}")
+        return NodeCounts(c.entered, c.exited, c.waiting, c.converted, c.ended, c.sent,
+                          c.failed, c.deferred, c.retried, c.suppressed,
+                          {r: n for r, n in enumerate(c.suppressed_by_reason) if n})
+
+    def edge_count(self, journey_id, edge):
+        """How many times edge number ``edge`` was taken."""
+        out = ctypes.c_uint64(0)
+        rc = _lib.lib().mkt_journey_engine_edge_count(self._ptr(), _lib.enc(journey_id),
+                                                      int(edge), ctypes.byref(out))
+        if rc != _lib.MKT_OK:
+            raise errors.from_code(rc, f"no edge {edge} in journey {journey_id}")
+        return out.value
+
+    def instance(self, journey_id, customer_id):
+        """The customer's :class:`Instance`, or None if never entered."""
+        s = _lib.new_struct(_lib.JourneyInstance)
+        try:
+            self._call("mkt_journey_engine_instance", _lib.enc(journey_id),
+                       _lib.enc(customer_id), ctypes.byref(s))
+        except errors.NotFound:
+            return None
+        return Instance(InstanceState(s.state), s.node, s.entered_at, s.wake_at, s.entries,
+                        s.step)

@@ -1,0 +1,201 @@
+# SPDX-License-Identifier: MIT
+"""engine.h: the abandoned-cart journey run by events and the clock, counts, instances,
+retries through a failing send callback, consent suppression, restart over one store, and the
+error paths."""
+
+import os
+import unittest
+
+import libmarketing as mkt
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+CART = os.path.join(ROOT, "examples", "journeys", "abandoned-cart.xml")
+T0 = 1800000000
+HOUR = 3600
+
+
+class Store:
+    """A dict store shared by two contexts (as processes share SQLite)."""
+
+    def __init__(self):
+        self.data = {}
+
+    def get(self, ns, key):
+        return self.data.get((ns, key))
+
+    def put(self, ns, key, value, expected):
+        cur = self.data.get((ns, key))
+        version = cur[1] if cur else 0
+        if expected not in (mkt.VERSION_ANY, version):
+            raise mkt.Conflict("version", -5)
+        self.data[(ns, key)] = (value, version + 1)
+        return version + 1
+
+    def delete(self, ns, key, expected):
+        cur = self.data.get((ns, key))
+        if cur is None:
+            raise mkt.NotFound("absent", -3)
+        if expected not in (mkt.VERSION_ANY, cur[1]):
+            raise mkt.Conflict("version", -5)
+        del self.data[(ns, key)]
+
+    def incr(self, ns, key, delta, limit):
+        cur = self.data.get((ns, key))
+        value = int(cur[0]) if cur else 0
+        if (delta >= 0 and value + delta > limit) or (delta < 0 and value + delta < limit):
+            raise mkt.LimitReached("limit", -6)
+        self.put(ns, key, str(value + delta).encode(), mkt.VERSION_ANY)
+        return value + delta
+
+    def scan(self, ns, prefix):
+        return sorted((k, v[0], v[1]) for (n, k), v in self.data.items()
+                      if n == ns and k.startswith(prefix))
+
+
+class EngineTest(unittest.TestCase):
+    def setUp(self):
+        self.sent = []
+        self.fail = []  # exceptions to raise on the next sends
+
+        def send(m):
+            if self.fail:
+                raise self.fail.pop(0)
+            self.sent.append(m)
+        self.send = send
+
+    def test_abandoned_cart(self):
+        with mkt.Context(send=self.send) as ctx:
+            j = mkt.Journey.load(ctx, CART)
+            eng = mkt.JourneyEngine(ctx, [j])
+            self.assertIsNone(eng.next_due())
+            eng.event("C1", "CART_ABANDONED", T0)
+            self.assertEqual(eng.next_due(), T0 + HOUR)
+            self.assertEqual(eng.advance(T0 + HOUR), 1)
+            self.assertEqual(len(self.sent), 1)
+            self.assertEqual(self.sent[0].customer_id, "C1")
+            self.assertEqual(self.sent[0].idempotency_key, "abandoned-cart:C1:1:email-1:2")
+            self.assertIn("X-Mkt-Template: abandoned-cart-1", self.sent[0].headers)
+            inst = eng.instance("abandoned-cart", "C1")
+            self.assertEqual(inst.state, mkt.InstanceState.WAITING)
+            self.assertEqual(inst.node, j.node("wait-24h").index)
+            self.assertEqual(inst.wake_at, T0 + 25 * HOUR)
+            self.assertEqual(eng.counts("abandoned-cart", "wait-24h").waiting, 1)
+            eng.event("C1", "BOOKING_COMPLETED", T0 + 2 * HOUR)
+            self.assertEqual(eng.instance("abandoned-cart", "C1").state,
+                             mkt.InstanceState.CONVERTED)
+            self.assertEqual(eng.counts("abandoned-cart", "booked").converted, 1)
+            eng.advance(T0 + 100 * HOUR)
+            self.assertEqual(len(self.sent), 1)
+            self.assertIsNone(eng.instance("abandoned-cart", "C2"))
+            first = j.node("cart-abandoned").index
+            edges = [e for e in j.edges if e.source == first]
+            self.assertEqual(eng.edge_count("abandoned-cart", edges[0].index), 1)
+            eng.close()
+            j.close()
+
+    def test_retry_and_manual_entry(self):
+        with mkt.Context(send=self.send) as ctx:
+            j = mkt.Journey.load(ctx, os.path.join(ROOT, "examples", "journeys",
+                                                   "welcome-opened.xml"))
+            eng = mkt.JourneyEngine(ctx, [j], max_attempts=2, retry_delay=30)
+            self.assertTrue(eng.enter("welcome-opened", "C1", T0))
+            self.assertFalse(eng.enter("welcome-opened", "C1", T0))
+            self.fail.append(mkt.IOFailure("gateway busy", -8))
+            eng.advance(T0 + 86400)
+            self.assertEqual(self.sent, [])
+            self.assertEqual(eng.counts("welcome-opened", "welcome").retried, 1)
+            eng.advance(T0 + 86400 + 30)  # the retry, 30 s later
+            self.assertEqual(len(self.sent), 1)
+            self.assertEqual(eng.counts("welcome-opened", "welcome").sent, 1)
+
+    def test_consent_suppresses(self):
+        with mkt.Context(send=self.send) as ctx:
+            j = mkt.Journey.load(ctx, CART)
+            policy = mkt.consent.Policy(ctx)
+            eng = mkt.JourneyEngine(ctx, [j], consent=policy)
+            eng.event("C1", "CART_ABANDONED", T0)
+            eng.advance(T0 + HOUR)
+            c = eng.counts("abandoned-cart", "email-1")
+            self.assertEqual((c.sent, c.suppressed), (0, 1))
+            self.assertEqual(c.suppressed_by_reason, {1: 1})  # MKT_REASON_NO_CONSENT
+            eng.close()
+            policy.close()
+
+    def test_restart_continues(self):
+        for timer_records in (True, False):
+            self.sent = []
+            self._restart(timer_records)
+
+    def _restart(self, timer_records):
+        store = Store()
+        with mkt.Context(send=self.send, store=store) as ctx:
+            j = mkt.Journey.load(ctx, CART)
+            eng = mkt.JourneyEngine(ctx, [j], timer_records=timer_records)
+            eng.event("C1", "CART_ABANDONED", T0)
+            eng.close()
+            j.close()
+        self.assertEqual(any(ns == "journey.timer" for ns, _ in store.data), timer_records)
+        with mkt.Context(send=self.send, store=store) as ctx:
+            j = mkt.Journey.load(ctx, CART)
+            eng = mkt.JourneyEngine(ctx, [j], timer_records=timer_records)
+            self.assertEqual(eng.next_due(), T0 + HOUR)
+            eng.advance(T0 + 47 * HOUR)
+            self.assertEqual([m.idempotency_key.split(":")[3] for m in self.sent],
+                             ["email-1", "email-2", "sms"])
+            eng.close()
+            j.close()
+
+    def test_rule_decision_reads_the_table(self):
+        xml = """<?xml version="1.0"?>
+<journey xmlns="https://libmarketing.dev/ns/journeys/1" id="r">
+  <entry id="e" manual="true"/>
+  <decision id="d">
+    <when rule="customer.tier = 'GOLD'" next="gold"/>
+    <otherwise next="other"/>
+  </decision>
+  <send id="gold" channel="email" template="t-gold" next="x"/>
+  <send id="other" channel="email" template="t-other" next="x"/>
+  <exit id="x"/>
+</journey>"""
+        with mkt.Context(send=self.send) as ctx:
+            table = mkt.Table(ctx)
+            table.add_customer("G", tier="GOLD")
+            table.add_customer("S", tier="SILVER")
+            j = mkt.Journey.from_xml(ctx, xml, schema=table)
+            with self.assertRaises(mkt.Unsupported):
+                mkt.JourneyEngine(ctx, [j])  # no customers table
+            eng = mkt.JourneyEngine(ctx, [j], customers=table)
+            for c in ("G", "S"):
+                eng.enter("r", c, T0)
+            self.assertEqual([m.headers.split("\r\n")[0] for m in self.sent],
+                             ["X-Mkt-Template: t-gold", "X-Mkt-Template: t-other"])
+            eng.close()
+            j.close()
+            table.close()
+
+    def test_errors(self):
+        with mkt.Context() as ctx:
+            j = mkt.Journey.load(ctx, CART)
+            with self.assertRaises(mkt.InvalidArgument):
+                mkt.JourneyEngine(ctx, [])
+            with self.assertRaises(mkt.InvalidArgument):
+                mkt.JourneyEngine(ctx, [j], max_attempts=0)
+            eng = mkt.JourneyEngine(ctx, [j])
+            with self.assertRaises(mkt.InvalidArgument):
+                eng.event("", "CART_ABANDONED", T0)
+            eng.event("C1", "CART_ABANDONED", T0)
+            with self.assertRaises(mkt.RangeError):
+                eng.advance(T0 - 1)
+            with self.assertRaises(mkt.NotFound):
+                eng.enter("nope", "C1", T0)
+            with self.assertRaises(mkt.NotFound):
+                eng.counts("abandoned-cart", 999)
+            with self.assertRaises(mkt.NotFound):
+                eng.edge_count("abandoned-cart", 999)
+            eng.close()
+            with self.assertRaises(mkt.StateError):
+                eng.advance(T0)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file engine.h
+ * @brief The journey engine: runs compiled journeys (journey.h) for many customers, driven by
+ *        events and by the clock, with every instance's state in the context's store.
+ *
+ * A separate header from journey.h because the two have different contracts: a journey is an
+ * immutable, thread-safe definition, while an engine is a mutable, stateful object used by one
+ * thread at a time that also depends on the consent module (consent.h).
+ *
+ * Model (doc/journeys.md, "Engine"): one live instance per customer per journey. An instance
+ * moves from node to node until it reaches a wait (it then sleeps until a timer or an event)
+ * or leaves (exit, goal, maximum time). Timers live in a min-heap keyed by (due time,
+ * instance key); mkt_journey_engine_advance() fires the due ones in that order, so the same
+ * journeys, events and clock give the same sends in the same order. An event at time t first
+ * fires every timer due at or before t: the window of a wait for an event is half-open, so an
+ * event exactly at the timeout is too late and the instance leaves by the timeout port.
+ *
+ * Storage (all per-customer data):
+ * - "journey.instance" "<customer>\x1f<journey id>": the instance, a versioned binary record
+ *   written with compare-and-set;
+ * - "journey.timer" "<20-digit due time><customer>\x1f<journey id>" (the due time comes first so
+ *   a scan finds the timers in due order; the customer id is not the prefix here): a wake-up,
+ *   unless the engine option timer_records is 0;
+ * - "journey.sent" "<customer>\x1f<journey id>\x1f<entry>\x1f<step>": "I" (intent) before a
+ *   send, "D" (done) or "F" (failed) after it, deleted once the instance is saved past the
+ *   step; see mkt_journey_engine_new() for the delivery guarantee.
+ *
+ * Thread safety: an engine is used by one thread at a time; many engines (processes) may share
+ * one store only when each customer is handled by one of them.
+ */
+#ifndef LIBMARKETING_ENGINE_H
+#define LIBMARKETING_ENGINE_H
+
+#include "common.h"
+#include "ctx.h"
+#include "journey.h"
+#include "consent.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A journey engine (opaque). @since 0.1 */
+typedef struct mkt_journey_engine mkt_journey_engine;
+
+/**
+ * Engine options. Initialise with mkt_journey_engine_options_init().
+ * @since 0.1
+ */
+typedef struct mkt_journey_engine_options {
+    size_t struct_size;     /**< sizeof(mkt_journey_engine_options). */
+    mkt_consent *consent;   /**< Every send is checked (and counted against caps) through it;
+                                 NULL: no check. Borrowed: must outlive the engine. */
+    int32_t message_class;  /**< ::mkt_message_class of journey sends (default PROMOTIONAL). */
+    uint32_t max_attempts;  /**< Delivery attempts before a transient failure becomes a
+                                 failure (default 5, 1..30). */
+    int64_t retry_delay;    /**< Seconds before the first retry; doubles after each
+                                 (default 60, 1..86400). */
+    const mkt_table *customers; /**< Profiles for decisions on a rule or a segment (the
+                                 journey must have been loaded with this table as its
+                                 schema); a customer not in it fails every such condition.
+                                 NULL: journeys with such decisions are refused. Borrowed. */
+    int32_t timer_records;  /**< 1: keep a "journey.timer" record per sleeping instance,
+                                 and a new engine reads only those; 0: no timer records (one
+                                 store write less per step and ~160 bytes less per sleeping
+                                 instance in the memory store), a new engine scans every
+                                 "journey.instance" record for its wake-up time instead;
+                                 -1 (default): 1 over a host's store, 0 over the built-in
+                                 memory store (which no later engine can read). Engines
+                                 sharing a store must use the same value. */
+} mkt_journey_engine_options;
+
+/** Static initialiser for ::mkt_journey_engine_options. @since 0.1 */
+#define MKT_JOURNEY_ENGINE_OPTIONS_INIT \
+    { sizeof(mkt_journey_engine_options), NULL, 2, 5u, 60, NULL, -1 }
+
+/** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.1 */
+int mkt_journey_engine_options_init(mkt_journey_engine_options *opts);
+
+/**
+ * Create an engine over @p journeys (borrowed: they must outlive the engine; their ids must be
+ * distinct) and the store of @p ctx, and load the wake-up of every sleeping instance of them
+ * (from "journey.timer", or from "journey.instance" when @c timer_records is 0): a new engine
+ * over the store of a crashed one continues every instance where it was.
+ *
+ * Delivery guarantee: before calling the host's `send`, the engine records an intent in
+ * "journey.sent"; after a successful send it marks it done, then writes the instance. After a
+ * crash the instance repeats its last step: a send marked done is skipped; a send with only an
+ * intent is sent again with the same ::mkt_message idempotency key (at least once: the host,
+ * which must not deliver two messages with one key, makes it exactly once).
+ *
+ * The host's `send` answers: ::MKT_OK delivered; ::MKT_EIO transient (retried after
+ * @c retry_delay seconds, doubling, until @c max_attempts attempts, then failed); ::MKT_EUSER
+ * aborts the engine call (nothing of the step is written); anything else, and a missing
+ * `send`, fails the send for good. The message carries the template, node and instance as
+ * headers "X-Mkt-Template", "X-Mkt-Node" and "X-Mkt-Instance", and the idempotency key
+ * "<journey>:<customer>:<entry>:<node>:<step>".
+ * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, no journeys, duplicate journey ids, bad
+ *         option), ::MKT_EUNSUPPORTED (a node the engine cannot run: a wait until a field, or
+ *         a decision on a rule or a segment without @c customers or without a schema at
+ *         load; the message names it), ::MKT_EPARSE (a corrupt timer key), ::MKT_ENOMEM, or
+ *         the store's error.
+ * @since 0.1
+ */
+int mkt_journey_engine_new(mkt_journey_engine **out, mkt_ctx *ctx,
+                           const mkt_journey *const *journeys, size_t njourneys,
+                           const mkt_journey_engine_options *opts);
+
+/** Free an engine (the store keeps its state). NULL is ignored. @since 0.1 */
+void mkt_journey_engine_free(mkt_journey_engine *engine);
+
+/**
+ * Feed one event of @p customer_id at time @p at. Timers due at or before @p at fire first.
+ * Then, for each journey: a goal on @p event_type ends a live instance as a conversion; a wait
+ * for @p event_type moves on by its event port; an entry on @p event_type starts an instance
+ * (after the entry's delay) when the re-entry policy allows it and none is live.
+ * @param at must not be earlier than the engine's clock (the latest time it was given).
+ * @return ::MKT_OK, ::MKT_EINVAL (NULL, bad customer id: 1..256 bytes of UTF-8 without
+ *         control bytes, empty event type), ::MKT_ERANGE (@p at in the past of the engine),
+ *         ::MKT_ECONFLICT (another writer kept changing the instance), ::MKT_ENOMEM, the
+ *         store's error, or the send callback's error when it aborted (::MKT_EUSER).
+ * @since 0.1
+ */
+int mkt_journey_engine_event(mkt_journey_engine *engine, const char *customer_id,
+                             const char *event_type, mkt_time at);
+
+/**
+ * Enter @p customer_id into journey @p journey_id at time @p at through its first entry node,
+ * whatever its kind: how the host drives segment, date and manual entries. The entry's delay
+ * applies. Respects the re-entry policy and the one-live-instance rule.
+ * @param[out] entered 1 if an instance started, 0 if the policy or a live instance refused
+ *             (may be NULL).
+ * @return as mkt_journey_engine_event(), plus ::MKT_ENOTFOUND (no such journey).
+ * @since 0.1
+ */
+int mkt_journey_engine_enter(mkt_journey_engine *engine, const char *journey_id,
+                             const char *customer_id, mkt_time at, int32_t *entered);
+
+/**
+ * Move the engine's clock to @p now and fire every timer due at or before it, in (due time,
+ * instance key) order, each at its own due time.
+ * @param[out] fired number of timers fired (may be NULL).
+ * @return ::MKT_OK, ::MKT_ERANGE (@p now in the past of the engine), or as
+ *         mkt_journey_engine_event().
+ * @since 0.1
+ */
+int mkt_journey_engine_advance(mkt_journey_engine *engine, mkt_time now, uint64_t *fired);
+
+/**
+ * The due time of the earliest timer.
+ * @return ::MKT_OK, ::MKT_ENOTFOUND (no timer), ::MKT_EINVAL.
+ * @since 0.1
+ */
+int mkt_journey_engine_next_due(const mkt_journey_engine *engine, mkt_time *out);
+
+/**
+ * Counts of one node since the engine was created (not persisted). A customer "waiting" is
+ * one whose instance sleeps at the node now (counted by this engine).
+ * @since 0.1
+ */
+typedef struct mkt_journey_node_counts {
+    size_t struct_size;  /**< sizeof(mkt_journey_node_counts), set by the caller. */
+    uint64_t entered;    /**< Arrivals at the node. */
+    uint64_t exited;     /**< Departures through any edge (see mkt_journey_engine_edge_count()). */
+    int64_t waiting;     /**< Instances sleeping at the node now (may go below 0 in an engine
+                              that resumed instances another engine put to sleep). */
+    uint64_t converted;  /**< Goal nodes: conversions. */
+    uint64_t ended;      /**< Instances that ended here (exit node, dead end, maximum time). */
+    uint64_t sent;       /**< Sends delivered. */
+    uint64_t failed;     /**< Sends failed for good (permanent error or attempts used up). */
+    uint64_t deferred;   /**< Sends put off by quiet hours or caps (to the next allowed time). */
+    uint64_t retried;    /**< Sends put off after a transient delivery error. */
+    uint64_t suppressed; /**< Sends suppressed by the consent check. */
+    uint64_t suppressed_by_reason[32]; /**< By ::mkt_contact_reason code (one send may count
+                                            under several reasons). */
+} mkt_journey_node_counts;
+
+/**
+ * Read the counts of node @p node of journey @p journey_id.
+ * @return ::MKT_OK, ::MKT_ENOTFOUND (no such journey or node), ::MKT_EINVAL.
+ * @since 0.1
+ */
+int mkt_journey_engine_counts(const mkt_journey_engine *engine, const char *journey_id,
+                              uint32_t node, mkt_journey_node_counts *out);
+
+/**
+ * How many times edge @p edge (mkt_journey_edge_get() index) of journey @p journey_id was
+ * taken: exits by branch, event and timeout.
+ * @return ::MKT_OK, ::MKT_ENOTFOUND, ::MKT_EINVAL.
+ * @since 0.1
+ */
+int mkt_journey_engine_edge_count(const mkt_journey_engine *engine, const char *journey_id,
+                                  uint32_t edge, uint64_t *taken);
+
+/** States of an instance. Append-only. @since 0.1 */
+typedef enum mkt_journey_instance_state {
+    MKT_JOURNEY_INSTANCE_WAITING = 1,   /**< Live, sleeping at @c node. */
+    MKT_JOURNEY_INSTANCE_DONE = 2,      /**< Left through an exit or a dead end. */
+    MKT_JOURNEY_INSTANCE_CONVERTED = 3, /**< Left through a goal. */
+    MKT_JOURNEY_INSTANCE_EXPIRED = 4    /**< Left at the journey's maximum time. */
+} mkt_journey_instance_state;
+
+/** An instance as stored. @since 0.1 */
+typedef struct mkt_journey_instance {
+    size_t struct_size;  /**< sizeof(mkt_journey_instance), set by the caller. */
+    int32_t state;       /**< ::mkt_journey_instance_state. */
+    uint32_t node;       /**< Node it sleeps at or left from. */
+    mkt_time entered_at; /**< Start of the current (or last) entry. */
+    mkt_time wake_at;    /**< When its timer fires (0: none). */
+    uint32_t entries;    /**< Entries so far (re-entry policy). */
+    uint32_t step;       /**< Nodes passed in this entry. */
+} mkt_journey_instance;
+
+/**
+ * Read the instance of @p customer_id in journey @p journey_id from the store.
+ * @return ::MKT_OK, ::MKT_ENOTFOUND (never entered, or no such journey), ::MKT_EINVAL,
+ *         ::MKT_EPARSE (corrupt record), ::MKT_ENOMEM, or the store's error.
+ * @since 0.1
+ */
+int mkt_journey_engine_instance(mkt_journey_engine *engine, const char *journey_id,
+                                const char *customer_id, mkt_journey_instance *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBMARKETING_ENGINE_H */

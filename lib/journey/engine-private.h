@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The journey engine (engine.h): per-journey tables built once (which events matter, which
+ * nodes are `since` marks, the counts), the timer heap, the instance record and its encoding,
+ * and the functions the engine's files share (engine.c: life cycle and reading; engine-run.c:
+ * the state machine; engine-store.c: encoding, persistence and timers).
+ */
+#ifndef MKT_ENGINE_PRIVATE_H
+#define MKT_ENGINE_PRIVATE_H
+
+#include "libmarketing/engine.h"
+#include "journey-private.h"
+#include "../core/core-private.h"
+#include "../core/tz-private.h"
+
+#define MKT__JE_NS_INSTANCE "journey.instance"
+#define MKT__JE_NS_TIMER "journey.timer"
+#define MKT__JE_NS_SENT "journey.sent"
+#define MKT__JE_MAX_MARKS 32u   /* condition events + since nodes of one journey */
+#define MKT__JE_NEVER INT64_MIN /* a mark never set */
+#define MKT__JE_DUE_DIGITS 20   /* zero-padded due time at the start of a timer key */
+#define MKT__JE_CAS_TRIES 4     /* reloads after a compare-and-set conflict */
+#define MKT__JE_MAX_CUSTOMER 256u
+
+/* Roles an event type plays in a journey (bits). */
+enum { MKT__JE_ROLE_ENTRY = 1, MKT__JE_ROLE_GOAL = 2, MKT__JE_ROLE_WAIT = 4,
+       MKT__JE_ROLE_MARK = 8 };
+
+struct mkt__je_journey {
+    const mkt_journey *j;
+    const char *id;
+    size_t id_len;
+    uint32_t entry;            /* first entry node (mkt_journey_engine_enter) */
+    mkt__intern events;        /* event types that matter, id -> roles[id] */
+    uint8_t *roles;
+    int32_t *mark_of_event;    /* by event id: mark slot of a condition event, or -1 */
+    uint32_t *mark_of_node;    /* by node: mark slot of a `since` node, or MKT__J_NONE */
+    uint32_t nmarks;
+    const mkt__tz *zone;
+    mkt_journey_node_counts *counts; /* by node */
+    uint64_t *taken;                 /* by edge */
+};
+
+/* An instance as the engine works on it. */
+struct mkt__je_inst {
+    int32_t state;          /* mkt_journey_instance_state, 0 = new */
+    uint32_t node;
+    uint32_t entries, step, attempt;
+    uint8_t asleep;         /* 1: sleeping at node (a wake-up continues it), 0: arriving */
+    int64_t entered_at, wake_at;
+    uint32_t nmarks;
+    int64_t marks[MKT__JE_MAX_MARKS];
+    uint64_t version;       /* store version read (MKT_VERSION_ABSENT: new) */
+};
+
+struct mkt__je_timer {
+    int64_t due;
+    char *key;              /* "<customer>\x1f<journey id>", owned */
+    uint32_t key_len;
+};
+
+struct mkt_journey_engine {
+    mkt_ctx *ctx;
+    mkt_journey_engine_options opts;
+    struct mkt__je_journey *journeys;
+    size_t njourneys;
+    MKT__VEC(struct mkt__je_timer) heap;
+    mkt__tz_cache tz;
+    int64_t clock;          /* latest time given */
+    mkt__buf key, key2, val; /* scratch */
+    /* "journey.sent" keys marked done or failed by the current update (u32 length + bytes
+     * each): deleted once the instance is saved past their step, when no replay can reach
+     * them again, so send records do not pile up. */
+    mkt__buf sent_log;
+};
+
+/* ---- engine-store.c ---------------------------------------------------------------------- */
+/* "<customer>\x1f<journey id>" into @b. */
+int mkt__je_instance_key(mkt__buf *b, const char *customer, size_t clen,
+                         const struct mkt__je_journey *jj);
+/* Load the instance of @key; absent: state 0, version ABSENT. MKT_EPARSE if corrupt. */
+int mkt__je_load(mkt_journey_engine *e, const char *key, size_t klen, uint32_t nmarks,
+                 struct mkt__je_inst *in);
+/* Write @in (compare-and-set on its version) and move its timer from @old_wake (0: none). */
+int mkt__je_save(mkt_journey_engine *e, const char *key, size_t klen, struct mkt__je_inst *in,
+                 int64_t old_wake);
+int mkt__je_heap_push(mkt_journey_engine *e, int64_t due, const char *key, size_t klen);
+void mkt__je_heap_pop(mkt_journey_engine *e, struct mkt__je_timer *out); /* caller frees key */
+void mkt__je_heap_free(mkt_journey_engine *e);
+/* Read every stored timer of the engine's journeys into the heap. */
+int mkt__je_load_timers(mkt_journey_engine *e);
+int mkt__je_timer_delete(mkt_journey_engine *e, const char *key, size_t klen, int64_t due);
+
+/* ---- engine-run.c -------------------------------------------------------------------------- */
+/* Move @in forward from its node at @now until it sleeps or leaves. */
+int mkt__je_run(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                size_t clen, struct mkt__je_inst *in, int64_t now);
+/* A woken instance (timer at @now): expire, time out, retry, or go on. */
+int mkt__je_wake(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                 size_t clen, struct mkt__je_inst *in, int64_t now);
+/* Apply event @ev (id in jj->events, roles) to @in; may start an instance at @entry. */
+int mkt__je_on_event(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                     size_t clen, struct mkt__je_inst *in, uint32_t ev, int64_t now,
+                     uint32_t entry);
+/* Whether the re-entry policy and the live-instance rule let @in start again at @now. */
+int mkt__je_may_enter(const struct mkt__je_journey *jj, const struct mkt__je_inst *in,
+                      int64_t now);
+/* Start a new entry of @in at entry node @entry (counts, marks, delay). */
+int mkt__je_start(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                  size_t clen, struct mkt__je_inst *in, uint32_t entry, int64_t now);
+
+/* Leave the current node by @port (no such edge: the path ends, instance DONE). */
+void mkt__je_go(struct mkt__je_journey *jj, struct mkt__je_inst *in, int32_t port);
+/* Fall asleep at the current node until @due (capped by the maximum time, at least now+1). */
+void mkt__je_sleep(struct mkt__je_journey *jj, struct mkt__je_inst *in, int64_t due,
+                   int64_t now);
+
+/* ---- engine-send.c ------------------------------------------------------------------------- */
+/* The send action at the current node: consent, idempotency, delivery, retry. */
+int mkt__je_send(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                 size_t clen, struct mkt__je_inst *in, int64_t now);
+
+/* Delete the send records of e->sent_log (the instance was saved past them); clears it. */
+int mkt__je_forget_sent(mkt_journey_engine *e);
+
+/* ---- engine.c ------------------------------------------------------------------------------ */
+int mkt__je_customer_ok(mkt_ctx *ctx, const char *id, size_t *len);
+struct mkt__je_journey *mkt__je_find(const mkt_journey_engine *e, const char *id, size_t len);
+
+#endif /* MKT_ENGINE_PRIVATE_H */

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The send action: consent decision, idempotency record, delivery through the host's `send`
+ * callback, retry with exponential backoff.
+ *
+ * "journey.sent" holds one record per send step: "I" (intent, written before calling the host)
+ * then "D" (delivered) or "F" (failed for good). A step found "D" or "F" is not sent again; a
+ * step found "I" (a crash after the intent) is sent again with the same idempotency key
+ * without a second consent check (its cap was already counted): at least once, and exactly
+ * once for a host that honours the key.
+ *
+ * Host `send` return codes: ::MKT_OK delivered; ::MKT_EIO transient (retried after
+ * retry_delay, doubling, up to max_attempts attempts); ::MKT_EUSER aborts the engine call (the
+ * instance is not written, so the step is retried at the next call); anything else (including
+ * ::MKT_EUNSUPPORTED when the host has no `send`) fails the send for good.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine-private.h"
+
+static int sent_key(mkt__buf *b, const char *customer, size_t clen,
+                    const struct mkt__je_journey *jj, const struct mkt__je_inst *in)
+{
+    mkt__buf_reset(b);
+    if (mkt__buf_append(b, customer, clen) || mkt__buf_putc(b, '\x1f') ||
+        mkt__buf_append(b, jj->id, jj->id_len) ||
+        mkt__buf_appendf(b, "\x1f%" PRIu32 "\x1f%" PRIu32, in->entries, in->step))
+        return MKT_ENOMEM;
+    return MKT_OK;
+}
+
+/* Remember the record of e->val for deletion after the instance is saved. */
+static int log_sent(mkt_journey_engine *e)
+{
+    uint32_t len = (uint32_t)e->val.len;
+    if (mkt__buf_append(&e->sent_log, &len, sizeof len) ||
+        mkt__buf_append(&e->sent_log, e->val.data, e->val.len))
+        return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
+    return MKT_OK;
+}
+
+static int mark_sent(mkt_journey_engine *e, const char *state)
+{
+    int rc = mkt_store_put(e->ctx, MKT__JE_NS_SENT, e->val.data, e->val.len, state, 1,
+                           MKT_VERSION_ANY, NULL);
+    return rc != MKT_OK || *state == 'I' ? rc : log_sent(e);
+}
+
+int mkt__je_forget_sent(mkt_journey_engine *e)
+{
+    int rc = MKT_OK;
+    for (size_t at = 0; at < e->sent_log.len && rc == MKT_OK;) {
+        uint32_t len;
+        memcpy(&len, e->sent_log.data + at, sizeof len);
+        at += sizeof len;
+        rc = mkt_store_delete(e->ctx, MKT__JE_NS_SENT, e->sent_log.data + at, len,
+                              MKT_VERSION_ANY);
+        if (rc == MKT_ENOTFOUND)
+            rc = MKT_OK;
+        at += len;
+    }
+    mkt__buf_reset(&e->sent_log);
+    return rc;
+}
+
+/* 1: send, 0: suppressed or deferred (handled here), < 0: error. */
+static int consent_allows(mkt_journey_engine *e, struct mkt__je_journey *jj,
+                          const char *customer, struct mkt__je_inst *in, int64_t now)
+{
+    const mkt_journey_node_def *d = &jj->j->nodes[in->node].def;
+    mkt_journey_node_counts *c = &jj->counts[in->node];
+    mkt_contact_request req = MKT_CONTACT_REQUEST_INIT;
+    mkt_contact_decision out = { sizeof out, 0, 0, 0, 0 };
+    req.customer_id = customer;
+    req.channel = d->channel;
+    req.message_class = e->opts.message_class;
+    req.at = now;
+    req.flags = MKT_CONTACT_SEND;
+    req.actor = "journey";
+    int rc = mkt_consent_check(e->opts.consent, &req, &out);
+    if (rc != MKT_OK)
+        return rc;
+    if (out.allow)
+        return 1;
+    if (out.next_allowed > now) { /* only quiet hours or caps: try again then */
+        c->deferred++;
+        mkt__je_sleep(jj, in, out.next_allowed, now);
+        return 0;
+    }
+    c->suppressed++;
+    for (uint32_t r = 0; r < 32; r++)
+        if (out.reasons & (1u << r))
+            c->suppressed_by_reason[r]++;
+    mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
+    return 0;
+}
+
+static int deliver(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                   struct mkt__je_inst *in)
+{
+    const mkt_journey_node_def *d = &jj->j->nodes[in->node].def;
+    mkt_host *h = &e->ctx->host;
+    if (!h->send)
+        return MKT_EUNSUPPORTED;
+    char idem[512], headers[512];
+    /* The message has no template or node field: they travel as X-Mkt-* headers. */
+    snprintf(idem, sizeof idem, "%s:%s:%" PRIu32 ":%s:%" PRIu32, jj->id, customer, in->entries,
+             d->id, in->step);
+    snprintf(headers, sizeof headers,
+             "X-Mkt-Template: %s\r\nX-Mkt-Node: %s\r\nX-Mkt-Instance: %s:%" PRIu32 "\r\n",
+             d->template_id, d->id, customer, in->entries);
+    mkt_message m = { sizeof m, d->channel, customer, customer, d->subject, NULL, NULL,
+                      headers, NULL, NULL, jj->id, idem };
+    return h->send(&m, h->user_data);
+}
+
+static int64_t backoff(const mkt_journey_engine *e, uint32_t attempt)
+{
+    uint32_t shift = attempt > 1 ? attempt - 1 : 0; /* attempt <= 30: no overflow */
+    return e->opts.retry_delay * ((int64_t)1 << shift);
+}
+
+int mkt__je_send(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                 size_t clen, struct mkt__je_inst *in, int64_t now)
+{
+    mkt_journey_node_counts *c = &jj->counts[in->node];
+    char state = 0;
+    size_t len = 0;
+    if (sent_key(&e->val, customer, clen, jj, in) != MKT_OK)
+        return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
+    int rc = mkt__store_get_buf(e->ctx, MKT__JE_NS_SENT, e->val.data, e->val.len, &state, 1,
+                                &len, NULL);
+    if (rc == MKT_ENOTFOUND)
+        state = 0;
+    else if (rc != MKT_OK)
+        return rc == MKT_ETOOBIG ? mkt__error(e->ctx, MKT_EPARSE, "journey engine: corrupt "
+                                              "send record") : rc;
+    if (state == 'D' || state == 'F') { /* done before a crash: never twice */
+        mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
+        return log_sent(e);
+    }
+    if (state == 0) {
+        if (e->opts.consent && (rc = consent_allows(e, jj, customer, in, now)) <= 0)
+            return rc;
+        if ((rc = mark_sent(e, "I")) != MKT_OK)
+            return rc;
+    }
+    rc = deliver(e, jj, customer, in);
+    if (rc == MKT_EUSER)
+        return rc;
+    if (rc == MKT_EIO && ++in->attempt < e->opts.max_attempts) {
+        c->retried++;
+        mkt__je_sleep(jj, in, now + backoff(e, in->attempt), now);
+        return MKT_OK;
+    }
+    int mrc = mark_sent(e, rc == MKT_OK ? "D" : "F");
+    if (mrc != MKT_OK)
+        return mrc;
+    if (rc == MKT_OK)
+        c->sent++;
+    else
+        c->failed++;
+    mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
+    return MKT_OK;
+}
