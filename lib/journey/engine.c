@@ -115,6 +115,10 @@ static int scan_nodes(mkt_ctx *ctx, struct mkt__je_journey *jj)
             rc = add_event(ctx, jj, n->event, MKT__JE_ROLE_WAIT, 0);
         else if (n->type == MKT_JOURNEY_WAIT && n->kind == MKT_JOURNEY_WAIT_FIELD)
             return unsupported(ctx, jj, n, "a wait until a field");
+        else if (n->type == MKT_JOURNEY_ACTION && n->kind != MKT_JOURNEY_SEND)
+            /* Profile updates, tags and host events need host callbacks the engine does not
+             * have yet: refusing the journey beats silently skipping the action. */
+            return unsupported(ctx, jj, n, "an update, tag or emit action");
     }
     return rc;
 }

@@ -139,6 +139,19 @@ START_TEST(unsupported_nodes_are_refused_by_name)
     ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, js, 1, NULL), MKT_EUNSUPPORTED);
     ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(h.ctx)->message, "node d"));
     mkt_journey_free(j);
+    /* A tag action needs a host callback the engine does not have: refused, not skipped. */
+    static const char *tag_xml =
+        "<?xml version=\"1.0\"?>\n"
+        "<journey xmlns=\"https://libmarketing.dev/ns/journeys/1\" id=\"tg\">\n"
+        "  <entry id=\"e\" manual=\"true\"/>\n"
+        "  <add-tag id=\"t\" tag=\"vip\" next=\"x\"/>\n"
+        "  <exit id=\"x\"/>\n"
+        "</journey>\n";
+    j = et_load(h.ctx, tag_xml);
+    js[0] = j;
+    ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, js, 1, NULL), MKT_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(h.ctx)->message, "node t"));
+    mkt_journey_free(j);
     et_free(&h);
 }
 END_TEST
