@@ -13,9 +13,6 @@
 struct mkt__xml_load {
     mkt_ctx *ctx;
     const char *source; /* file name in messages */
-    int doctype;        /* a DOCTYPE was seen (and refused) */
-    unsigned long doctype_line;
-    int schema_failed;  /* first schema error recorded */
 };
 
 /* Record an error at @node's line as "source:line: text"; returns @code. */
