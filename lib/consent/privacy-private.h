@@ -33,7 +33,7 @@ struct mkt__pii_ns {
     int (*prepare)(mkt_ctx *ctx, const char *customer_id);
 };
 
-/* The registry (pii.c), terminated by { NULL, 0 }. */
+/* The registry (lib/pii-registry.c, above the modules), terminated by { NULL, 0, NULL }. */
 extern const struct mkt__pii_ns mkt__pii_namespaces[];
 
 /* Erase with an explicit registry (mkt_privacy_erase passes mkt__pii_namespaces). */

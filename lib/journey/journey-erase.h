@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the privacy module's erasure asks of the journey engine before it deletes the
- * customer's "journey.instance" and "journey.sent" keys by prefix (lib/consent/pii.c).
+ * customer's "journey.instance" and "journey.sent" keys by prefix (lib/pii-registry.c).
  */
 #ifndef MKT_JOURNEY_ERASE_H
 #define MKT_JOURNEY_ERASE_H

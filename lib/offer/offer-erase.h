@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the privacy module's erasure asks of the offer module before it deletes the customer's
- * keys (lib/consent/pii.c): the only entry point from consent into offer.
+ * keys (lib/pii-registry.c, which names this hook).
  */
 #ifndef MKT_OFFER_ERASE_H
 #define MKT_OFFER_ERASE_H

@@ -5,10 +5,10 @@
  * state adds ONE line here (and, when its keys cannot be found by the customer's prefix, a
  * clean-up step that finds them).
  */
-#include "consent-private.h"
+#include "consent/consent-private.h"
+#include "consent/privacy-private.h"
 #include "journey/journey-erase.h"
 #include "offer/offer-erase.h"
-#include "privacy-private.h"
 
 const struct mkt__pii_ns mkt__pii_namespaces[] = {
     { MKT__CONSENT_NS_STATE, MKT__PII_DELETE, NULL },
