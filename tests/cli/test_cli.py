@@ -2035,6 +2035,12 @@ class ConsentTest(UsageAssertions, unittest.TestCase):
         self.assertEqual(r.returncode, 3)
         self.assertIn("cap_channel:", r.stdout)
         self.assertIn("next_allowed: 2025-06-12T06:00:00Z", r.stdout)
+        r = self.check(*noon, "--json")
+        self.assertEqual(r.returncode, 3, r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertEqual((doc["allow"], doc["next_allowed"]), (False, "2025-06-12T06:00:00Z"))
+        self.assertEqual([x["code"] for x in doc["reasons"]], ["cap_channel"])
+        self.assertTrue(doc["reasons"][0]["text"])
         # The unsubscribe stops promotional email but not transactional.
         r = self.check("--customer", "C1", "--channel", "email")
         self.assertEqual(r.returncode, 3)
@@ -2042,6 +2048,10 @@ class ConsentTest(UsageAssertions, unittest.TestCase):
         self.assertIn("no_consent:", r.stdout)
         r = self.check("--customer", "C1", "--channel", "email", "--class", "transactional")
         self.assertEqual((r.returncode, r.stdout), (0, "allow\n"))
+        r = self.check("--customer", "C1", "--channel", "email", "--class", "transactional",
+                       "--json")
+        self.assertEqual(json.loads(r.stdout),
+                         {"allow": True, "reasons": [], "next_allowed": None})
 
     def test_quiet_rules_file(self):
         run("--state", self.state, "consent", "import", "--input", self.write(

@@ -14,13 +14,14 @@
 
 enum { OPT_CUSTOMER = OPT_FIRST_COMMAND_OPTION, OPT_CHANNEL, OPT_PURPOSE, OPT_CLASS, OPT_AT,
        OPT_ZONE, OPT_REGION, OPT_INVALID_ADDRESS, OPT_SEND, OPT_QUIET_RULES, OPT_INPUT,
-       OPT_STORE };
+       OPT_STORE, OPT_JSON };
 
 void cmd_consent_usage(FILE *out)
 {
     fputs("Usage: mkt consent check --customer ID --channel C [--purpose P]\n"
           "                   [--class promotional|transactional] [--at TS] [--zone Z]\n"
           "                   [--region R] [--invalid-address] [--send] [--quiet-rules F.csv]\n"
+          "                   [--json]\n"
           "       mkt consent import --input F.csv\n"
           "       mkt consent sms-inbound (--from PHONE | --customer ID) --text T ...\n"
           "\n"
@@ -32,7 +33,8 @@ void cmd_consent_usage(FILE *out)
           "          hours or caps stand in the way. Exit status 0 allow, 3 deny.\n"
           "          --zone is the customer's IANA time zone (default UTC), --region its\n"
           "          country or region (US-FL) for quiet-hour rules; --send records a real\n"
-          "          send (counted against caps, audited).\n"
+          "          send (counted against caps, audited). --json prints one object instead:\n"
+          "          {\"allow\":B,\"reasons\":[{\"code\":N,\"text\":T}...],\"next_allowed\":TS|null}.\n"
           "  import  apply consent, DNC and preference rows from a CSV file with the header\n"
           "          customer_id,kind,channel,value,ts,source (kinds: consent, dnc,\n"
           "          promotional, transactional, cap_daily, cap_weekly, cap_monthly,\n"
@@ -58,6 +60,7 @@ static const struct option consent_options[] = {
     { "quiet-rules", required_argument, NULL, OPT_QUIET_RULES },
     { "input", required_argument, NULL, OPT_INPUT },
     { "store", required_argument, NULL, OPT_STORE },
+    { "json", no_argument, NULL, OPT_JSON },
     MKT_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
@@ -76,6 +79,7 @@ static int parse_channel(const char *s)
 struct check_args {
     mkt_contact_request req;
     const char *quiet_rules, *input;
+    int json;
 };
 
 static int parse_at(const char *s, mkt_time *out)
@@ -121,6 +125,7 @@ static int take_option(mkt_app *app, struct check_args *a, int c, char **argv)
     case OPT_QUIET_RULES: a->quiet_rules = optarg; return -1;
     case OPT_INPUT: a->input = optarg; return -1;
     case OPT_STORE: app->state_path = optarg; return -1;
+    case OPT_JSON: a->json = 1; return -1;
     default: return common_option(app, &consent_command, c, argv);
     }
 }
@@ -136,6 +141,32 @@ static void print_decision(const mkt_contact_decision *d)
         fmt_time(buf, d->next_allowed);
         printf("next_allowed: %s\n", buf);
     }
+}
+
+/* The same decision as one JSON object, for scripts. */
+static void print_decision_json(const mkt_contact_decision *d)
+{
+    printf("{\"allow\":%s,\"reasons\":[", d->allow ? "true" : "false");
+    const char *sep = "";
+    for (int32_t code = 1; code < 32; code++) {
+        if (!(d->reasons & (1u << code)))
+            continue;
+        printf("%s{\"code\":", sep);
+        json_string(stdout, mkt_contact_reason_name(code));
+        fputs(",\"text\":", stdout);
+        json_string(stdout, mkt_contact_reason_text(code));
+        putchar('}');
+        sep = ",";
+    }
+    fputs("],\"next_allowed\":", stdout);
+    if (d->next_allowed) {
+        char buf[MKT_TIME_BUFSZ];
+        fmt_time(buf, d->next_allowed);
+        json_string(stdout, buf);
+    } else {
+        fputs("null", stdout);
+    }
+    fputs("}\n", stdout);
 }
 
 static int run_check(mkt_app *app, struct check_args *a)
@@ -156,7 +187,10 @@ static int run_check(mkt_app *app, struct check_args *a)
     mkt_consent_free(policy);
     if (rc)
         return app_fail(app, rc);
-    print_decision(&d);
+    if (a->json)
+        print_decision_json(&d);
+    else
+        print_decision(&d);
     int out = finish_output();
     return out ? out : d.allow ? MKT_EXIT_OK : MKT_EXIT_DENY;
 }
@@ -192,7 +226,7 @@ int cmd_consent(mkt_app *app, int argc, char **argv)
         return consent_sms_inbound(app, argc - 1, argv + 1);
     if (strcmp(sub, "check") != 0 && strcmp(sub, "import") != 0)
         return usage_error("consent", "unknown subcommand '%s'", sub);
-    struct check_args a = { MKT_CONTACT_REQUEST_INIT, NULL, NULL };
+    struct check_args a = { MKT_CONTACT_REQUEST_INIT, NULL, NULL, 0 };
     a.req.message_class = MKT_CLASS_PROMOTIONAL;
     optind = 0; /* getopt starts afresh on the subcommand's arguments */
     opterr = 0;
