@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The safe reading and schema validation of definition files (xmldoc-private.h), shared by
- * the segment and offer loaders.
+ * the segment and offer loaders: the size limit, reading the file, parsing, validation.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,11 @@ static void refuse_doctype(void *user, const xmlChar *name, const xmlChar *ext_i
 int mkt__xmldoc_read(mkt_ctx *ctx, const char *source, const char *kind, const char *data,
                      size_t len, xmlDocPtr *doc)
 {
+    *doc = NULL;
+    if (len > MKT__XMLDOC_MAX_BYTES)
+        return mkt__error_at(ctx, MKT_ETOOBIG, source, 0, 0, NULL,
+                             "%s definitions larger than %u bytes", kind, MKT__XMLDOC_MAX_BYTES);
+    xmlInitParser();
     struct xmldoc x = {ctx, source, kind, 0, 0, 0};
     xmlParserCtxtPtr p = xmlNewParserCtxt();
     if (!p)
@@ -61,6 +67,26 @@ int mkt__xmldoc_read(mkt_ctx *ctx, const char *source, const char *kind, const c
         *doc = NULL;
     }
     xmlFreeParserCtxt(p);
+    return rc;
+}
+
+int mkt__xmldoc_read_file(mkt_ctx *ctx, const char *path, const char *kind, mkt__buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mkt__error_at(ctx, MKT_EIO, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+    char chunk[65536];
+    size_t got;
+    int rc = MKT_OK;
+    while (rc == MKT_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rc = out->len + got > MKT__XMLDOC_MAX_BYTES
+                 ? mkt__error_at(ctx, MKT_ETOOBIG, path, 0, 0, NULL,
+                                 "%s definitions larger than %u bytes", kind,
+                                 MKT__XMLDOC_MAX_BYTES)
+                 : mkt__buf_append(out, chunk, got);
+    if (rc == MKT_OK && ferror(f))
+        rc = mkt__error_at(ctx, MKT_EIO, path, 0, 0, NULL, "read error");
+    fclose(f);
     return rc;
 }
 

@@ -15,7 +15,6 @@
 #include "xml-private.h"
 #include "xmldoc-private.h"
 
-#define MAX_XML_BYTES (64u << 20)
 
 int mkt__offer_xml_error(struct mkt__offer_xml *l, const xmlNode *node, int code,
                          const char *fmt, ...)
@@ -68,10 +67,6 @@ MKT_EXPORT int mkt_offers_load_xml_memory(mkt_offers *s, const char *data, size_
     if (!data)
         return mkt__error(s->ctx, MKT_EINVAL, "mkt_offers_load_xml_memory: NULL data");
     struct mkt__offer_xml l = {s->ctx, source ? source : "<memory>"};
-    if (len > MAX_XML_BYTES)
-        return mkt__error_at(s->ctx, MKT_ETOOBIG, l.source, 0, 0, NULL,
-                             "offer definitions larger than %u bytes", MAX_XML_BYTES);
-    xmlInitParser();
     xmlDocPtr doc = NULL;
     mkt_offers *scratch = NULL;
     int rc = mkt__xmldoc_read(l.ctx, l.source, "offer", data, len, &doc);
@@ -94,23 +89,9 @@ MKT_EXPORT int mkt_offers_load_xml_file(mkt_offers *s, const char *path)
         return MKT_EINVAL;
     if (!path)
         return mkt__error(s->ctx, MKT_EINVAL, "mkt_offers_load_xml_file: NULL path");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mkt__error_at(s->ctx, MKT_EIO, path, 0, 0, NULL, "cannot open: %s",
-                             strerror(errno));
     mkt__buf b;
     mkt__buf_init(&b, s->ctx);
-    char chunk[65536];
-    size_t got;
-    int rc = MKT_OK;
-    while (rc == MKT_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rc = b.len + got > MAX_XML_BYTES
-                 ? mkt__error_at(s->ctx, MKT_ETOOBIG, path, 0, 0, NULL,
-                                 "offer definitions larger than %u bytes", MAX_XML_BYTES)
-                 : mkt__buf_append(&b, chunk, got);
-    if (rc == MKT_OK && ferror(f))
-        rc = mkt__error_at(s->ctx, MKT_EIO, path, 0, 0, NULL, "read error");
-    fclose(f);
+    int rc = mkt__xmldoc_read_file(s->ctx, path, "offer", &b);
     if (rc == MKT_OK)
         rc = mkt_offers_load_xml_memory(s, b.data ? b.data : "", b.len, path);
     mkt__buf_free(&b);

@@ -18,7 +18,6 @@
 #include "xmldoc-private.h"
 
 #define NS "https://libmarketing.dev/ns/segments/1"
-#define MAX_XML_BYTES (64u << 20)
 
 int mkt__xml_error(struct mkt__xml_load *l, const xmlNode *node, int code, const char *fmt,
                    ...)
@@ -110,10 +109,6 @@ MKT_EXPORT int mkt_catalog_load_xml_memory(mkt_catalog *c, const char *data, siz
     if (!data)
         return mkt__error(c->ctx, MKT_EINVAL, "mkt_catalog_load_xml_memory: NULL data");
     struct mkt__xml_load l = {c->ctx, source ? source : "<memory>"};
-    if (len > MAX_XML_BYTES)
-        return mkt__error_at(c->ctx, MKT_ETOOBIG, l.source, 0, 0, NULL,
-                             "segment definitions larger than %u bytes", MAX_XML_BYTES);
-    xmlInitParser();
     xmlDocPtr doc = NULL;
     mkt_catalog *scratch = NULL;
     int rc = mkt__xmldoc_read(l.ctx, l.source, "segment", data, len, &doc);
@@ -136,23 +131,9 @@ MKT_EXPORT int mkt_catalog_load_xml_file(mkt_catalog *c, const char *path)
         return MKT_EINVAL;
     if (!path)
         return mkt__error(c->ctx, MKT_EINVAL, "mkt_catalog_load_xml_file: NULL path");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return mkt__error_at(c->ctx, MKT_EIO, path, 0, 0, NULL, "cannot open: %s",
-                             strerror(errno));
     mkt__buf b;
     mkt__buf_init(&b, c->ctx);
-    char chunk[65536];
-    size_t got;
-    int rc = MKT_OK;
-    while (rc == MKT_OK && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rc = b.len + got > MAX_XML_BYTES
-                 ? mkt__error_at(c->ctx, MKT_ETOOBIG, path, 0, 0, NULL,
-                                 "segment definitions larger than %u bytes", MAX_XML_BYTES)
-                 : mkt__buf_append(&b, chunk, got);
-    if (rc == MKT_OK && ferror(f))
-        rc = mkt__error_at(c->ctx, MKT_EIO, path, 0, 0, NULL, "read error");
-    fclose(f);
+    int rc = mkt__xmldoc_read_file(c->ctx, path, "segment", &b);
     if (rc == MKT_OK)
         rc = mkt_catalog_load_xml_memory(c, b.data ? b.data : "", b.len, path);
     mkt__buf_free(&b);
