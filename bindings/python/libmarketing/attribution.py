@@ -10,6 +10,7 @@ import math
 import typing
 
 from . import _lib, errors
+from ._handle import ChildHandle
 
 MICRO = 1_000_000
 MAX_ORDER = 4
@@ -72,7 +73,7 @@ def _credit(c):
                   c.exact_conversions, re)
 
 
-class Attribution:
+class Attribution(ChildHandle):
     """The result of one model (``mkt_attribution``). It reads names from its path set, which
     must stay open; it is freed with the context at the latest."""
 
@@ -82,32 +83,12 @@ class Attribution:
         self._handle = handle
         self._ctx._adopt(self)
 
-    def close(self):
-        """Free the result. Idempotent."""
-        if self._handle is None:
-            return
-        handle, self._handle = self._handle, None
-        _lib.lib().mkt_attribution_free(handle)
-        self._ctx._release(self)
-
-    def __del__(self):
-        if getattr(self, "_handle", None) is not None:
-            try:
-                self.close()
-            except Exception:  # noqa: BLE001 - interpreter shutdown
-                pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    _free_name = "mkt_attribution_free"
 
     def _ptr(self):
-        if self._handle is None:
-            raise errors.StateError("the attribution is closed", _lib.MKT_ESTATE)
+        handle = super()._ptr()
         self._paths._ptr()  # names are borrowed from the path set: it must be open
-        return self._handle
+        return handle
 
     def _call(self, fn_name, *args):
         return self._ctx._call(getattr(_lib.lib(), fn_name), self._ptr(), *args)

@@ -21,6 +21,7 @@ import enum
 import typing
 
 from . import _lib, errors
+from ._handle import ChildHandle
 from .segment import _adopt, _take_text
 
 
@@ -278,7 +279,7 @@ def _load(ctx, call, registries):
     return _adopt(Journey, ctx, out.value)
 
 
-class Journey:
+class Journey(ChildHandle):
     """A compiled, immutable journey (``mkt_journey``) owned by a :class:`Context`."""
 
     xml_schema = staticmethod(xml_schema)
@@ -319,35 +320,8 @@ class Journey:
             raise errors.from_ctx(ctx._ptr(), rc)
         return issues
 
-    # ---- lifetime ---------------------------------------------------------------------------
-    @property
-    def context(self):
-        return self._ctx
-
-    def close(self):
-        if self._handle is None:
-            return
-        handle, self._handle = self._handle, None
-        _lib.lib().mkt_journey_free(handle)
-        self._ctx._release(self)
-
-    def __del__(self):
-        if getattr(self, "_handle", None) is not None:
-            try:
-                self.close()
-            except Exception:  # noqa: BLE001 - interpreter shutdown
-                pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _ptr(self):
-        if self._handle is None:
-            raise errors.StateError("the journey is closed", _lib.MKT_ESTATE)
-        return self._handle
+    # ---- lifetime: close(), context managers and _ptr() come from ChildHandle ------------------
+    _free_name = "mkt_journey_free"
 
     # ---- reading ----------------------------------------------------------------------------
     @property
@@ -443,7 +417,7 @@ class Journey:
         return f"<Journey {self.info.id!r} of {len(self)} nodes>"
 
 
-class JourneyBuilder:
+class JourneyBuilder(ChildHandle):
     """Build a journey node by node (``mkt_journey_builder``)::
 
         b = JourneyBuilder(ctx, "welcome", max_duration=30 * 86400)
@@ -469,25 +443,7 @@ class JourneyBuilder:
         self._handle = out.value
         ctx._adopt(self)
 
-    def close(self):
-        if self._handle is None:
-            return
-        handle, self._handle = self._handle, None
-        _lib.lib().mkt_journey_builder_free(handle)
-        self._ctx._release(self)
-
-    def __del__(self):
-        if getattr(self, "_handle", None) is not None:
-            try:
-                self.close()
-            except Exception:  # noqa: BLE001 - interpreter shutdown
-                pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    _free_name = "mkt_journey_builder_free"
 
     def _ptr(self):
         if self._handle is None:
