@@ -33,7 +33,8 @@ struct stream {
     const struct mkt__bk_sink *sink;
     int map[B_N];
     int exact;        /* intern every id (second pass, or the bet is off) */
-    int restart;      /* an id did not ascend: reset the sink and stream again, exactly */
+    int restart;      /* an id did not ascend, or the threads' merge could differ from a
+                       * sequential pass: reset the sink and stream again, exactly */
     mkt__intern ids;  /* exact: every id seen */
     char *last;       /* the bet: the last id of the chunk before */
     size_t last_len, last_cap;
@@ -105,11 +106,16 @@ static int par_parse(mkt__csv *r, const void *cfg, void *rec)
     return parse(r, cfg, &((struct rec *)rec)->in);
 }
 
-/* How many records ahead a chunk's condense() reads are prefetched. */
+/* How many records ahead a chunk's condense() and local() reads are prefetched. */
 #define CONDENSE_AHEAD 16
+#define LOCAL_AHEAD 8
 
-/* In the parsing thread, over a parsed chunk: the id order and the condensed facts. */
-static void par_parsed(const void *cfg, void *recs, size_t n)
+/* In a parsing thread, over a parsed chunk: the id order and the condensed facts. With a sink
+ * that folds in the parsing threads, the facts it takes are done with here; staged are only
+ * the chunk's first and last records (the calling thread checks the order across chunks with
+ * them), any whose id does not ascend (where the bet is lost, in file order) and those the
+ * sink leaves. */
+static size_t par_parsed(const void *cfg, unsigned thread, void *recs, size_t n)
 {
     const struct mkt__bk_sink *k = ((const struct stream *)cfg)->sink;
     struct rec *r = recs;
@@ -121,6 +127,20 @@ static void par_parsed(const void *cfg, void *recs, size_t n)
             r[i].order |= ORDER_UP;
         k->condense(k->data, &r[i].in, r[i].fact);
     }
+    if (!k->local)
+        return n;
+    /* A second pass, so that the state a fact goes to can be fetched a few facts ahead. */
+    size_t keep = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k->local_ahead && i + LOCAL_AHEAD < n)
+            k->local_ahead(k->data, thread, r[i + LOCAL_AHEAD].fact);
+        if (r[i].order == ORDER_UP && k->local(k->data, thread, r[i].fact))
+            continue;
+        if (keep != i)
+            r[keep] = r[i];
+        keep++;
+    }
+    return keep;
 }
 
 static void par_prefetch(const void *cfg, const void *rec)
@@ -156,6 +176,23 @@ static const struct mkt__par_ops stream_ops = {
     sizeof(struct rec), par_parse, par_stage, rows, par_prefetch, par_parsed,
 };
 
+/* The bet's pass, parallel when it can be. A sink that folds in the parsing threads merges
+ * their states after it, or asks for the exact pass when the result could depend on the
+ * order of its adds. */
+static int parallel(struct stream *s, size_t threads)
+{
+    const struct mkt__bk_sink *k = s->sink;
+    int rc = k->local ? k->threads(k->data, (unsigned)threads) : MKT_OK;
+    if (rc == MKT_OK)
+        rc = mkt__load_parallel(s->r, threads, &stream_ops, s);
+    if (!k->local)
+        return rc;
+    int merged = k->merge(k->data, rc != MKT_OK);
+    if (merged == MKT_ESTATE)
+        s->restart = 1;
+    return rc ? rc : merged;
+}
+
 /* One pass over the file: the bet (parallel when it can) or the exact sequential pass. */
 static int pass(struct stream *s, const char *path, const mkt_load_options *o)
 {
@@ -169,8 +206,7 @@ static int pass(struct stream *s, const char *path, const mkt_load_options *o)
     else if (rc == 1)
         rc = mkt__map_header(s->r, mkt__booking_spec, B_N, s->map);
     if (rc == MKT_OK)
-        rc = s->exact ? rows(s) : mkt__load_parallel(s->r, mkt__par_threads(o->threads),
-                                                      &stream_ops, s);
+        rc = s->exact ? rows(s) : parallel(s, mkt__par_threads(o->threads));
     if (rc == MKT_OK)
         rc = mkt__csv_finish(s->r);
     mkt__csv_free(s->r);

@@ -185,6 +185,51 @@ static inline void mkt__bk_acc_add(struct mkt__bk_acc *a, const struct mkt__wind
     a->winter += month == 12 || month <= 2;
 }
 
+/* Merge two money sums (mkt__acc_money() states): the sum of one currency, or mixed. The
+ * caller makes sure the sum cannot overflow. */
+static inline void mkt__merge_money(int64_t *sum, uint32_t *cur, int64_t bsum, uint32_t bcur)
+{
+    if (bcur == 0)
+        return;
+    if (*cur == 0) {
+        *sum = bsum;
+        *cur = bcur;
+    } else if (*cur != bcur || bcur == MKT__CUR_MIXED) {
+        *cur = MKT__CUR_MIXED;
+    } else {
+        *sum += bsum;
+    }
+}
+
+/* Fold accumulator @b into @a: the result of adding both sets of bookings to one (every part
+ * is a count, a sum, a minimum or a maximum). Money sums must not overflow (the caller
+ * checked the total of the amounts). */
+static inline void mkt__bk_acc_merge(struct mkt__bk_acc *a, const struct mkt__bk_acc *b)
+{
+    if (b->count_total && (a->count_total == 0 || b->first < a->first))
+        a->first = b->first;
+    if (b->count_total && (a->count_total == 0 || b->last > a->last))
+        a->last = b->last;
+    a->count_total += b->count_total;
+    a->count_12m += b->count_12m;
+    mkt__merge_money(&a->spend_total, &a->cur_total, b->spend_total, b->cur_total);
+    mkt__merge_money(&a->spend_12m, &a->cur_12m, b->spend_12m, b->cur_12m);
+    for (int k = 0; k < MKT__CABINS; k++)
+        a->cabin[k] += b->cabin[k];
+    for (int k = 0; k < MKT__CHANNELS; k++)
+        a->channel[k] += b->channel[k];
+    a->group += b->group;
+    a->intl += b->intl;
+    a->transcon += b->transcon;
+    a->anc += b->anc;
+    a->routes += b->routes;
+    a->adv_sum += b->adv_sum;
+    a->dated += b->dated;
+    a->weekend += b->weekend;
+    a->summer += b->summer;
+    a->winter += b->winter;
+}
+
 /* ---- folded bookings (fold.c): accumulators without the records --------------------- */
 
 /* mkt_table_fold_bookings() keeps only the parts of struct mkt__bk_acc its fields need, in one

@@ -67,10 +67,12 @@ uint32_t mkt__fold_groups_of(int f)
     }
 }
 
-/* Group @g of row @r's record, or NULL when the fold does not keep it. */
-static void *part(const struct mkt__fold *fd, size_t r, int g)
+/* Group @g of row @r's record in the records at @acc (the fold's, or a parsing thread's), or
+ * NULL when the fold does not keep it. */
+static void *part(const struct mkt__fold *fd, const unsigned char *acc, size_t r, int g)
 {
-    return fd->off[g] < 0 ? NULL : fd->acc + r * fd->stride + (size_t)fd->off[g];
+    return fd->off[g] < 0 ? NULL : (unsigned char *)(uintptr_t)acc + r * fd->stride +
+                                       (size_t)fd->off[g];
 }
 
 /* Copy @n bytes from @src to @dst when the part is kept. */
@@ -80,7 +82,8 @@ static void get_part(void *dst, const void *src, size_t n)
         memcpy(dst, src, n);
 }
 
-void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *a)
+static void gather(const struct mkt__fold *fd, const unsigned char *acc, size_t r,
+                   struct mkt__bk_acc *a)
 {
     memset(a, 0, sizeof *a);
     if (r >= fd->rows)
@@ -90,13 +93,13 @@ void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *
     struct g_dates d = {0, 0};
     struct g_flags x = {0, 0, 0, 0};
     struct g_depart dep = {0, 0, 0, 0, 0};
-    get_part(&w, part(fd, r, MKT__G_WINDOW), sizeof w);
-    get_part(&all, part(fd, r, MKT__G_ALL), sizeof all);
-    get_part(&d, part(fd, r, MKT__G_DATES), sizeof d);
-    get_part(a->cabin, part(fd, r, MKT__G_CABIN), sizeof a->cabin);
-    get_part(a->channel, part(fd, r, MKT__G_CHANNEL), sizeof a->channel);
-    get_part(&x, part(fd, r, MKT__G_FLAGS), sizeof x);
-    get_part(&dep, part(fd, r, MKT__G_DEPART), sizeof dep);
+    get_part(&w, part(fd, acc, r, MKT__G_WINDOW), sizeof w);
+    get_part(&all, part(fd, acc, r, MKT__G_ALL), sizeof all);
+    get_part(&d, part(fd, acc, r, MKT__G_DATES), sizeof d);
+    get_part(a->cabin, part(fd, acc, r, MKT__G_CABIN), sizeof a->cabin);
+    get_part(a->channel, part(fd, acc, r, MKT__G_CHANNEL), sizeof a->channel);
+    get_part(&x, part(fd, acc, r, MKT__G_FLAGS), sizeof x);
+    get_part(&dep, part(fd, acc, r, MKT__G_DEPART), sizeof dep);
     a->spend_total = all.spend_total;
     a->spend_12m = w.spend_12m;
     a->count_total = all.count_total;
@@ -123,21 +126,27 @@ static void put_part(void *dst, const void *src, size_t n)
         memcpy(dst, src, n);
 }
 
-/* The inverse of mkt__fold_gather() for the parts kept. */
-static void scatter(struct mkt__fold *fd, size_t r, const struct mkt__bk_acc *a)
+void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *a)
+{
+    gather(fd, fd->acc, r, a);
+}
+
+/* The inverse of gather() for the parts kept. */
+static void scatter(const struct mkt__fold *fd, unsigned char *acc, size_t r,
+                    const struct mkt__bk_acc *a)
 {
     struct g_window w = {a->spend_12m, a->count_12m, a->cur_12m};
     struct g_all all = {a->spend_total, a->count_total, a->cur_total};
     struct g_dates d = {a->first, a->last};
     struct g_flags x = {a->group, a->intl, a->transcon, a->anc};
     struct g_depart dep = {a->adv_sum, a->dated, a->weekend, a->summer, a->winter};
-    put_part(part(fd, r, MKT__G_WINDOW), &w, sizeof w);
-    put_part(part(fd, r, MKT__G_ALL), &all, sizeof all);
-    put_part(part(fd, r, MKT__G_DATES), &d, sizeof d);
-    put_part(part(fd, r, MKT__G_CABIN), a->cabin, sizeof a->cabin);
-    put_part(part(fd, r, MKT__G_CHANNEL), a->channel, sizeof a->channel);
-    put_part(part(fd, r, MKT__G_FLAGS), &x, sizeof x);
-    put_part(part(fd, r, MKT__G_DEPART), &dep, sizeof dep);
+    put_part(part(fd, acc, r, MKT__G_WINDOW), &w, sizeof w);
+    put_part(part(fd, acc, r, MKT__G_ALL), &all, sizeof all);
+    put_part(part(fd, acc, r, MKT__G_DATES), &d, sizeof d);
+    put_part(part(fd, acc, r, MKT__G_CABIN), a->cabin, sizeof a->cabin);
+    put_part(part(fd, acc, r, MKT__G_CHANNEL), a->channel, sizeof a->channel);
+    put_part(part(fd, acc, r, MKT__G_FLAGS), &x, sizeof x);
+    put_part(part(fd, acc, r, MKT__G_DEPART), &dep, sizeof dep);
 }
 
 void mkt__fold_free(mkt_ctx *ctx, struct mkt__fold *fd)
@@ -150,12 +159,26 @@ void mkt__fold_free(mkt_ctx *ctx, struct mkt__fold *fd)
 
 /* ---- the sink ----------------------------------------------------------------------------- */
 
+/* A parsing thread's own records (lane 0, the calling thread's, is the fold's), and the sum
+ * of the amounts it folded: as long as the sum over all lanes stays below 2^63, no customer's
+ * money sum overflows whatever the order of its bookings (amounts are never negative), and
+ * the lanes merge into exactly what a sequential pass makes. Padded to a cache line, so that
+ * the threads do not write one line. */
+struct lane {
+    unsigned char *acc;
+    uint64_t amounts;
+    int saturated;
+    char pad[64 - sizeof(unsigned char *) - sizeof(uint64_t) - sizeof(int)];
+};
+
 struct folder {
     mkt_table *t;
     struct mkt__fold *fd;
     struct mkt__window w;
     mkt_time from; /* bookings before it change no field asked for */
     struct mkt__dense_ids dense; /* row1 NULL: look customers up in the id index */
+    struct lane *lanes;          /* by parsing thread, while the parsing threads fold */
+    unsigned nlanes;
 };
 
 /* The earliest booking time that matters: only the all-time fields look before the 12-month
@@ -236,16 +259,46 @@ static void condense_ahead(const void *data, const struct mkt__bk_in *in)
         mkt__idindex_prefetch(f->t, in->cust.p, in->cust.n);
 }
 
-static void add_ahead(const void *data, const void *fact)
+/* Fetch the record @fact folds into, in the records at @acc. */
+static void fetch_record(const struct mkt__fold *fd, const unsigned char *acc, const void *fact)
 {
-    const struct mkt__fold *fd = ((const struct folder *)data)->fd;
     const struct fact *x = fact;
     if (!x->row1 || !x->counts || !fd->stride)
         return;
-    const unsigned char *rec = fd->acc + (x->row1 - 1) * fd->stride;
+    const unsigned char *rec = acc + (x->row1 - 1) * fd->stride;
     for (size_t at = 0; at < fd->stride; at += 64) /* every line the record spans */
         __builtin_prefetch(rec + at, 1);
     __builtin_prefetch(rec + fd->stride - 1, 1);
+}
+
+static void add_ahead(const void *data, const void *fact)
+{
+    const struct mkt__fold *fd = ((const struct folder *)data)->fd;
+    fetch_record(fd, fd->acc, fact);
+}
+
+static void local_ahead(const void *data, unsigned thread, const void *fact)
+{
+    const struct folder *f = data;
+    fetch_record(f->fd, f->lanes[thread].acc, fact);
+}
+
+/* Fold booking @x into row x->row1 - 1 of the records at @acc; *ovf set on a money overflow. */
+static void fold_fact(const struct folder *f, unsigned char *acc, const struct fact *x, int *ovf)
+{
+    struct mkt__bk_fact b = {x->time, x->dep, x->pax, x->total, x->anc, x->currency, 1,
+                             x->cabin, x->channel, x->intl, x->transcon, x->has_route};
+    struct mkt__bk_acc a;
+    size_t row = x->row1 - 1;
+    gather(f->fd, acc, row, &a);
+    mkt__bk_acc_add(&a, &f->w, &b, ovf);
+    scatter(f->fd, acc, row, &a);
+}
+
+/* Count a folded amount in lane @l (see struct lane). */
+static void count_amount(struct lane *l, int64_t amount)
+{
+    l->saturated |= __builtin_add_overflow(l->amounts, (uint64_t)amount, &l->amounts);
 }
 
 static int add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in *in,
@@ -258,23 +311,100 @@ static int add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in 
                               mkt__quote_len(in->cust.p, in->cust.n), in->cust.p);
     if (!x->counts)
         return MKT_OK;
-    struct mkt__bk_fact b = {x->time, x->dep, x->pax, x->total, x->anc, x->currency, 1,
-                             x->cabin, x->channel, x->intl, x->transcon, x->has_route};
-    struct mkt__bk_acc a;
-    size_t row = x->row1 - 1;
+    if (f->lanes)
+        count_amount(&f->lanes[0], x->total);
     int ovf = 0;
-    mkt__fold_gather(f->fd, row, &a);
-    mkt__bk_acc_add(&a, &f->w, &b, &ovf);
-    if (ovf)
-        return mkt__csv_error(r, MKT_ERANGE, (size_t)map[B_TOTAL], "the sum of amounts overflows");
-    scatter(f->fd, row, &a);
+    fold_fact(f, f->fd->acc, x, &ovf);
+    return ovf ? mkt__csv_error(r, MKT_ERANGE, (size_t)map[B_TOTAL],
+                                "the sum of amounts overflows")
+               : MKT_OK;
+}
+
+/* ---- folding in the parsing threads ------------------------------------------------------ */
+
+static void free_lanes(struct folder *f)
+{
+    for (unsigned i = 1; f->lanes && i < f->nlanes; i++)
+        mkt__free(f->t->ctx, f->lanes[i].acc);
+    mkt__free(f->t->ctx, f->lanes);
+    f->lanes = NULL;
+    f->nlanes = 0;
+}
+
+static int threads(void *data, unsigned n)
+{
+    struct folder *f = data;
+    free_lanes(f);
+    f->lanes = mkt__calloc(f->t->ctx, n, sizeof *f->lanes);
+    if (!f->lanes)
+        return mkt__oom(f->t->ctx);
+    f->nlanes = n;
+    f->lanes[0].acc = f->fd->acc;
+    for (unsigned i = 1; i < n && f->fd->stride; i++)
+        if (!(f->lanes[i].acc = mkt__calloc(f->t->ctx, f->fd->rows ? f->fd->rows : 1,
+                                            f->fd->stride)))
+            return mkt__oom(f->t->ctx);
+    return MKT_OK;
+}
+
+/* In parsing thread @thread: a booking of a known customer goes into the thread's lane (an
+ * unknown one is left to add(), which reports it in file order). */
+static int local(void *data, unsigned thread, const void *fact)
+{
+    struct folder *f = data;
+    const struct fact *x = fact;
+    if (x->row1 == 0)
+        return 0;
+    if (!x->counts)
+        return 1;
+    struct lane *l = &f->lanes[thread];
+    int ovf = 0; /* only when the lanes' amounts pass 2^63 in all: merge() sees that */
+    count_amount(l, x->total);
+    fold_fact(f, l->acc, x, &ovf);
+    return 1;
+}
+
+static int all_zero(const unsigned char *rec, size_t n)
+{
+    uint64_t any = 0;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t w;
+        memcpy(&w, rec + i, 8);
+        any |= w;
+    }
+    return any == 0;
+}
+
+static int merge(void *data, int failed)
+{
+    struct folder *f = data;
+    const struct mkt__fold *fd = f->fd;
+    uint64_t total = 0;
+    int big = 0;
+    for (unsigned i = 0; i < f->nlanes; i++)
+        big |= f->lanes[i].saturated | __builtin_add_overflow(total, f->lanes[i].amounts, &total);
+    if (big || total > (uint64_t)INT64_MAX)
+        return MKT_ESTATE; /* some order of the adds could overflow: the exact pass decides */
+    for (unsigned i = 1; !failed && fd->stride && i < f->nlanes; i++)
+        for (size_t row = 0; row < fd->rows; row++) {
+            if (all_zero(f->lanes[i].acc + row * fd->stride, fd->stride))
+                continue;
+            struct mkt__bk_acc a, b;
+            gather(fd, fd->acc, row, &a);
+            gather(fd, f->lanes[i].acc, row, &b);
+            mkt__bk_acc_merge(&a, &b);
+            scatter(fd, fd->acc, row, &a);
+        }
+    free_lanes(f);
     return MKT_OK;
 }
 
 static void reset(void *data)
 {
     struct folder *f = data;
-    memset(f->fd->acc, 0, f->fd->rows * f->fd->stride);
+    free_lanes(f);
+    if (f->fd->acc)
+        memset(f->fd->acc, 0, f->fd->rows * f->fd->stride);
 }
 
 int mkt__fold_refuse(mkt_table *t, const char *fn)
@@ -394,11 +524,13 @@ MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date 
     if (rc)
         return rc;
     f.from = earliest_needed(mask, &f.w);
-    struct mkt__bk_sink sink = {condense, condense_ahead, add_ahead, add, reset, &f};
+    struct mkt__bk_sink sink = {condense, condense_ahead, add_ahead, add, reset, &f,
+                                threads, local, local_ahead, merge};
     rc = mkt__dense_ids_build(t, &f.dense);
     if (rc == MKT_OK)
         rc = mkt__bk_stream(t->ctx, path, &o, &sink);
     mkt__dense_ids_free(t->ctx, &f.dense);
+    free_lanes(&f);
     if (rc) {
         mkt__fold_free(t->ctx, f.fd);
         return rc;

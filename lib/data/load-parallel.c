@@ -38,12 +38,19 @@ struct slot {
     uint64_t off;              /* file offset of buf[0] */
     unsigned char *recs;       /* n records of ops->rec_size bytes */
     size_t n;
+    size_t nstage;             /* the first nstage records are left to stage() */
     int state;
     int failed;                /* reading it failed: all of it goes to the sequential path */
     int stopped;               /* records from stop_at on are left to the sequential path */
     size_t stop_at;
     uint64_t stop_line, end_line; /* relative to the chunk's first line (0) */
     mkt__csv rd;               /* the worker's quiet reader over buf */
+};
+
+struct par;
+struct worker_arg {
+    struct par *p;
+    unsigned thread; /* 1.. (0 is the loading thread) */
 };
 
 struct par {
@@ -61,10 +68,11 @@ struct par {
     uint64_t carry_off;
     int no_more;                 /* nothing more to read into chunks */
     uint64_t seq_until;          /* after a stop: where the sequential stretch may end */
+    struct worker_arg args[PAR_MAX_WORKERS];
 };
 
-/* Parse one chunk in a worker. */
-static void parse_chunk(struct par *p, struct slot *s)
+/* Parse one chunk in parsing thread @thread. */
+static void parse_chunk(struct par *p, struct slot *s, unsigned thread)
 {
     mkt__csv *rd = &s->rd;
     rd->buf = s->buf;
@@ -95,13 +103,13 @@ static void parse_chunk(struct par *p, struct slot *s)
         s->end_line = rd->next_line;
         break;
     }
-    if (p->ops->parsed)
-        p->ops->parsed(p->cfg, s->recs, s->n);
+    s->nstage = p->ops->parsed ? p->ops->parsed(p->cfg, thread, s->recs, s->n) : s->n;
 }
 
 static void *worker(void *arg)
 {
-    struct par *p = arg;
+    struct par *p = ((struct worker_arg *)arg)->p;
+    unsigned thread = ((struct worker_arg *)arg)->thread;
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->quit && p->seq_take == p->seq_fill)
@@ -110,7 +118,7 @@ static void *worker(void *arg)
             break;
         struct slot *s = &p->slots[p->seq_take++ % p->nslots];
         pthread_mutex_unlock(&p->mu);
-        parse_chunk(p, s);
+        parse_chunk(p, s, thread);
         pthread_mutex_lock(&p->mu);
         s->state = SLOT_DONE;
         pthread_cond_broadcast(&p->cv);
@@ -154,16 +162,16 @@ static void fill_chunk(struct par *p, struct slot *s)
     s->state = SLOT_READY;
 }
 
-/* Stage the records of a parsed chunk. *line is the chunk's first line, moved past it; *rows
- * counts records. *stopped is set when a record stopped the chunk: the reader is then at that
+/* Stage the records of a parsed chunk left to stage(). *line is the chunk's first line, moved
+ * past it; *rows counts records. *stopped is set when a record stopped the chunk: the reader is then at that
  * record, and p->seq_until at the end of the chunk. */
 static int consume_chunk(struct par *p, struct slot *s, uint64_t *line, uint64_t *rows,
                          int *stopped)
 {
     mkt__csv *r = p->r;
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t i = 0; i < s->nstage; i++) {
         void *rec = s->recs + i * p->ops->rec_size;
-        if (p->ops->prefetch && i + PAR_PREFETCH < s->n)
+        if (p->ops->prefetch && i + PAR_PREFETCH < s->nstage)
             p->ops->prefetch(p->cfg, s->recs + (i + PAR_PREFETCH) * p->ops->rec_size);
         const struct mkt__par_rec *h = rec;
         r->line = *line + h->line;
@@ -242,13 +250,13 @@ static int run(struct par *p)
             /* Rather than wait, parse a chunk further on that no worker took yet. */
             struct slot *ahead = &p->slots[p->seq_take++ % p->nslots];
             pthread_mutex_unlock(&p->mu);
-            parse_chunk(p, ahead);
+            parse_chunk(p, ahead, 0);
             pthread_mutex_lock(&p->mu);
             ahead->state = SLOT_DONE;
         }
         pthread_mutex_unlock(&p->mu);
         if (mine)
-            parse_chunk(p, s);
+            parse_chunk(p, s, 0);
         int stopped = 0, done = 0;
         int rc = consume_chunk(p, s, &line, &rows, &stopped);
         if (rc == MKT_OK && stopped)
@@ -281,7 +289,11 @@ static int setup(struct par *p, size_t workers)
     mkt_ctx *ctx = r->ctx;
     /* A record is at least one byte per field (separators and its line feed). */
     p->rec_cap = p->chunk / (r->nheader ? r->nheader : 1) + 1;
-    p->nslots = 2 * workers + 1;
+    /* Enough chunks read ahead that a worker finds one whenever it is free: the loading
+     * thread refills a slot only after staging it, and with a slot or two per worker the
+     * workers ran dry and slept about one chunk in three (waking a thread is slow on virtual
+     * machines), leaving the loading thread to parse half the file itself. */
+    p->nslots = 4 * workers + 4;
     p->slots = mkt__calloc(ctx, p->nslots, sizeof *p->slots);
     p->carry = mkt__malloc(ctx, p->chunk);
     if (!p->slots || !p->carry)
@@ -333,8 +345,10 @@ int mkt__load_parallel(mkt__csv *r, size_t threads, const struct mkt__par_ops *o
     pthread_t tid[PAR_MAX_WORKERS];
     int rc = setup(&p, workers);
     size_t started = 0;
+    for (size_t i = 0; i < workers; i++)
+        p.args[i] = (struct worker_arg){&p, (unsigned)i + 1};
     while (rc == MKT_OK && started < workers &&
-           pthread_create(&tid[started], NULL, worker, &p) == 0)
+           pthread_create(&tid[started], NULL, worker, &p.args[started]) == 0)
         started++; /* fewer threads than asked for is fine, none means parse here */
     if (rc == MKT_OK && started > 0)
         rc = run(&p);

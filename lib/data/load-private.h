@@ -72,9 +72,12 @@ struct mkt__par_ops {
     int (*rows)(void *cfg);
     /* Optional, in the loading thread: @rec will be staged soon; fetch what stage() touches. */
     void (*prefetch)(const void *cfg, const void *rec);
-    /* Optional, in the parsing thread once a chunk is parsed: a second pass over its @n
-     * records (rec_size apart), e.g. lookups batched with prefetches. Must not allocate. */
-    void (*parsed)(const void *cfg, void *recs, size_t n);
+    /* Optional, in a parsing thread once a chunk is parsed: a second pass over its @n
+     * records (rec_size apart), e.g. lookups batched with prefetches, or taking records in
+     * the parsing thread. @thread numbers the parsing threads: 0 is the loading thread, 1..
+     * the workers. Returns how many records are left to stage(), moved (in file order) to
+     * the front. Must not allocate. Without it every record is staged. */
+    size_t (*parsed)(const void *cfg, unsigned thread, void *recs, size_t n);
 };
 /* Threads to use for the threads load option (0: online CPUs). */
 size_t mkt__par_threads(int32_t threads);

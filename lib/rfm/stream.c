@@ -306,7 +306,7 @@ static const char *fed_currency(const void *data, uint32_t id)
 
 static int stream(struct feed *f, const char *path, const mkt_load_options *load)
 {
-    struct mkt__bk_sink sink = {condense, NULL, add_ahead, add, reset, f};
+    struct mkt__bk_sink sink = {condense, NULL, add_ahead, add, reset, f, NULL, NULL, NULL, NULL};
     return mkt__bk_stream(f->ctx, path, load, &sink);
 }
 

@@ -349,6 +349,87 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* @n bookings cycling over C00..C09 at 1.00 each, except that @count of them, booking
+ * @first and every @step-th after it (booking k is on line k + 2), are at @amount and
+ * customer @who's (NULL: the cycle's customer). */
+static const char *write_amounts(int n, const char *who, const char *amount, int first,
+                                 int step, int count)
+{
+    struct text t = {0};
+    put(&t, "booking_id,customer_id,booking_date,total_amount\n");
+    for (int k = 0; k < n; k++) {
+        int special = k >= first && (k - first) % step == 0 && (k - first) / step < count;
+        char cust[4] = {'C', '0', (char)('0' + k % 10), 0};
+        put(&t, "B%06d,%s,2024-01-%02d,%s\n", k, special && who ? who : cust, 1 + k % 28,
+            special ? amount : "1.00");
+    }
+    static char path[512];
+    keep(path, write_text("amounts.csv", t.s));
+    free(t.s);
+    return path;
+}
+
+/* Fold @path with @threads threads and chunks of @chunk bytes: the dump of every field, or
+ * the error message. */
+static char *fold_outcome(mkt_ctx *ctx, const char *path, int threads, size_t chunk)
+{
+    mkt_table *t = with_customers(ctx, 0);
+    mkt_load_options o;
+    mkt_load_options_init(&o);
+    o.threads = threads;
+    mkt__par_chunk_bytes = chunk;
+    int rc = mkt_table_fold_bookings(t, path, D, NULL, 0, &o);
+    mkt__par_chunk_bytes = 0;
+    char *s = rc == MKT_OK ? dump_fields(t, FIELDS, NFIELDS)
+                           : strdup(mkt_ctx_last_error(ctx)->message);
+    mkt_table_free(t);
+    return s;
+}
+
+/* The parsing threads fold into lanes of their own that are merged after the pass. Whatever
+ * the order of adds could change (a money overflow, which booking an error names) must come
+ * out as a sequential pass gives it: the pass is then redone exactly. */
+START_TEST(test_threads_fold_exactly)
+{
+    mkt_ctx *ctx = new_ctx();
+    struct {
+        const char *who, *amount;
+        int first, step, count;
+        const char *want; /* in the message, or NULL: a success */
+    } cases[] = {
+        /* 2,500,000,000,000,000.00 is 2.5e17 minor units; C03's sum passes 2^63 - 1
+         * (9.22e18) at its 37th, booking 3 + 36 * 30 = 1083 on line 1085. Spread over the
+         * file, these land in both threads' lanes, where no lane overflows alone. */
+        {"C03", "2500000000000000.00", 3, 30, 40, "amounts.csv:1085:4: total_amount: the "
+                                                  "sum of amounts overflows"},
+        /* Three customers with 4e18 minor units each: 1.2e19 in all, past 2^63, but no
+         * customer's sum overflows: no error and exact sums (the pass is redone). */
+        {NULL, "40000000000000000.00", 101, 404, 3, NULL},
+        /* An unknown customer: named at its line, with or without the lanes. */
+        {"C77", "1.00", 700, 1, 1, "amounts.csv:702:2: customer_id: unknown customer_id 'C77'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* The second case: bookings 101, 505 and 909 of C01, C05 and C09. */
+        const char *path = write_amounts(1200, cases[i].who, cases[i].amount, cases[i].first,
+                                         cases[i].step, cases[i].count);
+        char *one_thread = fold_outcome(ctx, path, 1, 0);
+        char *lanes = fold_outcome(ctx, path, 2, 1024);
+        if (cases[i].want)
+            ck_assert_msg(strstr(one_thread, cases[i].want) != NULL, "%s", one_thread);
+        else /* C01 (k = 1, 11, ..): 120 bookings in the 12 months, one of 4e18 minor units
+              * (k = 101) and 119 of 100: 4000000000000011900, all-time the same. */
+            ck_assert_msg(strstr(one_thread, "C01: 120 4000000000000011900 120 "
+                                             "4000000000000011900 ") != NULL,
+                          "%.80s", strstr(one_thread, "C01:"));
+        ck_assert_msg(strcmp(lanes, one_thread) == 0, "2 threads: %.100s\n1 thread:  %.100s",
+                      lanes, one_thread); /* (dumps are too long for a whole message) */
+        free(one_thread);
+        free(lanes);
+    }
+    mkt_ctx_free(ctx);
+}
+END_TEST
+
 static mkt_table *customers_of(mkt_ctx *ctx, const char *text)
 {
     mkt_table *t;
@@ -418,6 +499,7 @@ int main(void)
     tcase_add_test(tc, test_only_fields_asked_for);
     tcase_add_test(tc, test_each_field_alone);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_threads_fold_exactly);
     tcase_add_test(tc, test_dense_ids);
     tcase_add_test(tc, test_column_projection);
     suite_add_tcase(s, tc);
