@@ -19,8 +19,11 @@ struct fact {
     mkt_date date;
     uint32_t currency; /* three letters packed */
     uint8_t counts;    /* confirmed, and in the window (RFM) or by the as-of date (lifecycle) */
+    uint32_t id_len;
+    const char *id;    /* the customer id, in the parsing thread's chunk */
     int64_t number;    /* of the customer id if it has a numbered shape, else -1 */
 };
+_Static_assert(sizeof(struct fact) <= MKT__BK_FACT_MAX, "fact too large for the stream");
 
 /* Most files number their customers ("C0001234"): while every id met has the first id's shape
  * (prefix + fixed-width number) and the numbers are dense, a customer's accumulator index IS
@@ -31,6 +34,20 @@ struct fact {
  * ids. */
 #define BY_NUMBER_MAX (UINT32_C(1) << 26) /* numbers beyond take the dictionary */
 #define BY_NUMBER_ANY (UINT32_C(1) << 21) /* numbers below are taken however few customers */
+
+/* RFM's adds commute (counts, sums, the latest date), so the parsing threads fold most
+ * bookings themselves, each into a lane of its own: accumulators indexed by the number of a
+ * customer id of the file's shape, for numbers below BY_NUMBER_ANY, and the currencies the
+ * calling thread numbered already. Everything else (the first customer, which sets the
+ * shape; a new currency; an id of another shape; a larger number) is left to add() in file
+ * order, so currencies are numbered, and a 65th refused, as one thread does it. After the
+ * pass the lanes are merged by customer (the dictionary takes them when the file left
+ * numbering meanwhile); the output is sorted by id, so it does not depend on who folded
+ * what. Lifecycle keeps one thread: its per-customer state is not a plain sum. */
+struct lane {
+    struct mkt__rfm_acc acc; /* BY_NUMBER_ANY customers, 64 currencies */
+    char pad[64];            /* the lanes' counters are written by different threads */
+};
 
 struct feed {
     mkt_ctx *ctx;
@@ -48,6 +65,9 @@ struct feed {
     size_t ncur;
     const mkt_rfm_fx *fx;
     int64_t rates[64];          /* with fx: scaled rate by currency id */
+    int shape_ready;            /* shape set (atomic: parsing threads read shape after it) */
+    struct lane *lanes;         /* by parsing thread, while they fold (RFM) */
+    unsigned nlanes;
     struct mkt__rfm_acc *rfm;   /* one of the two is fed */
     struct mkt__life_acc *life;
 };
@@ -75,6 +95,8 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
     x->counts = in->status != MKT_BOOKING_CANCELLED && x->date <= f->as_of && x->date > f->after;
     x->amount = in->total;
     x->currency = mkt__currency_key(in->currency);
+    x->id = in->cust.p;
+    x->id_len = (uint32_t)in->cust.n;
     x->number = trailing_number(in->cust);
 }
 
@@ -108,7 +130,8 @@ static int currency_id(struct feed *f, mkt__csv *r, const int *map, uint32_t key
     f->cur_code[f->ncur][3] = 0;
     f->cur_key[f->ncur] = key;
     f->rates[f->ncur] = f->fx ? mkt__fx_rate(f->fx, f->cur_code[f->ncur], 3) : 0;
-    *id = (uint32_t)f->ncur++;
+    *id = (uint32_t)f->ncur;
+    __atomic_store_n(&f->ncur, f->ncur + 1, __ATOMIC_RELEASE); /* the lanes may use it now */
     return f->rfm ? mkt__rfm_acc_currencies(f->rfm, f->ncur) : MKT_OK;
 }
 
@@ -197,8 +220,11 @@ static int to_dictionary(struct feed *f)
 /* The accumulator index of @cust by its number, or -1 when it must take the dictionary. */
 static int64_t numbered(struct feed *f, struct mkt__str cust)
 {
-    if (!f->shape.len && !mkt__dense_shape(&f->shape, cust.p, cust.n))
-        return -1;
+    if (!f->shape.len) {
+        if (!mkt__dense_shape(&f->shape, cust.p, cust.n))
+            return -1;
+        __atomic_store_n(&f->shape_ready, 1, __ATOMIC_RELEASE); /* the lanes may use it now */
+    }
     int64_t v = mkt__dense_number(&f->shape, cust.p, cust.n);
     /* Sparse numbers would make a large, mostly empty array. Customers come in any order, so
      * the first numbers met say little about the density: numbers below BY_NUMBER_ANY are
@@ -263,6 +289,145 @@ static int add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in 
     return MKT_OK;
 }
 
+/* ---- folding in the parsing threads (RFM) ---------------------------------------------- */
+
+static void free_lanes(struct feed *f)
+{
+    for (unsigned i = 1; f->lanes && i < f->nlanes; i++)
+        mkt__rfm_acc_free(&f->lanes[i].acc);
+    mkt__free(f->ctx, f->lanes);
+    f->lanes = NULL;
+    f->nlanes = 0;
+}
+
+/* Zeroed, untouched memory (calloc) for @n of @size, replacing *p. */
+static int fresh(struct feed *f, void *p, size_t n, size_t size)
+{
+    void **at = p;
+    mkt__free(f->ctx, *at);
+    *at = mkt__calloc(f->ctx, n, size);
+    return *at ? MKT_OK : mkt__oom(f->ctx);
+}
+
+/* Lane 0 is the calling thread's: the accumulators themselves, given room for every number a
+ * lane takes before the first booking. Lanes 1.. are accumulators of their own. All start
+ * zeroed and untouched, so a lane costs the customers it meets. */
+static int threads(void *data, unsigned n)
+{
+    struct feed *f = data;
+    free_lanes(f);
+    struct mkt__rfm_acc *a = f->rfm;
+    int rc = f->room ? MKT_OK : fresh(f, &a->cust, BY_NUMBER_ANY, sizeof *a->cust);
+    if (rc == MKT_OK && !f->room && f->fx)
+        rc = fresh(f, &a->scaled, BY_NUMBER_ANY, sizeof *a->scaled);
+    if (rc == MKT_OK && !f->room && (rc = fresh(f, &f->met, BY_NUMBER_ANY, 1)) == MKT_OK)
+        f->room = a->ncust = BY_NUMBER_ANY;
+    if (rc == MKT_OK && !(f->lanes = mkt__calloc(f->ctx, n, sizeof *f->lanes)))
+        rc = mkt__oom(f->ctx);
+    f->nlanes = rc ? 0 : n;
+    for (unsigned i = 1; rc == MKT_OK && i < n; i++) {
+        struct mkt__rfm_acc *l = &f->lanes[i].acc;
+        *l = *a; /* the window and the rates */
+        l->cust = mkt__calloc(f->ctx, BY_NUMBER_ANY, sizeof *l->cust);
+        l->scaled = f->fx ? mkt__calloc(f->ctx, BY_NUMBER_ANY, sizeof *l->scaled) : NULL;
+        l->seen = mkt__calloc(f->ctx, 64, 1);
+        l->ncust = BY_NUMBER_ANY;
+        l->nseen = 64;
+        l->overflow = l->unknown = 0;
+        if (!l->cust || (f->fx && !l->scaled) || !l->seen)
+            rc = mkt__oom(f->ctx);
+    }
+    return rc;
+}
+
+/* The lane index of @x's customer, or -1 when add() must take the booking. */
+static int64_t lane_number(const struct feed *f, const struct fact *x)
+{
+    if (x->number < 0 || x->number >= (int64_t)BY_NUMBER_ANY ||
+        !__atomic_load_n(&f->shape_ready, __ATOMIC_ACQUIRE))
+        return -1;
+    return mkt__dense_number(&f->shape, x->id, x->id_len) == x->number ? x->number : -1;
+}
+
+static int local(void *data, unsigned thread, const void *fact)
+{
+    struct feed *f = data;
+    const struct fact *x = fact;
+    if (!x->counts)
+        return 1; /* changes nothing */
+    /* Lane 0 is numbered accumulators only while the calling thread numbers customers. */
+    int64_t v = thread == 0 && !f->by_number ? -1 : lane_number(f, x);
+    size_t ncur = __atomic_load_n(&f->ncur, __ATOMIC_ACQUIRE);
+    for (size_t cur = 0; v >= 0 && cur < ncur; cur++) {
+        if (f->cur_key[cur] != x->currency)
+            continue;
+        if (thread == 0 && !f->met[v]) {
+            f->met[v] = 1;
+            f->nmet++;
+        }
+        mkt__rfm_acc_add(thread ? &f->lanes[thread].acc : f->rfm, (uint32_t)v, x->date,
+                         x->amount, (uint32_t)cur, 1);
+        return 1;
+    }
+    return 0;
+}
+
+static void local_ahead(const void *data, unsigned thread, const void *fact)
+{
+    const struct feed *f = data;
+    const struct fact *x = fact;
+    const struct mkt__rfm_acc *a = thread ? &f->lanes[thread].acc : f->rfm;
+    if (x->counts && x->number >= 0 && (uint64_t)x->number < a->ncust)
+        __builtin_prefetch(&a->cust[x->number], 1);
+}
+
+/* The accumulator index of lane entry @v, as customer_index() makes it for its id. */
+static int lane_index(struct feed *f, size_t v, uint32_t *index)
+{
+    char name[sizeof f->shape.prefix + 32];
+    size_t len = f->shape.len, width = len - f->shape.plen;
+    memcpy(name, f->shape.prefix, f->shape.plen);
+    for (size_t i = 0, x = v; i < width; i++, x /= 10)
+        name[len - 1 - i] = (char)('0' + x % 10);
+    return customer_index(f, (struct mkt__str){name, len}, index);
+}
+
+/* Add lane @l's customer @v into the accumulators. */
+static int merge_entry(struct feed *f, const struct mkt__rfm_acc *l, size_t v)
+{
+    const struct mkt__rfm_cust *from = &l->cust[v];
+    uint32_t index;
+    int rc = lane_index(f, v, &index);
+    if (rc)
+        return rc;
+    struct mkt__rfm_cust *to = &f->rfm->cust[index];
+    if (to->count == 0 || from->last > to->last)
+        to->last = from->last;
+    to->count += from->count;
+    f->rfm->overflow |= __builtin_add_overflow(to->sum, from->sum, &to->sum);
+    if (l->scaled)
+        f->rfm->scaled[index] += l->scaled[v];
+    return MKT_OK;
+}
+
+static int merge(void *data, int failed)
+{
+    struct feed *f = data;
+    int rc = MKT_OK;
+    for (unsigned i = 1; !failed && rc == MKT_OK && i < f->nlanes; i++) {
+        const struct mkt__rfm_acc *l = &f->lanes[i].acc;
+        f->rfm->overflow |= l->overflow;
+        f->rfm->unknown |= l->unknown;
+        for (size_t cur = 0; cur < f->rfm->nseen; cur++) /* lanes see ids below ncur only */
+            f->rfm->seen[cur] |= l->seen[cur];
+        for (size_t v = 0; rc == MKT_OK && v < l->ncust; v++)
+            if (l->cust[v].count)
+                rc = merge_entry(f, l, v);
+    }
+    free_lanes(f);
+    return rc;
+}
+
 static void reset(void *data)
 {
     struct feed *f = data;
@@ -276,6 +441,8 @@ static void reset(void *data)
     f->shape.len = 0;
     f->nmet = 0;
     f->ncur = 0;
+    f->shape_ready = 0;
+    free_lanes(f);
     if (f->rfm) {
         memset(f->rfm->cust, 0, f->rfm->ncust * sizeof *f->rfm->cust);
         if (f->rfm->scaled)
@@ -307,7 +474,15 @@ static const char *fed_currency(const void *data, uint32_t id)
 static int stream(struct feed *f, const char *path, const mkt_load_options *load)
 {
     struct mkt__bk_sink sink = {condense, NULL, add_ahead, add, reset, f, NULL, NULL, NULL, NULL};
-    return mkt__bk_stream(f->ctx, path, load, &sink);
+    if (f->rfm) {
+        sink.threads = threads;
+        sink.local = local;
+        sink.local_ahead = local_ahead;
+        sink.merge = merge;
+    }
+    int rc = mkt__bk_stream(f->ctx, path, load, &sink);
+    free_lanes(f);
+    return rc;
 }
 
 MKT_EXPORT int mkt_rfm_compute_file(mkt_rfm **out, mkt_ctx *ctx, const char *path,

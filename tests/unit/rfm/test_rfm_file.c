@@ -210,6 +210,75 @@ START_TEST(test_apply_by_id)
 }
 END_TEST
 
+/* The parsing threads fold into lanes of their own (lib/rfm/stream.c): with exchange rates
+ * the lanes keep exact converted sums too, and whatever depends on file order (which
+ * currencies a message names, the 65th currency refused at its line) comes out as one thread
+ * gives it. */
+START_TEST(test_threads_same_as_one)
+{
+    id_mix = (enum id_mix)_i;
+    mkt_ctx *ctx = new_ctx();
+    const char *eur = bookings_file(4000, 1);
+    mkt_rfm_fx *fx;
+    ck_assert_int_eq(mkt_rfm_fx_new(&fx, ctx), MKT_OK);
+    ck_assert_int_eq(mkt_rfm_fx_add(fx, "USD", "1"), MKT_OK);
+    ck_assert_int_eq(mkt_rfm_fx_add(fx, "EUR", "1.0837"), MKT_OK);
+    mkt_rfm_options o;
+    mkt_rfm_options_init(&o);
+    o.as_of = dt("2025-06-30");
+    o.scoring = MKT_RFM_NTILE;
+    o.fx = fx;
+    mkt_table *t = loaded(ctx, eur);
+    mkt_rfm *want, *par;
+    ck_assert_int_eq(mkt_rfm_compute(&want, ctx, t, &o), MKT_OK);
+    mkt_load_options l2 = threads(2, 300);
+    ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, eur, &o, &l2), MKT_OK);
+    same_rfm(want, par);
+    mkt_rfm_free(want);
+    mkt_rfm_free(par);
+    mkt_table_free(t);
+    /* Without rates: the same message from one thread and from two. */
+    o.fx = NULL;
+    char one_msg[512];
+    mkt_load_options l1 = threads(1, 0);
+    ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, eur, &o, &l1), MKT_EINVAL);
+    snprintf(one_msg, sizeof one_msg, "%s", last_message(ctx));
+    l2 = threads(2, 300);
+    ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, eur, &o, &l2), MKT_EINVAL);
+    ck_assert_str_eq(last_message(ctx), one_msg);
+    /* USD, then "ZZA", "ZZB", ...: the 64th of those, k = 63 ("ZXL", first at booking
+     * 20 + 63 * 30 = 1910, line 1912), is the 65th currency, refused. */
+    size_t cap = 2000 * 64, len = 0;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    len += (size_t)snprintf(text, cap, "booking_id,customer_id,booking_date,total_amount,"
+                                       "currency\n");
+    for (int i = 0; i < 2000; i++) {
+        int k = (i - 20) / 30; /* currency k + 1 first appears at booking 20 + 30 * k */
+        char cur[4] = {'U', 'S', 'D', 0};
+        if (i >= 20 && (i - 20) % 30 == 0 && k < 65)
+            cur[0] = 'Z', cur[1] = (char)('Z' - k / 26), cur[2] = (char)('A' + k % 26);
+        char cust[16];
+        customer_name(cust, sizeof cust, (unsigned)i % 300);
+        len += (size_t)snprintf(text + len, cap - len, "B%06d,%s,2025-03-01,1.00,%s\n", i, cust,
+                                cur);
+    }
+    const char *many = write_text("many.csv", text);
+    free(text);
+    ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, many, &o, &l1), MKT_ETOOBIG);
+    ck_assert_msg(strstr(last_message(ctx), "many.csv:1912:5: currency: more than 64 "
+                                            "currencies") != NULL, "%s", last_message(ctx));
+    snprintf(one_msg, sizeof one_msg, "%s", last_message(ctx));
+    l2 = threads(2, 300);
+    ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, many, &o, &l2), MKT_ETOOBIG);
+    ck_assert_str_eq(last_message(ctx), one_msg);
+    mkt__par_chunk_bytes = 0;
+    mkt_rfm_fx_free(fx);
+    mkt_ctx_free(ctx);
+    id_mix = IDS_MIXED;
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     mkt_ctx *ctx = new_ctx();
@@ -257,6 +326,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_rfm_same_as_table, 0, IDS_COUNT);
     tcase_add_loop_test(tc, test_lifecycle_same_as_table, 0, IDS_COUNT);
+    tcase_add_loop_test(tc, test_threads_same_as_one, 0, IDS_COUNT);
     tcase_add_test(tc, test_apply_by_id);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
