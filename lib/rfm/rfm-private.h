@@ -166,6 +166,9 @@ void mkt__sort_ids(struct mkt__sortbuf *b, const struct mkt__idref *ids, uint32_
                    size_t n);
 /* The same with a buffer of its own. */
 int mkt__sort_by_id(mkt_ctx *ctx, const struct mkt__idref *ids, uint32_t *idx, size_t n);
+/* 100 * PERCENT_RANK() of n pairs sorted by key (ties share the rank of their first) into
+ * pct[to[idx]] (pct[idx] when @to is NULL). */
+void mkt__percent_ranks(const struct mkt__kv *sorted, size_t n, const uint32_t *to, double *pct);
 /* The NTILE(k) bucket (1..k) of 0-based position @pos among @n rows, as SQL assigns it. */
 int32_t mkt__ntile(uint64_t pos, uint64_t n, int32_t k);
 /* The stage of accumulated lifecycle facts at @as_of (lifecycle.c). */
@@ -176,9 +179,10 @@ int32_t mkt__life_stage(const struct mkt__life_cust *c, mkt_date as_of);
 /* Copy the caller's options over the defaults and check them. @fn names the caller. */
 int mkt__rfm_options(mkt_ctx *ctx, const mkt_rfm_options *user, mkt_rfm_options *o,
                      const char *fn);
-/* Score facts whose ids are already in byte order when @sorted (then no id sort). */
+/* Score facts whose ids are already in byte order when @sorted (then no id sort). With
+ * @pct (NTILE scoring only), the monetary percentile of each fact too, from the same sort. */
 int mkt__rfm_score(mkt_ctx *ctx, const mkt_rfm_facts *facts, size_t n,
-                   const mkt_rfm_options *o, int sorted, mkt_rfm_score *out);
+                   const mkt_rfm_options *o, int sorted, mkt_rfm_score *out, double *pct);
 extern const int8_t mkt__rfm_default_map[MKT_RFM_MAP_SIZE];
 
 /* ---- results (rfm.c, lifecycle.c) -------------------------------------------------------- */

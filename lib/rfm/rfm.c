@@ -123,7 +123,8 @@ static int fill_facts(struct mkt_rfm *res, const struct mkt__rfm_acc *a, mkt__id
     res->ids_buf = mkt__malloc(ctx, bytes ? bytes : 1);
     res->facts = mkt__calloc(ctx, n ? n : 1, sizeof *res->facts);
     res->score = mkt__calloc(ctx, n ? n : 1, sizeof *res->score);
-    if (!res->ids_buf || !res->facts || !res->score)
+    res->pct = mkt__calloc(ctx, n ? n : 1, sizeof *res->pct);
+    if (!res->ids_buf || !res->facts || !res->score || !res->pct)
         return mkt__oom(ctx);
     char *p = res->ids_buf;
     for (size_t i = 0; i < n; i++) {
@@ -145,26 +146,20 @@ static int fill_facts(struct mkt_rfm *res, const struct mkt__rfm_acc *a, mkt__id
     return MKT_OK;
 }
 
-/* 100 * PERCENT_RANK() OVER (ORDER BY monetary): customers with a smaller value over n - 1. */
+/* 100 * PERCENT_RANK() OVER (ORDER BY monetary), when the scoring did not sort by it. */
 static int percentiles(struct mkt_rfm *res)
 {
     mkt_ctx *ctx = res->ctx;
     size_t n = res->n;
     struct mkt__sortbuf buf;
-    res->pct = mkt__calloc(ctx, n ? n : 1, sizeof *res->pct);
-    int rc = res->pct ? mkt__sortbuf_init(ctx, &buf, n) : mkt__oom(ctx);
+    int rc = mkt__sortbuf_init(ctx, &buf, n);
     if (rc)
         return rc;
     for (size_t i = 0; i < n; i++)
         buf.a[i] = (struct mkt__kv){(uint64_t)res->facts[i].monetary ^ (UINT64_C(1) << 63),
                                     (uint32_t)i};
     mkt__sort_kv(&buf, n);
-    size_t less = 0;
-    for (size_t p = 0; p < n; p++) {
-        if (p && buf.a[p].key != buf.a[p - 1].key)
-            less = p;
-        res->pct[buf.a[p].idx] = n > 1 ? 100.0 * (double)less / (double)(n - 1) : 0.0;
-    }
+    mkt__percent_ranks(buf.a, n, NULL, res->pct);
     mkt__sortbuf_free(ctx, &buf);
     return MKT_OK;
 }
@@ -205,9 +200,11 @@ int mkt__rfm_result(mkt_ctx *ctx, const struct mkt__rfm_acc *a, mkt__id_fn id,
     int rc = scored_rows(ctx, a, id, id_data, &res->pub.row, &res->pub.n);
     if (rc == MKT_OK)
         rc = fill_facts(&res->pub, a, id, id_data);
+    int ntile = o->scoring == MKT_RFM_NTILE;
     if (rc == MKT_OK)
-        rc = mkt__rfm_score(ctx, res->pub.facts, res->pub.n, o, 1, res->pub.score);
-    if (rc == MKT_OK)
+        rc = mkt__rfm_score(ctx, res->pub.facts, res->pub.n, o, 1, res->pub.score,
+                            ntile ? res->pub.pct : NULL);
+    if (rc == MKT_OK && !ntile)
         rc = percentiles(&res->pub);
     if (rc) {
         mkt_rfm_free(&res->pub);

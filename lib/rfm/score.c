@@ -138,7 +138,7 @@ static void set_dim(mkt_rfm_score *s, int dim, int32_t v)
 }
 
 static int score_ntile(mkt_ctx *ctx, const mkt_rfm_facts *facts, size_t n, int32_t k,
-                       int sorted, mkt_rfm_score *out)
+                       int sorted, mkt_rfm_score *out, double *pct)
 {
     if (n == 0)
         return MKT_OK;
@@ -165,6 +165,8 @@ static int score_ntile(mkt_ctx *ctx, const mkt_rfm_facts *facts, size_t n, int32
         mkt__sort_kv(&buf, n);
         for (size_t p = 0; p < n; p++)
             set_dim(&out[by_id[buf.a[p].idx]], dim, mkt__ntile(p, n, k));
+        if (dim == 2 && pct)
+            mkt__percent_ranks(buf.a, n, by_id, pct);
     }
     mkt__sortbuf_free(ctx, &buf);
     mkt__free(ctx, by_id);
@@ -190,11 +192,11 @@ static int check_facts(mkt_ctx *ctx, const mkt_rfm_facts *facts, size_t n)
 }
 
 int mkt__rfm_score(mkt_ctx *ctx, const mkt_rfm_facts *facts, size_t n,
-                   const mkt_rfm_options *o, int sorted, mkt_rfm_score *out)
+                   const mkt_rfm_options *o, int sorted, mkt_rfm_score *out, double *pct)
 {
     int rc = check_facts(ctx, facts, n);
     if (rc == MKT_OK && o->scoring == MKT_RFM_NTILE)
-        rc = score_ntile(ctx, facts, n, o->buckets, sorted, out);
+        rc = score_ntile(ctx, facts, n, o->buckets, sorted, out, pct);
     for (size_t i = 0; rc == MKT_OK && i < n; i++) {
         mkt_rfm_score *s = &out[i];
         if (o->scoring == MKT_RFM_FIXED) {
@@ -221,5 +223,5 @@ MKT_EXPORT int mkt_rfm_score_facts(mkt_ctx *ctx, const mkt_rfm_facts *facts, siz
         return mkt__error(ctx, MKT_EINVAL, "mkt_rfm_score_facts: NULL argument");
     mkt_rfm_options o;
     int rc = mkt__rfm_options(ctx, opts, &o, "mkt_rfm_score_facts");
-    return rc ? rc : mkt__rfm_score(ctx, facts, n, &o, 0, out);
+    return rc ? rc : mkt__rfm_score(ctx, facts, n, &o, 0, out, NULL);
 }

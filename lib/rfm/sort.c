@@ -189,3 +189,14 @@ int32_t mkt__ntile(uint64_t pos, uint64_t n, int32_t k)
         return (int32_t)(pos / (q + 1) + 1);
     return (int32_t)(r + (pos - big) / q + 1);
 }
+
+void mkt__percent_ranks(const struct mkt__kv *sorted, size_t n, const uint32_t *to, double *pct)
+{
+    size_t less = 0;
+    for (size_t p = 0; p < n; p++) {
+        if (p && sorted[p].key != sorted[p - 1].key)
+            less = p;
+        uint32_t i = to ? to[sorted[p].idx] : sorted[p].idx;
+        pct[i] = n > 1 ? 100.0 * (double)less / (double)(n - 1) : 0.0;
+    }
+}
