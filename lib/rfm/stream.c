@@ -36,17 +36,25 @@ _Static_assert(sizeof(struct fact) <= MKT__BK_FACT_MAX, "fact too large for the 
 #define BY_NUMBER_ANY (UINT32_C(1) << 21) /* numbers below are taken however few customers */
 
 /* RFM's adds commute (counts, sums, the latest date), so the parsing threads fold most
- * bookings themselves, each into a lane of its own: accumulators indexed by the number of a
- * customer id of the file's shape, for numbers below BY_NUMBER_ANY, and the currencies the
- * calling thread numbered already. Everything else (the first customer, which sets the
- * shape; a new currency; an id of another shape; a larger number) is left to add() in file
- * order, so currencies are numbered, and a 65th refused, as one thread does it. After the
- * pass the lanes are merged by customer (the dictionary takes them when the file left
- * numbering meanwhile); the output is sorted by id, so it does not depend on who folded
- * what. Lifecycle keeps one thread: its per-customer state is not a plain sum. */
+ * bookings themselves, each into a lane of its own, and share nothing while they do:
+ * - the calling thread's lane (0) is the accumulators themselves, while they are numbered;
+ * - a worker's lane (1..) is accumulators of its own, indexed by the number of a customer id
+ *   of the lane's shape (its first id's) below BY_NUMBER_ANY, with currencies of its own.
+ * A booking a lane cannot take (another shape, a larger number) is left to add() in file
+ * order. So is the first booking in each currency a lane meets: every thread parses its
+ * chunks in file order, so the first booking of a currency in the file reaches add() first,
+ * and the calling thread numbers currencies, and refuses a 65th, in file order as one
+ * thread does. After the pass the workers' lanes are merged by customer id into the
+ * accumulators (by number, or through the dictionary when the file left numbering
+ * meanwhile); the output is sorted by id, so it does not depend on who folded what.
+ * Lifecycle keeps one thread: its per-customer state is not a plain sum. */
 struct lane {
-    struct mkt__rfm_acc acc; /* BY_NUMBER_ANY customers, 64 currencies */
-    char pad[64];            /* the lanes' counters are written by different threads */
+    struct mkt__rfm_acc acc;     /* BY_NUMBER_ANY customers, the lane's 64 currencies */
+    struct mkt__dense_ids shape; /* of the lane's ids (len 0 until its first) */
+    uint32_t cur_key[64];        /* the lane's currencies: packed code by lane currency id */
+    int64_t rates[64];           /* with fx: their rates */
+    size_t ncur;
+    char pad[64];                /* lanes are written by different threads */
 };
 
 struct feed {
@@ -65,7 +73,6 @@ struct feed {
     size_t ncur;
     const mkt_rfm_fx *fx;
     int64_t rates[64];          /* with fx: scaled rate by currency id */
-    int shape_ready;            /* shape set (atomic: parsing threads read shape after it) */
     struct lane *lanes;         /* by parsing thread, while they fold (RFM) */
     unsigned nlanes;
     struct mkt__rfm_acc *rfm;   /* one of the two is fed */
@@ -130,8 +137,7 @@ static int currency_id(struct feed *f, mkt__csv *r, const int *map, uint32_t key
     f->cur_code[f->ncur][3] = 0;
     f->cur_key[f->ncur] = key;
     f->rates[f->ncur] = f->fx ? mkt__fx_rate(f->fx, f->cur_code[f->ncur], 3) : 0;
-    *id = (uint32_t)f->ncur;
-    __atomic_store_n(&f->ncur, f->ncur + 1, __ATOMIC_RELEASE); /* the lanes may use it now */
+    *id = (uint32_t)f->ncur++;
     return f->rfm ? mkt__rfm_acc_currencies(f->rfm, f->ncur) : MKT_OK;
 }
 
@@ -220,11 +226,8 @@ static int to_dictionary(struct feed *f)
 /* The accumulator index of @cust by its number, or -1 when it must take the dictionary. */
 static int64_t numbered(struct feed *f, struct mkt__str cust)
 {
-    if (!f->shape.len) {
-        if (!mkt__dense_shape(&f->shape, cust.p, cust.n))
-            return -1;
-        __atomic_store_n(&f->shape_ready, 1, __ATOMIC_RELEASE); /* the lanes may use it now */
-    }
+    if (!f->shape.len && !mkt__dense_shape(&f->shape, cust.p, cust.n))
+        return -1;
     int64_t v = mkt__dense_number(&f->shape, cust.p, cust.n);
     /* Sparse numbers would make a large, mostly empty array. Customers come in any order, so
      * the first numbers met say little about the density: numbers below BY_NUMBER_ANY are
@@ -327,7 +330,8 @@ static int threads(void *data, unsigned n)
     f->nlanes = rc ? 0 : n;
     for (unsigned i = 1; rc == MKT_OK && i < n; i++) {
         struct mkt__rfm_acc *l = &f->lanes[i].acc;
-        *l = *a; /* the window and the rates */
+        *l = *a; /* the window */
+        l->rates = f->fx ? f->lanes[i].rates : NULL;
         l->cust = mkt__calloc(f->ctx, BY_NUMBER_ANY, sizeof *l->cust);
         l->scaled = f->fx ? mkt__calloc(f->ctx, BY_NUMBER_ANY, sizeof *l->scaled) : NULL;
         l->seen = mkt__calloc(f->ctx, 64, 1);
@@ -340,13 +344,56 @@ static int threads(void *data, unsigned n)
     return rc;
 }
 
-/* The lane index of @x's customer, or -1 when add() must take the booking. */
-static int64_t lane_number(const struct feed *f, const struct fact *x)
+/* The index of @x's customer in accumulators numbered by @shape, or -1. */
+static int64_t by_shape(const struct mkt__dense_ids *shape, const struct fact *x)
 {
-    if (x->number < 0 || x->number >= (int64_t)BY_NUMBER_ANY ||
-        !__atomic_load_n(&f->shape_ready, __ATOMIC_ACQUIRE))
+    if (x->number < 0 || x->number >= (int64_t)BY_NUMBER_ANY || !shape->len)
         return -1;
-    return mkt__dense_number(&f->shape, x->id, x->id_len) == x->number ? x->number : -1;
+    return mkt__dense_number(shape, x->id, x->id_len) == x->number ? x->number : -1;
+}
+
+/* The id of currency @key in @keys[0..n), or -1. */
+static int find_currency(const uint32_t *keys, size_t n, uint32_t key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (keys[i] == key)
+            return (int)i;
+    return -1;
+}
+
+/* The calling thread's lane: the accumulators, while they are numbered. */
+static int local_calling(struct feed *f, const struct fact *x)
+{
+    int64_t v = f->by_number ? by_shape(&f->shape, x) : -1;
+    int cur = v >= 0 ? find_currency(f->cur_key, f->ncur, x->currency) : -1;
+    if (cur < 0)
+        return 0;
+    if (!f->met[v]) {
+        f->met[v] = 1;
+        f->nmet++;
+    }
+    mkt__rfm_acc_add(f->rfm, (uint32_t)v, x->date, x->amount, (uint32_t)cur, 1);
+    return 1;
+}
+
+/* A worker's lane. A currency new to the lane is noted, and its booking left to add(). */
+static int local_worker(const struct feed *f, struct lane *l, const struct fact *x)
+{
+    if (!l->shape.len && x->number >= 0)
+        mkt__dense_shape(&l->shape, x->id, x->id_len);
+    int64_t v = by_shape(&l->shape, x);
+    if (v < 0)
+        return 0;
+    int cur = find_currency(l->cur_key, l->ncur, x->currency);
+    if (cur < 0 && l->ncur < 64) {
+        char code[3] = {(char)(x->currency >> 16), (char)(x->currency >> 8), (char)x->currency};
+        l->rates[l->ncur] = f->fx ? mkt__fx_rate(f->fx, code, 3) : 0;
+        l->cur_key[l->ncur++] = x->currency;
+    }
+    if (cur < 0)
+        return 0;
+    mkt__rfm_acc_add(&l->acc, (uint32_t)v, x->date, x->amount, (uint32_t)cur, 1);
+    return 1;
 }
 
 static int local(void *data, unsigned thread, const void *fact)
@@ -355,21 +402,7 @@ static int local(void *data, unsigned thread, const void *fact)
     const struct fact *x = fact;
     if (!x->counts)
         return 1; /* changes nothing */
-    /* Lane 0 is numbered accumulators only while the calling thread numbers customers. */
-    int64_t v = thread == 0 && !f->by_number ? -1 : lane_number(f, x);
-    size_t ncur = __atomic_load_n(&f->ncur, __ATOMIC_ACQUIRE);
-    for (size_t cur = 0; v >= 0 && cur < ncur; cur++) {
-        if (f->cur_key[cur] != x->currency)
-            continue;
-        if (thread == 0 && !f->met[v]) {
-            f->met[v] = 1;
-            f->nmet++;
-        }
-        mkt__rfm_acc_add(thread ? &f->lanes[thread].acc : f->rfm, (uint32_t)v, x->date,
-                         x->amount, (uint32_t)cur, 1);
-        return 1;
-    }
-    return 0;
+    return thread ? local_worker(f, &f->lanes[thread], x) : local_calling(f, x);
 }
 
 static void local_ahead(const void *data, unsigned thread, const void *fact)
@@ -381,23 +414,23 @@ static void local_ahead(const void *data, unsigned thread, const void *fact)
         __builtin_prefetch(&a->cust[x->number], 1);
 }
 
-/* The accumulator index of lane entry @v, as customer_index() makes it for its id. */
-static int lane_index(struct feed *f, size_t v, uint32_t *index)
+/* The accumulator index of lane @l's entry @v, as customer_index() makes it for its id. */
+static int lane_index(struct feed *f, const struct lane *l, size_t v, uint32_t *index)
 {
-    char name[sizeof f->shape.prefix + 32];
-    size_t len = f->shape.len, width = len - f->shape.plen;
-    memcpy(name, f->shape.prefix, f->shape.plen);
+    char name[sizeof l->shape.prefix + 32];
+    size_t len = l->shape.len, width = len - l->shape.plen;
+    memcpy(name, l->shape.prefix, l->shape.plen);
     for (size_t i = 0, x = v; i < width; i++, x /= 10)
         name[len - 1 - i] = (char)('0' + x % 10);
     return customer_index(f, (struct mkt__str){name, len}, index);
 }
 
 /* Add lane @l's customer @v into the accumulators. */
-static int merge_entry(struct feed *f, const struct mkt__rfm_acc *l, size_t v)
+static int merge_entry(struct feed *f, const struct lane *l, size_t v)
 {
-    const struct mkt__rfm_cust *from = &l->cust[v];
+    const struct mkt__rfm_cust *from = &l->acc.cust[v];
     uint32_t index;
-    int rc = lane_index(f, v, &index);
+    int rc = lane_index(f, l, v, &index);
     if (rc)
         return rc;
     struct mkt__rfm_cust *to = &f->rfm->cust[index];
@@ -405,8 +438,8 @@ static int merge_entry(struct feed *f, const struct mkt__rfm_acc *l, size_t v)
         to->last = from->last;
     to->count += from->count;
     f->rfm->overflow |= __builtin_add_overflow(to->sum, from->sum, &to->sum);
-    if (l->scaled)
-        f->rfm->scaled[index] += l->scaled[v];
+    if (l->acc.scaled)
+        f->rfm->scaled[index] += l->acc.scaled[v];
     return MKT_OK;
 }
 
@@ -415,13 +448,13 @@ static int merge(void *data, int failed)
     struct feed *f = data;
     int rc = MKT_OK;
     for (unsigned i = 1; !failed && rc == MKT_OK && i < f->nlanes; i++) {
-        const struct mkt__rfm_acc *l = &f->lanes[i].acc;
-        f->rfm->overflow |= l->overflow;
-        f->rfm->unknown |= l->unknown;
-        for (size_t cur = 0; cur < f->rfm->nseen; cur++) /* lanes see ids below ncur only */
-            f->rfm->seen[cur] |= l->seen[cur];
-        for (size_t v = 0; rc == MKT_OK && v < l->ncust; v++)
-            if (l->cust[v].count)
+        const struct lane *l = &f->lanes[i];
+        /* The currencies seen need no merging: the calling thread saw each lane's first
+         * booking in each currency. */
+        f->rfm->overflow |= l->acc.overflow;
+        f->rfm->unknown |= l->acc.unknown;
+        for (size_t v = 0; rc == MKT_OK && v < l->acc.ncust; v++)
+            if (l->acc.cust[v].count)
                 rc = merge_entry(f, l, v);
     }
     free_lanes(f);
@@ -441,7 +474,6 @@ static void reset(void *data)
     f->shape.len = 0;
     f->nmet = 0;
     f->ncur = 0;
-    f->shape_ready = 0;
     free_lanes(f);
     if (f->rfm) {
         memset(f->rfm->cust, 0, f->rfm->ncust * sizeof *f->rfm->cust);

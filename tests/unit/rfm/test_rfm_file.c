@@ -272,6 +272,24 @@ START_TEST(test_threads_same_as_one)
     l2 = threads(2, 300);
     ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, many, &o, &l2), MKT_ETOOBIG);
     ck_assert_str_eq(last_message(ctx), one_msg);
+    /* Customer 7's sum overflows int64: 10 bookings in a row of 5e18 minor units each, so
+     * some lane folds two of them (or the calling thread does), and a merge adds the rest. */
+    text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    len = (size_t)snprintf(text, cap, "booking_id,customer_id,booking_date,total_amount\n");
+    for (int i = 0; i < 400; i++) {
+        char cust[16];
+        customer_name(cust, sizeof cust, i >= 200 && i < 210 ? 7u : (unsigned)i % 300);
+        len += (size_t)snprintf(text + len, cap - len, "B%06d,%s,2025-03-01,%s\n", i, cust,
+                                i >= 200 && i < 210 ? "50000000000000000.00" : "1.00");
+    }
+    const char *big = write_text("big.csv", text);
+    free(text);
+    ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, big, &o, &l1), MKT_ERANGE);
+    ck_assert_str_eq(last_message(ctx), "RFM: a customer's monetary sum overflows");
+    l2 = threads(2, 300);
+    ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, big, &o, &l2), MKT_ERANGE);
+    ck_assert_str_eq(last_message(ctx), "RFM: a customer's monetary sum overflows");
     mkt__par_chunk_bytes = 0;
     mkt_rfm_fx_free(fx);
     mkt_ctx_free(ctx);
