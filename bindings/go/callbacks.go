@@ -91,6 +91,29 @@ func mktGoSend(m *C.mkt_message, ud unsafe.Pointer) C.int {
 			BodyText: goOpt(m.body_text), Headers: goOpt(m.headers),
 			CampaignID: goOpt(m.campaign_id), VariantID: goOpt(m.variant_id),
 			JourneyID: goOpt(m.journey_id), IdempotencyKey: goOpt(m.idempotency_key),
+			TemplateID: goOpt(m.template_id), NodeID: goOpt(m.node_id),
+			Entry: uint32(m.entry), Step: uint32(m.step), ContextJSON: goOpt(m.context_json),
+		})
+	})
+}
+
+// actionState is what a journey engine's action callback reaches through its cgo.Handle;
+// errors go to the context's host state, where the engine call's wrapper finds them.
+type actionState struct {
+	fn   func(*EngineAction) error
+	host *hostState
+}
+
+//export mktGoJourneyAction
+func mktGoJourneyAction(a *C.mkt_journey_action, ud unsafe.Pointer) C.int {
+	s := cgo.Handle(uintptr(ud)).Value().(*actionState)
+	return s.host.guard(func() error {
+		return s.fn(&EngineAction{
+			Kind: int32(a.kind), CustomerID: goOpt(a.customer_id),
+			JourneyID: goOpt(a.journey_id), NodeID: goOpt(a.node_id), Node: uint32(a.node),
+			Entry: uint32(a.entry), Step: uint32(a.step), Attribute: goOpt(a.attribute),
+			Value: goOpt(a.value), Tag: goOpt(a.tag), EventType: goOpt(a.event_type),
+			At: int64(a.at), IdempotencyKey: goOpt(a.idempotency_key),
 		})
 	})
 }

@@ -36,6 +36,10 @@ type Message struct {
 	VariantID      string
 	JourneyID      string
 	IdempotencyKey string
+	TemplateID     string // the template to render (journey sends)
+	NodeID         string // the journey node that sends it
+	Entry, Step    uint32 // journey sends: the instance's entry number and step; else 0
+	ContextJSON    string // personalization context, a JSON object (see host.h)
 }
 
 // hostState is what the C callbacks reach through their cgo.Handle. It never points back to

@@ -4,7 +4,8 @@ package marketing
 
 // The journey engine (engine.h): runs journeys for many customers from events and the clock,
 // with every instance's state in the context's store. A send callback returning an *Error
-// with Code ErrIO is retried with backoff; any other error fails the send for good.
+// with Code ErrIO is retried with backoff; any other error fails the send for good. Update,
+// tag and emit actions go to JourneyEngineOptions.Action with the same rules.
 
 // #include <stdlib.h>
 // #include "shim.h"
@@ -12,6 +13,7 @@ import "C"
 
 import (
 	"runtime"
+	"runtime/cgo"
 	"unsafe"
 )
 
@@ -33,6 +35,24 @@ type JourneyEngineOptions struct {
 	MessageClass   int32  // 0: promotional
 	MaxAttempts    uint32 // 0: 5
 	RetryDelay     int64  // seconds; 0: 60
+	// Action performs update, tag and emit actions (an *Error with Code ErrIO retries it,
+	// ErrUser aborts the engine call, any other error fails it for good); nil: journeys
+	// with such actions are refused (ErrUnsupported). An emitted event is not fed back into
+	// the engine: call Event with it.
+	Action func(*EngineAction) error
+}
+
+// EngineAction is a host action of a journey (mkt_journey_action); Kind is ActionUpdate,
+// ActionTagAdd, ActionTagRemove or ActionEmit, and the fields a kind does not use are "".
+type EngineAction struct {
+	Kind                  int32
+	CustomerID, JourneyID string
+	NodeID                string
+	Node, Entry, Step     uint32
+	Attribute, Value, Tag string
+	EventType             string
+	At                    int64
+	IdempotencyKey        string
 }
 
 // NodeCounts are the counts of one node (mkt_journey_node_counts).
@@ -113,7 +133,21 @@ func (c *Context) NewJourneyEngine(journeys []*Journey, o *JourneyEngineOptions)
 		}
 		arr[i] = p
 	}
-	obj, err := c.newObject("journey engine", freeJourneyEngine,
+	free := freeJourneyEngine
+	if o != nil && o.Action != nil {
+		action := cgo.NewHandle(&actionState{fn: o.Action, host: c.host})
+		C.mkt_go_engine_action(&co, C.uintptr_t(action))
+		free = func(p unsafe.Pointer) { // the handle lives as long as the C engine
+			freeJourneyEngine(p)
+			action.Delete()
+		}
+		defer func() {
+			if e.object.ch == nil { // not created: nothing will call free
+				action.Delete()
+			}
+		}()
+	}
+	obj, err := c.newObject("journey engine", free,
 		func(ctx *C.mkt_ctx) (unsafe.Pointer, C.int) {
 			var out *C.mkt_journey_engine
 			rc := C.mkt_journey_engine_new(&out, ctx, &arr[0], C.size_t(n), &co)
@@ -175,6 +209,14 @@ func (e *JourneyEngine) Advance(now int64) (uint64, error) {
 		return C.mkt_journey_engine_advance(p, C.int64_t(now), &fired)
 	})
 	return uint64(fired), err
+}
+
+// Flush adds the counts gathered since the last flush to the store's totals
+// (mkt_journey_engine_flush); Advance and Close also do it.
+func (e *JourneyEngine) Flush() error {
+	return e.call(func(p *C.mkt_journey_engine) C.int {
+		return C.mkt_journey_engine_flush(p)
+	})
 }
 
 // NextDue is the due time of the earliest timer; ok is false when there is none.

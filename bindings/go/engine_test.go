@@ -42,8 +42,10 @@ func TestJourneyEngineAbandonedCart(t *testing.T) {
 	if n, err := e.Advance(engineT0 + 3600); err != nil || n != 1 || len(sent) != 1 {
 		t.Fatalf("advance: %d %v, %d sent", n, err, len(sent))
 	}
-	if sent[0].IdempotencyKey != "abandoned-cart:C1:1:email-1:2" ||
-		!strings.Contains(sent[0].Headers, "X-Mkt-Template: abandoned-cart-1") {
+	if m := sent[0]; m.IdempotencyKey != "abandoned-cart:C1:1:email-1:2" || m.Headers != "" ||
+		m.TemplateID != "abandoned-cart-1" || m.NodeID != "email-1" || m.Entry != 1 ||
+		m.Step != 2 || m.ContextJSON != `{"journey_id":"abandoned-cart","customer_id":"C1",`+
+		`"node_id":"email-1","context":{"route":"{{event.route}}"}}` {
 		t.Fatalf("message %+v", sent[0])
 	}
 	w, _ := j.FindNode("wait-24h")
@@ -126,7 +128,7 @@ func TestJourneyEngineRetryAndErrors(t *testing.T) {
 func TestJourneyEngineRuleDecision(t *testing.T) {
 	var templates []string
 	send := WithSender(func(m *Message) error {
-		templates = append(templates, strings.SplitN(m.Headers, "\r\n", 2)[0])
+		templates = append(templates, m.TemplateID)
 		return nil
 	})
 	ctx := newContext(t, send)
@@ -172,8 +174,85 @@ func TestJourneyEngineRuleDecision(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := []string{"X-Mkt-Template: t-gold", "X-Mkt-Template: t-other", "X-Mkt-Template: t-other"}
+	want := []string{"t-gold", "t-other", "t-other"}
 	if strings.Join(templates, "|") != strings.Join(want, "|") {
 		t.Fatalf("templates %v", templates)
+	}
+}
+
+func TestJourneyEngineActionsAndFlush(t *testing.T) {
+	store := NewMemoryStore()
+	ctx := newContext(t, WithStorage(store))
+	xml := `<?xml version="1.0"?>
+<journey xmlns="` + journeyNS + `" id="acts">
+  <entry id="e" manual="true"/>
+  <update id="tier" field="customer.tier" value="GOLD"/>
+  <remove-tag id="untag" tag="trial"/>
+  <emit id="emit" event="WELCOMED"/>
+  <exit id="x"/>
+</journey>`
+	j, err := ctx.LoadJourney([]byte(xml), "a.xml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	_, err = ctx.NewJourneyEngine([]*Journey{j}, nil)
+	wantCode(t, err, ErrUnsupported) // no action callback
+	var done []EngineAction
+	failures := []error{&Error{Code: ErrIO, Message: "busy"}}
+	action := func(a *EngineAction) error {
+		if len(failures) > 0 {
+			err := failures[0]
+			failures = failures[1:]
+			return err
+		}
+		done = append(done, *a)
+		return nil
+	}
+	e, err := ctx.NewJourneyEngine([]*Journey{j}, &JourneyEngineOptions{Action: action})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Enter("acts", "A", engineT0); err != nil || len(done) != 0 {
+		t.Fatalf("enter: %v, %d done", err, len(done)) // the update is retried 60 s later
+	}
+	if _, err := e.Advance(engineT0 + 60); err != nil || len(done) != 3 {
+		t.Fatalf("advance: %v, %d done", err, len(done))
+	}
+	u := done[0]
+	if u.Kind != ActionUpdate || u.CustomerID != "A" || u.JourneyID != "acts" ||
+		u.NodeID != "tier" || u.Attribute != "customer.tier" || u.Value != "GOLD" ||
+		u.Tag != "" || u.Entry != 1 || u.Step != 2 || u.At != engineT0+60 ||
+		u.IdempotencyKey != "acts:A:1:tier:2" {
+		t.Fatalf("update %+v", u)
+	}
+	if done[1].Kind != ActionTagRemove || done[1].Tag != "trial" ||
+		done[2].Kind != ActionEmit || done[2].EventType != "WELCOMED" {
+		t.Fatalf("actions %+v", done[1:])
+	}
+	// an ErrUser error aborts the call, and the engine keeps nothing of the step
+	failures = append(failures, &Error{Code: ErrUser, Message: "stop"})
+	_, err = e.Enter("acts", "B", engineT0+100)
+	wantCode(t, err, ErrUser)
+	_, err = e.Instance("acts", "B")
+	wantCode(t, err, ErrNotFound)
+	tier, _ := j.FindNode("tier")
+	if err := e.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Flush(); err != nil { // adds nothing
+		t.Fatal(err)
+	}
+	e.Close()
+	wantCode(t, e.Flush(), ErrState)
+	// a new engine reads the totals the first one flushed
+	e2, err := ctx.NewJourneyEngine([]*Journey{j}, &JourneyEngineOptions{Action: action})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	c, err := e2.Counts("acts", tier)
+	if err != nil || c.Entered != 1 || c.Sent != 1 || c.Retried != 1 {
+		t.Fatalf("counts %+v %v", c, err)
 	}
 }

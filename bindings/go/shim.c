@@ -23,6 +23,17 @@ static int go_send(const mkt_message *message, void *ud)
     return mktGoSend((mkt_message *)message, ud);
 }
 
+static int go_action(const mkt_journey_action *action, void *ud)
+{
+    return mktGoJourneyAction((mkt_journey_action *)action, ud);
+}
+
+void mkt_go_engine_action(mkt_journey_engine_options *opts, uintptr_t handle)
+{
+    opts->action = go_action;
+    opts->action_user = (void *)handle;
+}
+
 static int go_audit(const mkt_audit_record *record, void *ud)
 {
     return mktGoAudit((mkt_audit_record *)record, ud);

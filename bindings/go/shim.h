@@ -30,6 +30,8 @@ int mkt_go_store_scan(mkt_ctx *ctx, const char *ns, const void *prefix, size_t p
 void mkt_go_load_progress(mkt_load_options *opts, uintptr_t handle);
 void mkt_go_paths_progress(mkt_paths_options *opts, uintptr_t handle);
 void mkt_go_segment_resolver(mkt_segment_options *opts, uintptr_t handle);
+/* The journey engine's action callback: forwards to Go through @handle. */
+void mkt_go_engine_action(mkt_journey_engine_options *opts, uintptr_t handle);
 /* Resolve `in segment` references through a catalog (mkt_catalog_resolve), all in C. */
 void mkt_go_catalog_resolver(mkt_segment_options *opts, const mkt_catalog *catalog);
 /* A NULL-terminated-free array of C strings for mkt_paths_add(). */

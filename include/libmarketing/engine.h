@@ -23,8 +23,14 @@
  *   a scan finds the timers in due order; the customer id is not the prefix here): a wake-up,
  *   unless the engine option timer_records is 0;
  * - "journey.sent" "<customer>\x1f<journey id>\x1f<entry>\x1f<step>": "I" (intent) before a
- *   send, "D" (done) or "F" (failed) after it, deleted once the instance is saved past the
- *   step; see mkt_journey_engine_new() for the delivery guarantee.
+ *   send or a host action, "D" (done) or "F" (failed) after it, deleted once the instance is
+ *   saved past the step; see mkt_journey_engine_new() for the delivery guarantee.
+ *
+ * And one namespace of totals, not per customer (no PII):
+ * - "journey.count" "<journey id>\x1f<node id>\x1f<what>": a counter (mkt_store_incr) of one
+ *   field of ::mkt_journey_node_counts ("entered", ..., "suppressed.<reason code>") or of one
+ *   edge ("edge.<edge index>", under the edge's source node); see
+ *   mkt_journey_engine_flush().
  *
  * Thread safety: an engine is used by one thread at a time; many engines (processes) may share
  * one store only when each customer is handled by one of them.
@@ -43,6 +49,40 @@ extern "C" {
 
 /** A journey engine (opaque). @since 0.1 */
 typedef struct mkt_journey_engine mkt_journey_engine;
+
+/**
+ * A host action of a journey (an action node other than a send), handed to the engine's
+ * @c action callback. Strings are UTF-8, NUL-terminated and borrowed for the duration of the
+ * call; the ones a kind does not use are NULL. Grows only at the end.
+ * @since 0.1
+ */
+typedef struct mkt_journey_action {
+    size_t struct_size;          /**< sizeof(mkt_journey_action) as the library filled it. */
+    int32_t kind;                /**< ::MKT_JOURNEY_UPDATE, ::MKT_JOURNEY_TAG_ADD,
+                                      ::MKT_JOURNEY_TAG_REMOVE or ::MKT_JOURNEY_EMIT
+                                      (::mkt_journey_action_kind). */
+    const char *customer_id;     /**< The customer. */
+    const char *journey_id;      /**< The journey. */
+    const char *node_id;         /**< The action node's id. */
+    uint32_t node;               /**< The action node's index (mkt_journey_node_get()). */
+    uint32_t entry;              /**< The instance's entry number (1 for the first entry). */
+    uint32_t step;               /**< Nodes passed in this entry, this one included. */
+    const char *attribute;       /**< UPDATE: the profile attribute (the node's @c field). */
+    const char *value;           /**< UPDATE: the new value, as text. */
+    const char *tag;             /**< TAG_ADD / TAG_REMOVE: the tag. */
+    const char *event_type;      /**< EMIT: the event type for the host. */
+    mkt_time at;                 /**< When the engine performs it (its clock). */
+    const char *idempotency_key; /**< "<journey>:<customer>:<entry>:<node>:<step>", as for a
+                                      send: same key = same action. */
+} mkt_journey_action;
+
+/**
+ * The host's action callback (see ::mkt_journey_engine_options): perform @p action.
+ * @return ::MKT_OK done; ::MKT_EIO transient (retried like a send); ::MKT_EUSER aborts the
+ *         engine call; anything else fails the action for good (counted as failed).
+ * @since 0.1
+ */
+typedef int (*mkt_journey_action_fn)(const mkt_journey_action *action, void *user_data);
 
 /**
  * Engine options. Initialise with mkt_journey_engine_options_init().
@@ -69,11 +109,16 @@ typedef struct mkt_journey_engine_options {
                                  -1 (default): 1 over a host's store, 0 over the built-in
                                  memory store (which no later engine can read). Engines
                                  sharing a store must use the same value. */
+    mkt_journey_action_fn action; /**< Performs update, tag and emit actions (with the send's
+                                 durability, see mkt_journey_engine_new()); NULL: journeys
+                                 with such actions are refused. It must not call this
+                                 engine (queue an emitted event, feed it after). */
+    void *action_user;      /**< Last argument of @c action. */
 } mkt_journey_engine_options;
 
 /** Static initialiser for ::mkt_journey_engine_options. @since 0.1 */
 #define MKT_JOURNEY_ENGINE_OPTIONS_INIT \
-    { sizeof(mkt_journey_engine_options), NULL, 2, 5u, 60, NULL, -1 }
+    { sizeof(mkt_journey_engine_options), NULL, 2, 5u, 60, NULL, -1, NULL, NULL }
 
 /** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.1 */
 int mkt_journey_engine_options_init(mkt_journey_engine_options *opts);
@@ -92,23 +137,48 @@ int mkt_journey_engine_options_init(mkt_journey_engine_options *opts);
  *
  * The host's `send` answers: ::MKT_OK delivered; ::MKT_EIO transient (retried after
  * @c retry_delay seconds, doubling, until @c max_attempts attempts, then failed); ::MKT_EUSER
- * aborts the engine call (nothing of the step is written); anything else, and a missing
- * `send`, fails the send for good. The message carries the template, node and instance as
- * headers "X-Mkt-Template", "X-Mkt-Node" and "X-Mkt-Instance", and the idempotency key
+ * aborts the engine call (the instance is not written: the step runs again, with the same
+ * key, at the next call that reaches it); anything else, and a missing `send`, fails the send
+ * for good. The message carries the journey, the template, the node, the instance's entry
+ * and step, the personalization context as JSON (::mkt_message) and the idempotency key
  * "<journey>:<customer>:<entry>:<node>:<step>".
+ *
+ * Update, tag and emit actions go to the @c action callback with the same guarantee, return
+ * codes, retries and key (::mkt_journey_action); the node's counts hold them under @c sent
+ * (done), @c failed and @c retried. An emitted event is for the host only: the engine does
+ * not feed it back into itself (that would re-enter the engine inside a step and make the
+ * result depend on the order of journeys); a host that wants it to drive journeys calls
+ * mkt_journey_engine_event() with it after the call returns.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, no journeys, duplicate journey ids, bad
- *         option), ::MKT_EUNSUPPORTED (a node the engine cannot run: a wait until a field, or
- *         a decision on a rule or a segment without @c customers or without a schema at
- *         load; the message names it), ::MKT_EPARSE (a corrupt timer key), ::MKT_ENOMEM, or
- *         the store's error.
+ *         option), ::MKT_EUNSUPPORTED (a node the engine cannot run: a wait until a field, an
+ *         update, tag or emit action without an @c action callback, or a decision on a rule
+ *         or a segment without @c customers or without a schema at load; the message names
+ *         it), ::MKT_EPARSE (a corrupt timer key), ::MKT_ENOMEM, or the store's error.
  * @since 0.1
  */
 int mkt_journey_engine_new(mkt_journey_engine **out, mkt_ctx *ctx,
                            const mkt_journey *const *journeys, size_t njourneys,
                            const mkt_journey_engine_options *opts);
 
-/** Free an engine (the store keeps its state). NULL is ignored. @since 0.1 */
+/**
+ * Free an engine (the store keeps its state). Its unflushed counts are flushed first
+ * (mkt_journey_engine_flush()); call that function yourself to see a failure. NULL is
+ * ignored.
+ * @since 0.1
+ */
 void mkt_journey_engine_free(mkt_journey_engine *engine);
+
+/**
+ * Add the counts this engine gathered since its last flush to the totals in "journey.count"
+ * (one mkt_store_incr() per non-zero field) and clear them. Also done at the end of every
+ * mkt_journey_engine_advance() and by mkt_journey_engine_free(); events and entries only
+ * gather, so a stream of them costs no count write. Flushing twice adds nothing the second
+ * time; after a failure the fields not yet added stay pending for the next flush. A crash
+ * loses the counts gathered since the last flush (never instances or sends).
+ * @return ::MKT_OK, ::MKT_EINVAL (NULL), or the store's error.
+ * @since 0.1
+ */
+int mkt_journey_engine_flush(mkt_journey_engine *engine);
 
 /**
  * Feed one event of @p customer_id at time @p at. Timers due at or before @p at fire first.
@@ -139,7 +209,8 @@ int mkt_journey_engine_enter(mkt_journey_engine *engine, const char *journey_id,
 
 /**
  * Move the engine's clock to @p now and fire every timer due at or before it, in (due time,
- * instance key) order, each at its own due time.
+ * instance key) order, each at its own due time; then flush the counts
+ * (mkt_journey_engine_flush(), also after a failure: the first error is returned).
  * @param[out] fired number of timers fired (may be NULL).
  * @return ::MKT_OK, ::MKT_ERANGE (@p now in the past of the engine), or as
  *         mkt_journey_engine_event().
@@ -155,16 +226,19 @@ int mkt_journey_engine_advance(mkt_journey_engine *engine, mkt_time now, uint64_
 int mkt_journey_engine_next_due(const mkt_journey_engine *engine, mkt_time *out);
 
 /**
- * Counts of one node since the engine was created (not persisted). A customer "waiting" is
- * one whose instance sleeps at the node now (counted by this engine).
+ * Counts of one node: the totals in the store ("journey.count", summed over every engine that
+ * ran the journey) plus this engine's unflushed counts. Only steps whose instance was saved
+ * count: a step undone by a compare-and-set conflict or a host abort (::MKT_EUSER) is not
+ * counted. A customer "waiting" is one whose instance sleeps at the node now. For an update,
+ * tag or emit action node, @c sent, @c failed and @c retried count the host actions.
  * @since 0.1
  */
 typedef struct mkt_journey_node_counts {
     size_t struct_size;  /**< sizeof(mkt_journey_node_counts), set by the caller. */
     uint64_t entered;    /**< Arrivals at the node. */
     uint64_t exited;     /**< Departures through any edge (see mkt_journey_engine_edge_count()). */
-    int64_t waiting;     /**< Instances sleeping at the node now (may go below 0 in an engine
-                              that resumed instances another engine put to sleep). */
+    int64_t waiting;     /**< Instances sleeping at the node now (off only by the counts a
+                              crash lost, see mkt_journey_engine_flush()). */
     uint64_t converted;  /**< Goal nodes: conversions. */
     uint64_t ended;      /**< Instances that ended here (exit node, dead end, maximum time). */
     uint64_t sent;       /**< Sends delivered. */
@@ -177,8 +251,9 @@ typedef struct mkt_journey_node_counts {
 } mkt_journey_node_counts;
 
 /**
- * Read the counts of node @p node of journey @p journey_id.
- * @return ::MKT_OK, ::MKT_ENOTFOUND (no such journey or node), ::MKT_EINVAL.
+ * Read the counts of node @p node of journey @p journey_id (stored totals + unflushed).
+ * @return ::MKT_OK, ::MKT_ENOTFOUND (no such journey or node), ::MKT_EINVAL, ::MKT_EPARSE (a
+ *         corrupt "journey.count" key), or the store's error.
  * @since 0.1
  */
 int mkt_journey_engine_counts(const mkt_journey_engine *engine, const char *journey_id,
@@ -186,8 +261,8 @@ int mkt_journey_engine_counts(const mkt_journey_engine *engine, const char *jour
 
 /**
  * How many times edge @p edge (mkt_journey_edge_get() index) of journey @p journey_id was
- * taken: exits by branch, event and timeout.
- * @return ::MKT_OK, ::MKT_ENOTFOUND, ::MKT_EINVAL.
+ * taken: exits by branch, event and timeout (stored total + unflushed, as the counts).
+ * @return ::MKT_OK, ::MKT_ENOTFOUND, ::MKT_EINVAL, or the store's error.
  * @since 0.1
  */
 int mkt_journey_engine_edge_count(const mkt_journey_engine *engine, const char *journey_id,

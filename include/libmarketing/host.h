@@ -52,11 +52,21 @@ typedef struct mkt_message {
     const char *subject;         /**< Optional (email, push title). */
     const char *body;            /**< Rendered content (HTML for email, text otherwise). */
     const char *body_text;       /**< Optional plain-text alternative. */
-    const char *headers;         /**< Optional "Name: value\r\n" lines (List-Unsubscribe, ...). */
+    const char *headers;         /**< Optional "Name: value\r\n" lines (List-Unsubscribe, ...):
+                                      real headers only, journey fields have their own. */
     const char *campaign_id;     /**< Optional. */
     const char *variant_id;      /**< Optional. */
     const char *journey_id;      /**< Optional. */
     const char *idempotency_key; /**< Same key = same message: the host must not send it twice. */
+    const char *template_id;     /**< Optional: the template to render. */
+    const char *node_id;         /**< Optional: the journey node that sends it. */
+    uint32_t entry;              /**< Journey sends: the instance's entry number (the instance
+                                      is (journey_id, customer_id, entry)); 0 otherwise. */
+    uint32_t step;               /**< Journey sends: nodes passed in this entry; 0 otherwise. */
+    const char *context_json;    /**< Optional personalization context, a JSON object; from a
+                                      journey: {"journey_id":..,"customer_id":..,"node_id":..,
+                                      "context":{name: value, ...}} with the send node's
+                                      context values as written (their {{tokens}} unrendered). */
 } mkt_message;
 
 /**

@@ -56,7 +56,4 @@ int mkt__privacy_suppress_if_erased(mkt_ctx *ctx, const char *customer_id,
  * a leading '+' of a phone); MKT_EINVAL when nothing is left. */
 int mkt__privacy_normalize(mkt_ctx *ctx, int32_t kind, const char *value, mkt__buf *out);
 
-/* Append @s (len bytes) as a JSON string literal. */
-int mkt__json_string(mkt__buf *b, const char *s, size_t len);
-
 #endif /* MKT_PRIVACY_PRIVATE_H */

@@ -196,21 +196,6 @@ static int erase_namespace(mkt_ctx *ctx, const struct mkt__pii_ns *r, const char
 
 /* ---- the receipt ----------------------------------------------------------------------- */
 
-int mkt__json_string(mkt__buf *b, const char *s, size_t len)
-{
-    int rc = mkt__buf_putc(b, '"');
-    for (size_t i = 0; rc == MKT_OK && i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            rc = mkt__buf_appendf(b, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            rc = mkt__buf_appendf(b, "\\u%04x", c);
-        else
-            rc = mkt__buf_putc(b, (char)c);
-    }
-    return rc ? rc : mkt__buf_putc(b, '"');
-}
-
 struct erasure {
     mkt_erase_request req;
     char hex[65];

@@ -120,3 +120,20 @@ void mkt__buf_free(mkt__buf *b)
     mkt__free(b->ctx, b->data);
     mkt__buf_init(b, b->ctx);
 }
+
+/* JSON escapes: the two characters that must be, and every control byte (so the result is
+ * safe in any JSON consumer, and on one line). */
+int mkt__json_string(mkt__buf *b, const char *s, size_t len)
+{
+    int rc = mkt__buf_putc(b, '"');
+    for (size_t i = 0; rc == MKT_OK && i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            rc = mkt__buf_appendf(b, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            rc = mkt__buf_appendf(b, "\\u%04x", c);
+        else
+            rc = mkt__buf_putc(b, (char)c);
+    }
+    return rc ? rc : mkt__buf_putc(b, '"');
+}

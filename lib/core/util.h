@@ -51,6 +51,9 @@ void mkt__buf_reset(mkt__buf *b);
  * left empty. Returns NULL only on allocation failure (buffer unchanged). */
 char *mkt__buf_detach(mkt__buf *b, size_t *len);
 void mkt__buf_free(mkt__buf *b);
+/* Append @s (@len bytes) as a JSON string literal: the one JSON string writer of the library
+ * (privacy export, journey message context). */
+int mkt__json_string(mkt__buf *b, const char *s, size_t len);
 
 static inline int mkt__buf_putc(mkt__buf *b, char c)
 {

@@ -3,7 +3,7 @@
  * The journey engine's entry points: events, manual entries, the clock, counts and instances.
  * Each change of one instance is load -> apply -> save with compare-and-set; on a conflict
  * (another writer changed the instance) it is reloaded and applied again, a bounded number of
- * times. Counts are this engine's: an attempt repeated after a conflict is counted again.
+ * times. The counts of an attempt that is not saved are taken back (engine-count.c).
  */
 #include <string.h>
 
@@ -38,12 +38,14 @@ static int update(mkt_journey_engine *e, struct mkt__je_journey *jj, const char 
         before = in;
         int64_t old_wake =
             in.state == MKT_JOURNEY_INSTANCE_WAITING && in.asleep ? in.wake_at : 0;
-        if ((rc = apply(e, jj, customer, clen, &in, now, arg)) != MKT_OK)
-            return rc;
-        if (!same(&before, &in))
+        rc = apply(e, jj, customer, clen, &in, now, arg);
+        if (rc == MKT_OK && !same(&before, &in))
             rc = mkt__je_save(e, e->key.data, e->key.len, &in, old_wake);
-        if (rc == MKT_OK)
+        if (rc == MKT_OK) {
+            mkt__je_tally_keep(e);
             return mkt__je_forget_sent(e);
+        }
+        mkt__je_tally_undo(e);
         if (rc != MKT_ECONFLICT)
             return rc;
     }
@@ -81,13 +83,11 @@ static int fire(mkt_journey_engine *e, struct mkt__je_timer *t)
     return rc;
 }
 
-MKT_EXPORT int mkt_journey_engine_advance(mkt_journey_engine *e, mkt_time now, uint64_t *fired)
+/* The clock part of mkt_journey_engine_advance(), also run before each event and entry (which
+ * do not flush: a batch of events costs no count write). */
+static int advance_to(mkt_journey_engine *e, mkt_time now, uint64_t *fired)
 {
     uint64_t n = 0;
-    if (fired)
-        *fired = 0;
-    if (!e)
-        return MKT_EINVAL;
     if (now < e->clock || now < 0)
         return mkt__error(e->ctx, MKT_ERANGE, "journey engine: time %lld is before the "
                           "engine's clock %lld", (long long)now, (long long)e->clock);
@@ -104,6 +104,17 @@ MKT_EXPORT int mkt_journey_engine_advance(mkt_journey_engine *e, mkt_time now, u
     }
     e->clock = now;
     return MKT_OK;
+}
+
+MKT_EXPORT int mkt_journey_engine_advance(mkt_journey_engine *e, mkt_time now, uint64_t *fired)
+{
+    if (fired)
+        *fired = 0;
+    if (!e)
+        return MKT_EINVAL;
+    int rc = advance_to(e, now, fired);
+    int frc = mkt_journey_engine_flush(e); /* the end of a batch of wake-ups */
+    return rc != MKT_OK ? rc : frc;
 }
 
 MKT_EXPORT int mkt_journey_engine_next_due(const mkt_journey_engine *e, mkt_time *out)
@@ -144,7 +155,7 @@ static int begin(mkt_journey_engine *e, const char *customer, size_t *clen, mkt_
     int rc = mkt__je_customer_ok(e->ctx, customer, clen);
     if (rc != MKT_OK)
         return rc;
-    return mkt_journey_engine_advance(e, at, NULL);
+    return advance_to(e, at, NULL);
 }
 
 MKT_EXPORT int mkt_journey_engine_event(mkt_journey_engine *e, const char *customer_id,
@@ -203,36 +214,6 @@ MKT_EXPORT int mkt_journey_engine_enter(mkt_journey_engine *e, const char *journ
     return rc != MKT_OK ? rc : update(e, jj, customer_id, clen, at, apply_enter, &a);
 }
 
-static const struct mkt__je_journey *find_journey(const mkt_journey_engine *e, const char *id)
-{
-    return id ? mkt__je_find(e, id, strlen(id)) : NULL;
-}
-
-MKT_EXPORT int mkt_journey_engine_counts(const mkt_journey_engine *e, const char *journey_id,
-                                         uint32_t node, mkt_journey_node_counts *out)
-{
-    if (!e || !journey_id || !out || out->struct_size < sizeof *out)
-        return MKT_EINVAL;
-    const struct mkt__je_journey *jj = find_journey(e, journey_id);
-    if (!jj || node >= jj->j->nnodes)
-        return MKT_ENOTFOUND;
-    *out = jj->counts[node];
-    return MKT_OK;
-}
-
-MKT_EXPORT int mkt_journey_engine_edge_count(const mkt_journey_engine *e,
-                                             const char *journey_id, uint32_t edge,
-                                             uint64_t *taken)
-{
-    if (!e || !journey_id || !taken)
-        return MKT_EINVAL;
-    const struct mkt__je_journey *jj = find_journey(e, journey_id);
-    if (!jj || edge >= jj->j->nedges)
-        return MKT_ENOTFOUND;
-    *taken = jj->taken[edge];
-    return MKT_OK;
-}
-
 MKT_EXPORT int mkt_journey_engine_instance(mkt_journey_engine *e, const char *journey_id,
                                            const char *customer_id, mkt_journey_instance *out)
 {
@@ -243,7 +224,7 @@ MKT_EXPORT int mkt_journey_engine_instance(mkt_journey_engine *e, const char *jo
     int rc = mkt__je_customer_ok(e->ctx, customer_id, &clen);
     if (rc != MKT_OK)
         return rc;
-    const struct mkt__je_journey *jj = find_journey(e, journey_id);
+    const struct mkt__je_journey *jj = mkt__je_find(e, journey_id, strlen(journey_id));
     if (!jj)
         return mkt__error(e->ctx, MKT_ENOTFOUND, "journey engine: no journey %s", journey_id);
     if (mkt__je_instance_key(&e->key, customer_id, clen, jj) != MKT_OK)

@@ -16,6 +16,7 @@
 #define MKT__JE_NS_INSTANCE "journey.instance"
 #define MKT__JE_NS_TIMER "journey.timer"
 #define MKT__JE_NS_SENT "journey.sent"
+#define MKT__JE_NS_COUNT "journey.count"
 #define MKT__JE_MAX_MARKS 32u   /* condition events + since nodes of one journey */
 #define MKT__JE_NEVER INT64_MIN /* a mark never set */
 #define MKT__JE_DUE_DIGITS 20   /* zero-padded due time at the start of a timer key */
@@ -25,6 +26,22 @@
 /* Roles an event type plays in a journey (bits). */
 enum { MKT__JE_ROLE_ENTRY = 1, MKT__JE_ROLE_GOAL = 2, MKT__JE_ROLE_WAIT = 4,
        MKT__JE_ROLE_MARK = 8 };
+
+/* The counts one update changed, so that an update that is not saved (a compare-and-set
+ * conflict, a host abort, a store error) takes them back: counts then hold saved steps only,
+ * which keeps "waiting" a true total. Sized at engine creation for the longest update (each
+ * node is visited at most once between two sleeps, and one visit changes at most
+ * MKT__JE_TICKS_PER_NODE counts). Past that bound (a bug) a count is kept but could not be
+ * taken back. */
+#define MKT__JE_TICKS_PER_NODE 40u
+struct mkt__je_tick {
+    uint64_t *field;
+    uint64_t delta;
+};
+struct mkt__je_tally {
+    struct mkt__je_tick *log;
+    size_t len, cap;
+};
 
 struct mkt__je_journey {
     const mkt_journey *j;
@@ -37,9 +54,33 @@ struct mkt__je_journey {
     uint32_t *mark_of_node;    /* by node: mark slot of a `since` node, or MKT__J_NONE */
     uint32_t nmarks;
     const mkt__tz *zone;
-    mkt_journey_node_counts *counts; /* by node */
-    uint64_t *taken;                 /* by edge */
+    mkt_journey_node_counts *counts; /* by node: unflushed counts (engine-count.c) */
+    uint64_t *taken;                 /* by edge: unflushed */
+    struct mkt__je_tally *tally;     /* the engine's */
+    /* What a flush needs, copied so that mkt_journey_engine_free() flushes without reading
+     * the journey (a binding's garbage collector may free it first): "<journey id>\x1f<node
+     * id>\x1f" of every node back to back (node i ends at count_key_end[i]), the number of
+     * nodes and edges, and each edge's source node. */
+    char *count_keys;
+    uint32_t *count_key_end;
+    uint32_t *edge_from;
+    uint32_t nnodes, nedges;
 };
+
+/* Add @delta to count @field of @jj (counts[..].x, taken[..]), undoably. */
+static inline void mkt__je_tick(struct mkt__je_journey *jj, uint64_t *field, int64_t delta)
+{
+    struct mkt__je_tally *t = jj->tally;
+    *field += (uint64_t)delta;
+    if (t->len < t->cap) {
+        t->log[t->len].field = field;
+        t->log[t->len++].delta = (uint64_t)delta;
+    }
+}
+#define MKT__JE_COUNT(jj, node, f) mkt__je_tick((jj), &(jj)->counts[node].f, 1)
+/* "waiting" is signed; its unsigned alias is allowed (C11 6.5p7) and wraps as int64 would. */
+#define MKT__JE_WAITING(jj, node, d) \
+    mkt__je_tick((jj), (uint64_t *)&(jj)->counts[node].waiting, (d))
 
 /* An instance as the engine works on it. */
 struct mkt__je_inst {
@@ -72,6 +113,8 @@ struct mkt_journey_engine {
      * each): deleted once the instance is saved past their step, when no replay can reach
      * them again, so send records do not pile up. */
     mkt__buf sent_log;
+    mkt__buf json;          /* a message's context_json */
+    struct mkt__je_tally tally;
 };
 
 /* ---- engine-store.c ---------------------------------------------------------------------- */
@@ -116,12 +159,18 @@ void mkt__je_sleep(struct mkt__je_journey *jj, struct mkt__je_inst *in, int64_t 
                    int64_t now);
 
 /* ---- engine-send.c ------------------------------------------------------------------------- */
-/* The send action at the current node: consent, idempotency, delivery, retry. */
-int mkt__je_send(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
-                 size_t clen, struct mkt__je_inst *in, int64_t now);
+/* The action at the current node (a send, or a host action through the action callback):
+ * consent (sends), idempotency record, the host call, retry. */
+int mkt__je_perform(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                    size_t clen, struct mkt__je_inst *in, int64_t now);
 
 /* Delete the send records of e->sent_log (the instance was saved past them); clears it. */
 int mkt__je_forget_sent(mkt_journey_engine *e);
+
+/* ---- engine-count.c ------------------------------------------------------------------------ */
+/* Take back the counts of the current update (it was not saved) / keep them (it was). */
+void mkt__je_tally_undo(mkt_journey_engine *e);
+static inline void mkt__je_tally_keep(mkt_journey_engine *e) { e->tally.len = 0; }
 
 /* ---- engine.c ------------------------------------------------------------------------------ */
 int mkt__je_customer_ok(mkt_ctx *ctx, const char *id, size_t *len);

@@ -22,11 +22,10 @@ static const struct mkt__jnode *node_of(const struct mkt__je_journey *jj, uint32
 
 static void leave(struct mkt__je_journey *jj, struct mkt__je_inst *in, int32_t state)
 {
-    mkt_journey_node_counts *c = &jj->counts[in->node];
     if (state == MKT_JOURNEY_INSTANCE_CONVERTED)
-        c->converted++;
+        MKT__JE_COUNT(jj, in->node, converted);
     else
-        c->ended++;
+        MKT__JE_COUNT(jj, in->node, ended);
     in->state = state;
     in->asleep = 0;
     in->wake_at = 0;
@@ -35,8 +34,8 @@ static void leave(struct mkt__je_journey *jj, struct mkt__je_inst *in, int32_t s
 /* Follow edge @edge (an index into the journey's edges) out of the current node. */
 static void follow(struct mkt__je_journey *jj, struct mkt__je_inst *in, uint32_t edge)
 {
-    jj->counts[in->node].exited++;
-    jj->taken[edge]++;
+    MKT__JE_COUNT(jj, in->node, exited);
+    mkt__je_tick(jj, &jj->taken[edge], 1);
     in->node = jj->j->edges[edge].def.to;
     in->asleep = 0;
     in->attempt = 0;
@@ -79,7 +78,7 @@ void mkt__je_sleep(struct mkt__je_journey *jj, struct mkt__je_inst *in, int64_t 
     in->state = MKT_JOURNEY_INSTANCE_WAITING;
     in->asleep = 1;
     in->wake_at = due < end ? due : end;
-    jj->counts[in->node].waiting++;
+    MKT__JE_WAITING(jj, in->node, 1);
 }
 
 /* The next instant after @now at local time of day @tod in the journey's zone. */
@@ -194,21 +193,10 @@ static int split(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *
     return MKT_OK;
 }
 
-static int act(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
-               size_t clen, struct mkt__je_inst *in, int64_t now)
-{
-    if (node_of(jj, in->node)->def.kind == MKT_JOURNEY_SEND)
-        return mkt__je_send(e, jj, customer, clen, in, now);
-    /* Profile updates, tags and host events have no host callback yet: the path goes on
-     * (counted as entered/exited) so journeys using them still run. */
-    mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
-    return MKT_OK;
-}
-
 static void arrive(struct mkt__je_journey *jj, struct mkt__je_inst *in, int64_t now)
 {
     in->step++;
-    jj->counts[in->node].entered++;
+    MKT__JE_COUNT(jj, in->node, entered);
     uint32_t mark = jj->mark_of_node[in->node];
     if (mark != MKT__J_NONE)
         in->marks[mark] = now;
@@ -237,7 +225,7 @@ int mkt__je_run(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *c
             rc = split(e, jj, customer, clen, in);
             break;
         case MKT_JOURNEY_ACTION:
-            rc = act(e, jj, customer, clen, in, now);
+            rc = mkt__je_perform(e, jj, customer, clen, in, now);
             break;
         case MKT_JOURNEY_GOAL:
             leave(jj, in, MKT_JOURNEY_INSTANCE_CONVERTED);
@@ -256,7 +244,7 @@ int mkt__je_wake(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *
                  size_t clen, struct mkt__je_inst *in, int64_t now)
 {
     const struct mkt__jnode *n = node_of(jj, in->node);
-    jj->counts[in->node].waiting--;
+    MKT__JE_WAITING(jj, in->node, -1);
     in->asleep = 0;
     if (now >= deadline(jj, in)) { /* the maximum time wins a tie with any other wake-up */
         leave(jj, in, MKT_JOURNEY_INSTANCE_EXPIRED);
@@ -271,8 +259,8 @@ int mkt__je_wake(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *
     case MKT_JOURNEY_ENTRY: /* the entry's delay is over */
         mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
         break;
-    default: { /* a deferred or retried send: do the node again, keeping its step */
-        int rc = mkt__je_send(e, jj, customer, clen, in, now);
+    default: { /* a deferred or retried action: do the node again, keeping its step */
+        int rc = mkt__je_perform(e, jj, customer, clen, in, now);
         if (rc != MKT_OK)
             return rc;
         break;
@@ -330,8 +318,8 @@ int mkt__je_on_event(mkt_journey_engine *e, struct mkt__je_journey *jj, const ch
                 const mkt_journey_node_def *g = &node_of(jj, i)->def;
                 if (g->type == MKT_JOURNEY_GOAL && strcmp(g->event, type) == 0) {
                     if (in->asleep)
-                        jj->counts[in->node].waiting--;
-                    jj->counts[in->node].exited++;
+                        MKT__JE_WAITING(jj, in->node, -1);
+                    MKT__JE_COUNT(jj, in->node, exited);
                     in->node = i;
                     in->asleep = 0;
                     arrive(jj, in, now);
@@ -343,7 +331,7 @@ int mkt__je_on_event(mkt_journey_engine *e, struct mkt__je_journey *jj, const ch
         const mkt_journey_node_def *d = &node_of(jj, in->node)->def;
         if (in->asleep && d->type == MKT_JOURNEY_WAIT && d->kind == MKT_JOURNEY_WAIT_EVENT &&
             strcmp(d->event, type) == 0) {
-            jj->counts[in->node].waiting--;
+            MKT__JE_WAITING(jj, in->node, -1);
             in->wake_at = 0;
             mkt__je_go(jj, in, MKT_JOURNEY_PORT_EVENT);
             return mkt__je_run(e, jj, customer, clen, in, now);

@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The send action: consent decision, idempotency record, delivery through the host's `send`
- * callback, retry with exponential backoff.
+ * Action nodes: a send (consent decision, then the host's `send` callback) or a host action
+ * (update, tag, emit: the engine's `action` callback), both through one durable path:
+ * idempotency record, host call, retry with exponential backoff.
  *
- * "journey.sent" holds one record per send step: "I" (intent, written before calling the host)
- * then "D" (delivered) or "F" (failed for good). A step found "D" or "F" is not sent again; a
- * step found "I" (a crash after the intent) is sent again with the same idempotency key
+ * "journey.sent" holds one record per action step: "I" (intent, written before calling the
+ * host) then "D" (done) or "F" (failed for good). A step found "D" or "F" is not done again; a
+ * step found "I" (a crash after the intent) is done again with the same idempotency key
  * without a second consent check (its cap was already counted): at least once, and exactly
  * once for a host that honours the key.
  *
- * Host `send` return codes: ::MKT_OK delivered; ::MKT_EIO transient (retried after
- * retry_delay, doubling, up to max_attempts attempts); ::MKT_EUSER aborts the engine call (the
- * instance is not written, so the step is retried at the next call); anything else (including
- * ::MKT_EUNSUPPORTED when the host has no `send`) fails the send for good.
+ * Host return codes: ::MKT_OK done; ::MKT_EIO transient (retried after retry_delay, doubling,
+ * up to max_attempts attempts); ::MKT_EUSER aborts the engine call (the instance is not
+ * written, so the step is retried at the next call); anything else (including
+ * ::MKT_EUNSUPPORTED when the host has no `send`) fails the step for good.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -70,7 +71,6 @@ static int consent_allows(mkt_journey_engine *e, struct mkt__je_journey *jj,
                           const char *customer, struct mkt__je_inst *in, int64_t now)
 {
     const mkt_journey_node_def *d = &jj->j->nodes[in->node].def;
-    mkt_journey_node_counts *c = &jj->counts[in->node];
     mkt_contact_request req = MKT_CONTACT_REQUEST_INIT;
     mkt_contact_decision out = { sizeof out, 0, 0, 0, 0 };
     req.customer_id = customer;
@@ -85,35 +85,99 @@ static int consent_allows(mkt_journey_engine *e, struct mkt__je_journey *jj,
     if (out.allow)
         return 1;
     if (out.next_allowed > now) { /* only quiet hours or caps: try again then */
-        c->deferred++;
+        MKT__JE_COUNT(jj, in->node, deferred);
         mkt__je_sleep(jj, in, out.next_allowed, now);
         return 0;
     }
-    c->suppressed++;
+    MKT__JE_COUNT(jj, in->node, suppressed);
     for (uint32_t r = 0; r < 32; r++)
         if (out.reasons & (1u << r))
-            c->suppressed_by_reason[r]++;
+            MKT__JE_COUNT(jj, in->node, suppressed_by_reason[r]);
     mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
     return 0;
 }
 
-static int deliver(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
-                   struct mkt__je_inst *in)
+/* The send node's context as one JSON object into e->json (NUL-terminated). */
+static int context_json(mkt_journey_engine *e, const struct mkt__je_journey *jj,
+                        const char *customer, size_t clen, const mkt_journey_node_def *d)
+{
+    mkt__buf *b = &e->json;
+    mkt__buf_reset(b);
+    int rc = mkt__buf_appends(b, "{\"journey_id\":");
+    rc = rc ? rc : mkt__json_string(b, jj->id, jj->id_len);
+    rc = rc ? rc : mkt__buf_appends(b, ",\"customer_id\":");
+    rc = rc ? rc : mkt__json_string(b, customer, clen);
+    rc = rc ? rc : mkt__buf_appends(b, ",\"node_id\":");
+    rc = rc ? rc : mkt__json_string(b, d->id, strlen(d->id));
+    rc = rc ? rc : mkt__buf_appends(b, ",\"context\":{");
+    for (size_t i = 0; rc == MKT_OK && i < d->ncontext; i++) {
+        if (i > 0)
+            rc = mkt__buf_putc(b, ',');
+        rc = rc ? rc : mkt__json_string(b, d->context_keys[i], strlen(d->context_keys[i]));
+        rc = rc ? rc : mkt__buf_putc(b, ':');
+        rc = rc ? rc : mkt__json_string(b, d->context_values[i],
+                                        strlen(d->context_values[i]));
+    }
+    return rc ? rc : mkt__buf_appends(b, "}}");
+}
+
+static int deliver(mkt_journey_engine *e, const struct mkt__je_journey *jj,
+                   const char *customer, size_t clen, const struct mkt__je_inst *in,
+                   const char *idem, int *host_rc)
 {
     const mkt_journey_node_def *d = &jj->j->nodes[in->node].def;
     mkt_host *h = &e->ctx->host;
-    if (!h->send)
-        return MKT_EUNSUPPORTED;
-    char idem[512], headers[512];
-    /* The message has no template or node field: they travel as X-Mkt-* headers. */
-    snprintf(idem, sizeof idem, "%s:%s:%" PRIu32 ":%s:%" PRIu32, jj->id, customer, in->entries,
-             d->id, in->step);
-    snprintf(headers, sizeof headers,
-             "X-Mkt-Template: %s\r\nX-Mkt-Node: %s\r\nX-Mkt-Instance: %s:%" PRIu32 "\r\n",
-             d->template_id, d->id, customer, in->entries);
+    if (!h->send) {
+        *host_rc = MKT_EUNSUPPORTED;
+        return MKT_OK;
+    }
+    if (context_json(e, jj, customer, clen, d) != MKT_OK)
+        return MKT_ENOMEM;
     mkt_message m = { sizeof m, d->channel, customer, customer, d->subject, NULL, NULL,
-                      headers, NULL, NULL, jj->id, idem };
-    return h->send(&m, h->user_data);
+                      NULL, NULL, NULL, jj->id, idem, d->template_id, d->id, in->entries,
+                      in->step, e->json.data };
+    *host_rc = h->send(&m, h->user_data);
+    return MKT_OK;
+}
+
+static void call_action(mkt_journey_engine *e, const struct mkt__je_journey *jj,
+                        const char *customer, const struct mkt__je_inst *in, int64_t now,
+                        const char *idem, int *host_rc)
+{
+    const mkt_journey_node_def *d = &jj->j->nodes[in->node].def;
+    mkt_journey_action a = { sizeof a, d->kind, customer, jj->id, d->id, in->node,
+                             in->entries, in->step, NULL, NULL, NULL, NULL, now, idem };
+    if (d->kind == MKT_JOURNEY_UPDATE) {
+        a.attribute = d->field;
+        a.value = d->value;
+    } else if (d->kind == MKT_JOURNEY_EMIT) {
+        a.event_type = d->event;
+    } else {
+        a.tag = d->value;
+    }
+    /* mkt_journey_engine_new() refused such journeys without a callback */
+    *host_rc = e->opts.action(&a, e->opts.action_user);
+}
+
+/* Call the host for the current node; its answer goes to @host_rc, the return value is the
+ * engine's own status (out of memory before the call). */
+static int call_host(mkt_journey_engine *e, const struct mkt__je_journey *jj,
+                     const char *customer, size_t clen, const struct mkt__je_inst *in,
+                     int64_t now, int *host_rc)
+{
+    const mkt_journey_node_def *d = &jj->j->nodes[in->node].def;
+    mkt__buf *idem = &e->key2;
+    mkt__buf_reset(idem);
+    if (mkt__buf_appendf(idem, "%s:%s:%" PRIu32 ":%s:%" PRIu32, jj->id, customer, in->entries,
+                         d->id, in->step) != MKT_OK)
+        return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
+    if (d->kind != MKT_JOURNEY_SEND) {
+        call_action(e, jj, customer, in, now, idem->data, host_rc);
+        return MKT_OK;
+    }
+    if (deliver(e, jj, customer, clen, in, idem->data, host_rc) != MKT_OK)
+        return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
+    return MKT_OK;
 }
 
 static int64_t backoff(const mkt_journey_engine *e, uint32_t attempt)
@@ -122,10 +186,10 @@ static int64_t backoff(const mkt_journey_engine *e, uint32_t attempt)
     return e->opts.retry_delay * ((int64_t)1 << shift);
 }
 
-int mkt__je_send(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
-                 size_t clen, struct mkt__je_inst *in, int64_t now)
+int mkt__je_perform(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                    size_t clen, struct mkt__je_inst *in, int64_t now)
 {
-    mkt_journey_node_counts *c = &jj->counts[in->node];
+    int is_send = jj->j->nodes[in->node].def.kind == MKT_JOURNEY_SEND;
     char state = 0;
     size_t len = 0;
     if (sent_key(&e->val, customer, clen, jj, in) != MKT_OK)
@@ -142,26 +206,27 @@ int mkt__je_send(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *
         return log_sent(e);
     }
     if (state == 0) {
-        if (e->opts.consent && (rc = consent_allows(e, jj, customer, in, now)) <= 0)
+        if (is_send && e->opts.consent && (rc = consent_allows(e, jj, customer, in, now)) <= 0)
             return rc;
         if ((rc = mark_sent(e, "I")) != MKT_OK)
             return rc;
     }
-    rc = deliver(e, jj, customer, in);
-    if (rc == MKT_EUSER)
+    int host_rc = MKT_OK;
+    if ((rc = call_host(e, jj, customer, clen, in, now, &host_rc)) != MKT_OK)
         return rc;
-    if (rc == MKT_EIO && ++in->attempt < e->opts.max_attempts) {
-        c->retried++;
+    if (host_rc == MKT_EUSER)
+        return host_rc;
+    if (host_rc == MKT_EIO && ++in->attempt < e->opts.max_attempts) {
+        MKT__JE_COUNT(jj, in->node, retried);
         mkt__je_sleep(jj, in, now + backoff(e, in->attempt), now);
         return MKT_OK;
     }
-    int mrc = mark_sent(e, rc == MKT_OK ? "D" : "F");
-    if (mrc != MKT_OK)
-        return mrc;
-    if (rc == MKT_OK)
-        c->sent++;
+    if ((rc = mark_sent(e, host_rc == MKT_OK ? "D" : "F")) != MKT_OK)
+        return rc;
+    if (host_rc == MKT_OK)
+        MKT__JE_COUNT(jj, in->node, sent);
     else
-        c->failed++;
+        MKT__JE_COUNT(jj, in->node, failed);
     mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
     return MKT_OK;
 }

@@ -99,7 +99,8 @@ static int unsupported(mkt_ctx *ctx, const struct mkt__je_journey *jj,
                       "by the engine yet", jj->id, n->id, what);
 }
 
-static int scan_nodes(mkt_ctx *ctx, struct mkt__je_journey *jj)
+static int scan_nodes(mkt_ctx *ctx, struct mkt__je_journey *jj,
+                      const mkt_journey_engine_options *o)
 {
     const mkt_journey *j = jj->j;
     int rc = MKT_OK;
@@ -115,10 +116,12 @@ static int scan_nodes(mkt_ctx *ctx, struct mkt__je_journey *jj)
             rc = add_event(ctx, jj, n->event, MKT__JE_ROLE_WAIT, 0);
         else if (n->type == MKT_JOURNEY_WAIT && n->kind == MKT_JOURNEY_WAIT_FIELD)
             return unsupported(ctx, jj, n, "a wait until a field");
-        else if (n->type == MKT_JOURNEY_ACTION && n->kind != MKT_JOURNEY_SEND)
-            /* Profile updates, tags and host events need host callbacks the engine does not
-             * have yet: refusing the journey beats silently skipping the action. */
-            return unsupported(ctx, jj, n, "an update, tag or emit action");
+        else if (n->type == MKT_JOURNEY_ACTION && n->kind != MKT_JOURNEY_SEND && !o->action)
+            /* Profile updates, tags and host events are the host's to perform: without its
+             * callback, refusing the journey beats silently skipping the action. */
+            return mkt__error(ctx, MKT_EUNSUPPORTED, "journey engine: %s node %s: an update, "
+                              "tag or emit action needs the action callback (engine "
+                              "options)", jj->id, n->id);
     }
     return rc;
 }
@@ -150,6 +153,30 @@ static int scan_edges(mkt_ctx *ctx, struct mkt__je_journey *jj, const mkt_table 
     return MKT_OK;
 }
 
+/* The copies of struct mkt__je_journey that flushing needs. */
+static int copy_count_keys(mkt_ctx *ctx, struct mkt__je_journey *jj)
+{
+    const mkt_journey *j = jj->j;
+    mkt__buf keys;
+    mkt__buf_init(&keys, ctx);
+    jj->count_key_end = mkt__calloc(ctx, j->nnodes ? j->nnodes : 1, sizeof(uint32_t));
+    jj->edge_from = mkt__calloc(ctx, j->nedges ? j->nedges : 1, sizeof(uint32_t));
+    int rc = jj->count_key_end && jj->edge_from ? MKT_OK : MKT_ENOMEM;
+    for (uint32_t i = 0; i < j->nnodes && rc == MKT_OK; i++) {
+        rc = mkt__buf_appendf(&keys, "%s\x1f%s\x1f", jj->id, j->nodes[i].def.id);
+        jj->count_key_end[i] = (uint32_t)keys.len;
+    }
+    for (uint32_t i = 0; i < j->nedges && rc == MKT_OK; i++)
+        jj->edge_from[i] = j->edges[i].def.from;
+    jj->count_keys = rc == MKT_OK ? mkt__buf_detach(&keys, NULL) : NULL;
+    mkt__buf_free(&keys);
+    if (rc == MKT_OK && !jj->count_keys)
+        rc = MKT_ENOMEM;
+    jj->nnodes = j->nnodes;
+    jj->nedges = j->nedges;
+    return rc;
+}
+
 static int prepare(mkt_journey_engine *e, struct mkt__je_journey *jj, const mkt_journey *j)
 {
     mkt_ctx *ctx = e->ctx;
@@ -161,13 +188,14 @@ static int prepare(mkt_journey_engine *e, struct mkt__je_journey *jj, const mkt_
     jj->counts = mkt__calloc(ctx, j->nnodes ? j->nnodes : 1, sizeof *jj->counts);
     jj->taken = mkt__calloc(ctx, j->nedges ? j->nedges : 1, sizeof *jj->taken);
     jj->mark_of_node = mkt__calloc(ctx, j->nnodes ? j->nnodes : 1, sizeof *jj->mark_of_node);
-    if (!jj->counts || !jj->taken || !jj->mark_of_node)
+    if (!jj->counts || !jj->taken || !jj->mark_of_node || copy_count_keys(ctx, jj) != MKT_OK)
         return mkt__error(ctx, MKT_ENOMEM, "journey engine: out of memory");
     for (uint32_t i = 0; i < j->nnodes; i++) {
         jj->mark_of_node[i] = MKT__J_NONE;
         jj->counts[i].struct_size = sizeof jj->counts[i];
     }
-    int rc = scan_nodes(ctx, jj);
+    jj->tally = &e->tally;
+    int rc = scan_nodes(ctx, jj, &e->opts);
     if (rc == MKT_OK)
         rc = scan_edges(ctx, jj, e->opts.customers);
     if (rc == MKT_ENOMEM || rc == MKT_ETOOBIG)
@@ -187,6 +215,9 @@ static void release_journey(mkt_ctx *ctx, struct mkt__je_journey *jj)
     mkt__free(ctx, jj->mark_of_node);
     mkt__free(ctx, jj->counts);
     mkt__free(ctx, jj->taken);
+    mkt__free(ctx, jj->count_keys);
+    mkt__free(ctx, jj->count_key_end);
+    mkt__free(ctx, jj->edge_from);
 }
 
 MKT_EXPORT void mkt_journey_engine_free(mkt_journey_engine *e)
@@ -194,6 +225,7 @@ MKT_EXPORT void mkt_journey_engine_free(mkt_journey_engine *e)
     if (!e)
         return;
     mkt_ctx *ctx = e->ctx;
+    (void)mkt_journey_engine_flush(e); /* a failure stays the context's last error */
     for (size_t i = 0; i < e->njourneys; i++)
         release_journey(ctx, &e->journeys[i]);
     mkt__free(ctx, e->journeys);
@@ -203,6 +235,8 @@ MKT_EXPORT void mkt_journey_engine_free(mkt_journey_engine *e)
     mkt__buf_free(&e->key2);
     mkt__buf_free(&e->val);
     mkt__buf_free(&e->sent_log);
+    mkt__buf_free(&e->json);
+    mkt__free(ctx, e->tally.log);
     mkt__free(ctx, e);
 }
 
@@ -220,10 +254,22 @@ static int check_options(mkt_ctx *ctx, const mkt_journey_engine_options *o)
     return MKT_OK;
 }
 
+/* The undo log of one update, for the largest journey (see struct mkt__je_tally). */
+static int size_tally(mkt_journey_engine *e, const mkt_journey *const *journeys, size_t n)
+{
+    size_t most = 0;
+    for (size_t i = 0; i < n; i++)
+        if (journeys[i] && journeys[i]->nnodes > most)
+            most = journeys[i]->nnodes;
+    e->tally.cap = (most + 2) * MKT__JE_TICKS_PER_NODE;
+    e->tally.log = mkt__calloc(e->ctx, e->tally.cap, sizeof *e->tally.log);
+    return e->tally.log ? MKT_OK : MKT_ENOMEM;
+}
+
 static int setup(mkt_journey_engine *e, const mkt_journey *const *journeys, size_t n)
 {
     e->journeys = mkt__calloc(e->ctx, n, sizeof *e->journeys);
-    if (!e->journeys)
+    if (!e->journeys || size_tally(e, journeys, n) != MKT_OK)
         return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
     for (size_t i = 0; i < n; i++) {
         if (!journeys[i])
@@ -272,6 +318,7 @@ MKT_EXPORT int mkt_journey_engine_new(mkt_journey_engine **out, mkt_ctx *ctx,
     mkt__buf_init(&e->key2, ctx);
     mkt__buf_init(&e->val, ctx);
     mkt__buf_init(&e->sent_log, ctx);
+    mkt__buf_init(&e->json, ctx);
     if ((rc = mkt__tz_cache_init(&e->tz, ctx, NULL)) != MKT_OK) {
         mkt__free(ctx, e);
         return mkt__error(ctx, rc, "journey engine: out of memory");

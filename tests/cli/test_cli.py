@@ -1630,24 +1630,55 @@ class JourneyTest(UsageAssertions, unittest.TestCase):
                 os.path.join(self.EXAMPLES, "abandoned-cart.xml"), "--events", events,
                 "--bookings", bookings, "--outbox", outbox, "--no-progress")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("journey abandoned-cart: 6 events replayed, 6 messages\n", r.stdout)
+        self.assertIn("journey abandoned-cart: 6 events replayed, 6 messages, 0 actions\n",
+                      r.stdout)
         self.assertRegex(r.stdout, r"\nbooked +2 +0 +0 +2 ")
         self.assertRegex(r.stdout, r"\nemail-1 +3 +3 +0 +0 +0 +3 ")
         with open(outbox, encoding="utf-8") as f:
-            self.assertEqual(f.read(), "time,customer_id,channel,template,node\n"
-                             "2027-01-15T09:00:00Z,C1,EMAIL,abandoned-cart-1,email-1\n"
-                             "2027-01-15T10:00:00Z,C2,EMAIL,abandoned-cart-1,email-1\n"
-                             "2027-01-15T11:00:00Z,C3,EMAIL,abandoned-cart-1,email-1\n"
-                             "2027-01-16T09:00:00Z,C1,EMAIL,abandoned-cart-2,email-2\n"
-                             "2027-01-16T11:00:00Z,C3,EMAIL,abandoned-cart-2,email-2\n"
-                             "2027-01-17T07:00:00Z,C1,SMS,abandoned-cart-sms,sms\n")
+            self.assertEqual(f.read(), "time,customer_id,channel,template,node,action,detail\n"
+                             "2027-01-15T09:00:00Z,C1,EMAIL,abandoned-cart-1,email-1,send,\n"
+                             "2027-01-15T10:00:00Z,C2,EMAIL,abandoned-cart-1,email-1,send,\n"
+                             "2027-01-15T11:00:00Z,C3,EMAIL,abandoned-cart-1,email-1,send,\n"
+                             "2027-01-16T09:00:00Z,C1,EMAIL,abandoned-cart-2,email-2,send,\n"
+                             "2027-01-16T11:00:00Z,C3,EMAIL,abandoned-cart-2,email-2,send,\n"
+                             "2027-01-17T07:00:00Z,C1,SMS,abandoned-cart-sms,sms,send,\n")
         # --to stops the clock ([from, to) half-open): E3 at 10:00 is out, and so is C2's
         # email due at 10:00; only C1's at 09:00 is sent
         r = run("journey", "simulate", "--journey",
                 os.path.join(self.EXAMPLES, "abandoned-cart.xml"), "--events", events,
                 "--to", "2027-01-15T10:00:00Z", "--no-progress")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn(": 2 events replayed, 1 messages\n", r.stdout)
+        self.assertIn(": 2 events replayed, 1 messages, 0 actions\n", r.stdout)
+
+    ACTIONS = """<?xml version="1.0"?>
+<journey xmlns="https://libmarketing.dev/ns/journeys/1" id="acts">
+  <entry id="e" event="SIGNED_UP"/>
+  <update id="tier" field="customer.tier" value="GOLD, new"/>
+  <add-tag id="tag" tag="vip"/>
+  <remove-tag id="untag" tag="trial"/>
+  <emit id="emit" event="WELCOMED"/>
+  <exit id="x"/>
+</journey>
+"""
+
+    def test_simulate_actions(self):
+        # One sign-up at 08:00 runs the four actions at once (no wait), in node order; the
+        # update's value holds a comma, so its detail is quoted.
+        journey = self.write("acts.xml", self.ACTIONS)
+        events = self.write("ev.csv", "event_id,customer_id,ts,type,campaign,channel,value,"
+                                          "properties\nE1,C9,2027-01-15T08:00:00Z,SIGNED_UP,,,,\n")
+        outbox = os.path.join(self.tmp, "acts.csv")
+        r = run("journey", "simulate", "--journey", journey, "--events", events,
+                "--outbox", outbox, "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("journey acts: 1 events replayed, 0 messages, 4 actions\n", r.stdout)
+        self.assertRegex(r.stdout, r"\ntier +1 +1 +0 +0 +0 +1 ")
+        with open(outbox, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "time,customer_id,channel,template,node,action,detail\n"
+                             '2027-01-15T08:00:00Z,C9,,,tier,update,"customer.tier=GOLD, new"\n'
+                             "2027-01-15T08:00:00Z,C9,,,tag,add-tag,vip\n"
+                             "2027-01-15T08:00:00Z,C9,,,untag,remove-tag,trial\n"
+                             "2027-01-15T08:00:00Z,C9,,,emit,emit,WELCOMED\n")
 
     def test_simulate_usage(self):
         self.assert_usage_error("journey", "simulate", needle="--journey")

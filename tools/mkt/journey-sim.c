@@ -6,11 +6,14 @@
  * changes nothing). Between two events every timer due is fired at its own time, so each
  * message of the outbox carries the simulated time it would be sent at. After the last event
  * the clock runs on to --to (default: 366 days after the last event) or until no timer is left.
+ * Update, tag and emit actions go to the outbox too (action column; the detail column holds
+ * "attribute=value", the tag or the event type), after the messages' channel/template/node.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "journey-sim.h"
+#include "outfile.h"
 
 #define DEFAULT_RUN_ON (INT64_C(366) * 86400)
 
@@ -25,6 +28,7 @@ typedef struct sim {
     FILE *outbox;
     mkt_time now;
     uint64_t messages;
+    uint64_t actions;
 } sim;
 
 static const char *channel_name(int32_t ch)
@@ -33,30 +37,59 @@ static const char *channel_name(int32_t ch)
     return ch >= 1 && ch <= 6 ? names[ch] : "?";
 }
 
-/* Copy header @name's value from "Name: value\r\n" lines into @buf. */
-static void header_value(const char *headers, const char *name, char *buf, size_t size)
-{
-    const char *p = headers ? strstr(headers, name) : NULL;
-    size_t len = 0;
-    if (p) {
-        p += strlen(name);
-        len = strcspn(p, "\r\n");
-    }
-    snprintf(buf, size, "%.*s", (int)len, p ? p : "");
-}
-
 static int outbox_send(const mkt_message *m, void *data)
 {
     sim *s = data;
     s->messages++;
     if (!s->outbox)
         return MKT_OK;
-    char when[MKT_TIME_BUFSZ], template_id[256], node[160];
+    char when[MKT_TIME_BUFSZ];
     fmt_time(when, s->now);
-    header_value(m->headers, "X-Mkt-Template: ", template_id, sizeof template_id);
-    header_value(m->headers, "X-Mkt-Node: ", node, sizeof node);
-    fprintf(s->outbox, "%s,%s,%s,%s,%s\n", when, m->customer_id, channel_name(m->channel),
-            template_id, node);
+    fprintf(s->outbox, "%s,%s,%s,%s,%s,send,\n", when, m->customer_id,
+            channel_name(m->channel), m->template_id, m->node_id);
+    return MKT_OK;
+}
+
+static const char *action_name(int32_t kind)
+{
+    switch (kind) {
+    case MKT_JOURNEY_UPDATE:
+        return "update";
+    case MKT_JOURNEY_TAG_ADD:
+        return "add-tag";
+    case MKT_JOURNEY_TAG_REMOVE:
+        return "remove-tag";
+    case MKT_JOURNEY_EMIT:
+        return "emit";
+    default:
+        return "?";
+    }
+}
+
+/* The engine's action callback: one outbox line per update, tag or emit. */
+static int outbox_action(const mkt_journey_action *a, void *data)
+{
+    sim *s = data;
+    s->actions++;
+    if (!s->outbox)
+        return MKT_OK;
+    char when[MKT_TIME_BUFSZ];
+    fmt_time(when, s->now);
+    fprintf(s->outbox, "%s,%s,,,%s,%s,", when, a->customer_id, a->node_id,
+            action_name(a->kind));
+    if (a->kind == MKT_JOURNEY_UPDATE) {
+        size_t n = strlen(a->attribute) + strlen(a->value) + 2;
+        char *detail = malloc(n);
+        if (!detail)
+            return MKT_ENOMEM; /* fails the action: the simulation reports it as failed */
+        snprintf(detail, n, "%s=%s", a->attribute, a->value);
+        csv_field(s->outbox, detail, strlen(detail));
+        free(detail);
+    } else {
+        const char *d = a->kind == MKT_JOURNEY_EMIT ? a->event_type : a->tag;
+        csv_field(s->outbox, d, strlen(d));
+    }
+    fputc('\n', s->outbox);
     return MKT_OK;
 }
 
@@ -135,8 +168,8 @@ static void print_counts(const mkt_journey_engine *e, const mkt_journey *j, size
 {
     mkt_journey_def d = MKT_JOURNEY_DEF_INIT;
     mkt_journey_get(j, &d);
-    printf("journey %s: %zu events replayed, %llu messages\n", d.id, nevents,
-           (unsigned long long)s->messages);
+    printf("journey %s: %zu events replayed, %llu messages, %llu actions\n", d.id, nevents,
+           (unsigned long long)s->messages, (unsigned long long)s->actions);
     printf("%-24s %8s %8s %8s %9s %8s %8s %8s %8s %10s\n", "node", "entered", "exited",
            "waiting", "converted", "ended", "sent", "failed", "deferred", "suppressed");
     for (uint32_t i = 0; i < mkt_journey_node_count(j); i++) {
@@ -159,13 +192,13 @@ static void print_counts(const mkt_journey_engine *e, const mkt_journey *j, size
 int journey_simulate(mkt_app *app, const mkt_journey *j, const mkt_table *table,
                      const sim_options *o)
 {
-    sim s = { NULL, 0, 0 };
+    sim s = { NULL, 0, 0, 0 };
     if (o->outbox) {
         if (!(s.outbox = fopen(o->outbox, "w"))) {
             fprintf(stderr, "mkt: cannot write %s\n", o->outbox);
             return MKT_EXIT_FAIL;
         }
-        fputs("time,customer_id,channel,template,node\n", s.outbox);
+        fputs("time,customer_id,channel,template,node,action,detail\n", s.outbox);
     }
     size_t n = 0;
     sim_event *v = table ? collect(table, o, &n) : calloc(1, sizeof *v);
@@ -175,8 +208,11 @@ int journey_simulate(mkt_app *app, const mkt_journey *j, const mkt_table *table,
     mkt_ctx *ctx = NULL;
     mkt_journey_engine *e = NULL;
     int rc = v ? mkt_ctx_new(&ctx, &host, NULL) : MKT_ENOMEM;
+    mkt_journey_engine_options eo = MKT_JOURNEY_ENGINE_OPTIONS_INIT;
+    eo.action = outbox_action; /* update, tag and emit actions are listed, not refused */
+    eo.action_user = &s;
     if (rc == MKT_OK)
-        rc = mkt_journey_engine_new(&e, ctx, &j, 1, NULL);
+        rc = mkt_journey_engine_new(&e, ctx, &j, 1, &eo);
     if (rc == MKT_OK)
         rc = replay(e, &s, v, n, o);
     int exit_code = MKT_EXIT_OK;

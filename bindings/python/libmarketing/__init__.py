@@ -28,7 +28,7 @@ from .context import (AuditEntry, CHANNEL_EMAIL, CHANNEL_IN_APP, CHANNEL_PUSH, C
 from .journey import (ActionKind, Check, Condition, Edge, EntryKind, Issue, Journey,
                       JourneyBuilder, JourneyInfo, Node, NodeType, Port, Reentry, WaitKind,
                       ZonePolicy)
-from .engine import Instance, InstanceState, JourneyEngine, NodeCounts
+from .engine import Action, Instance, InstanceState, JourneyEngine, NodeCounts
 from .journey import check_name as journey_check_name
 from .journey import xml_schema as journey_xml_schema
 from .errors import (AlreadyExists, Conflict, InternalError, InvalidArgument, IOFailure,

@@ -112,6 +112,11 @@ class Message(ctypes.Structure):
         ("variant_id", c_char_p),
         ("journey_id", c_char_p),
         ("idempotency_key", c_char_p),
+        ("template_id", c_char_p),
+        ("node_id", c_char_p),
+        ("entry", c_uint32),
+        ("step", c_uint32),
+        ("context_json", c_char_p),
     ]
 
 
@@ -371,6 +376,28 @@ class SegmentDef(ctypes.Structure):
 
 
 # engine.h
+class JourneyAction(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("kind", c_int32),
+        ("customer_id", c_char_p),
+        ("journey_id", c_char_p),
+        ("node_id", c_char_p),
+        ("node", c_uint32),
+        ("entry", c_uint32),
+        ("step", c_uint32),
+        ("attribute", c_char_p),
+        ("value", c_char_p),
+        ("tag", c_char_p),
+        ("event_type", c_char_p),
+        ("at", c_int64),
+        ("idempotency_key", c_char_p),
+    ]
+
+
+JOURNEY_ACTION_FN = ctypes.CFUNCTYPE(c_int, P(JourneyAction), c_void_p)
+
+
 class JourneyEngineOptions(ctypes.Structure):
     _fields_ = [
         ("struct_size", c_size_t),
@@ -380,6 +407,8 @@ class JourneyEngineOptions(ctypes.Structure):
         ("retry_delay", c_int64),
         ("customers", c_void_p),
         ("timer_records", c_int32),
+        ("action", JOURNEY_ACTION_FN),
+        ("action_user", c_void_p),
     ]
 
 
@@ -1225,6 +1254,7 @@ _PROTOTYPES = {
                                        P(JourneyEngineOptions)]),
     "mkt_journey_engine_free": (None, [c_void_p]),
     "mkt_journey_engine_event": (c_int, [c_void_p, c_char_p, c_char_p, c_int64]),
+    "mkt_journey_engine_flush": (c_int, [c_void_p]),
     "mkt_journey_engine_enter": (c_int, [c_void_p, c_char_p, c_char_p, c_int64, P(c_int32)]),
     "mkt_journey_engine_advance": (c_int, [c_void_p, c_int64, P(c_uint64)]),
     "mkt_journey_engine_next_due": (c_int, [c_void_p, P(c_int64)]),

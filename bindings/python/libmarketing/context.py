@@ -23,8 +23,13 @@ AuditEntry.__doc__ = "An audit record given to the ``audit`` callback (ts in int
 
 Message = collections.namedtuple(
     "Message", "channel customer_id recipient subject body body_text headers campaign_id "
-               "variant_id journey_id idempotency_key")
-Message.__doc__ = "A message given to the ``send`` callback (strings or None)."
+               "variant_id journey_id idempotency_key template_id node_id entry step "
+               "context_json")
+Message.__doc__ = ("A message given to the ``send`` callback: strings or None, except the "
+                   "ints ``channel``, ``entry`` and ``step`` (a journey send's instance entry "
+                   "and step, else 0); ``context_json`` is the personalization context as a "
+                   "JSON object (text).")
+_MESSAGE_INTS = ("channel", "entry", "step")
 
 ErrorInfo = collections.namedtuple("ErrorInfo", "code message source line column field")
 
@@ -268,8 +273,8 @@ class Context:
     def _send_tramp(self, send):
         def body(msg, _ud):
             m = msg.contents
-            send(Message(*(_lib.field(m, "channel", 0),) + tuple(
-                _lib.dec(_lib.field(m, name)) for name in Message._fields[1:])))
+            send(Message(*(_lib.field(m, name, 0) if name in _MESSAGE_INTS
+                           else _lib.dec(_lib.field(m, name)) for name in Message._fields)))
             return _lib.MKT_OK
         return self._guard(body)
 

@@ -11,6 +11,10 @@ with every instance's state in the context's store.
 
 A send callback returning (raising) an IOFailure is retried with backoff; any other error
 fails the send for good. Journeys must stay open while the engine lives.
+
+Update, tag and emit actions go to the engine's ``action(a)`` callback (an :class:`Action`)
+with the same rules; without one, journeys holding such actions are refused (Unsupported).
+An emitted event is not fed back into the engine: call :meth:`JourneyEngine.event` with it.
 """
 
 import ctypes
@@ -19,6 +23,7 @@ import enum
 
 from . import _lib, errors
 from ._handle import ChildHandle
+from .journey import ActionKind
 
 
 class InstanceState(enum.IntEnum):
@@ -56,6 +61,37 @@ class Instance:
     step: int
 
 
+@dataclasses.dataclass(frozen=True)
+class Action:
+    """A host action of a journey (``mkt_journey_action``) given to the engine's ``action``
+    callback; ``attribute``/``value`` (UPDATE), ``tag`` (TAG_ADD, TAG_REMOVE) and
+    ``event_type`` (EMIT) are None when the kind does not use them."""
+    kind: ActionKind
+    customer_id: str
+    journey_id: str
+    node_id: str
+    node: int
+    entry: int
+    step: int
+    attribute: str
+    value: str
+    tag: str
+    event_type: str
+    at: int
+    idempotency_key: str
+
+
+def _action_tramp(ctx, action):
+    def body(a, _ud):
+        r = a.contents
+        d = _lib.dec
+        action(Action(ActionKind(r.kind), d(r.customer_id), d(r.journey_id), d(r.node_id),
+                      r.node, r.entry, r.step, d(r.attribute), d(r.value), d(r.tag),
+                      d(r.event_type), r.at, d(r.idempotency_key)))
+        return _lib.MKT_OK
+    return ctx._guard(body)
+
+
 def _node_index(journeys, journey_id, node):
     if isinstance(node, int):
         return node
@@ -71,12 +107,15 @@ class JourneyEngine(ChildHandle):
     ``customers`` a :class:`Table` that decisions on a rule or segment read (the journeys
     must have been loaded with it as ``schema``), or None; ``timer_records`` True keeps a
     "journey.timer" record per sleeping instance, False none (a new engine scans the instances
-    instead), None (default) the library's choice: records over a host's store only."""
+    instead), None (default) the library's choice: records over a host's store only;
+    ``action(a)`` performs update, tag and emit actions (an :class:`Action`; raising an
+    IOFailure retries it, another MarketingError fails it for good, any other exception
+    aborts the engine call with UserAbort), or None."""
 
     _free_name = "mkt_journey_engine_free"
 
     def __init__(self, ctx, journeys, *, consent=None, customers=None, message_class=2,
-                 max_attempts=5, retry_delay=60, timer_records=None):
+                 max_attempts=5, retry_delay=60, timer_records=None, action=None):
         o = _lib.new_struct(_lib.JourneyEngineOptions)
         _lib.lib().mkt_journey_engine_options_init(ctypes.byref(o))
         o.consent = consent._ptr() if consent is not None else None
@@ -85,6 +124,10 @@ class JourneyEngine(ChildHandle):
         o.customers = customers._ptr() if customers is not None else None
         if timer_records is not None:
             o.timer_records = 1 if timer_records else 0
+        if action is not None:
+            # kept by the context (its other trampolines live there too): the engine may call
+            # it until it is freed, which the context outlives
+            o.action = ctx._cb(_lib.JOURNEY_ACTION_FN, _action_tramp(ctx, action))
         self._journeys = list(journeys)  # kept alive: the engine borrows them
         self._consent, self._customers = consent, customers
         arr = (ctypes.c_void_p * max(len(self._journeys), 1))(
@@ -108,6 +151,11 @@ class JourneyEngine(ChildHandle):
         self._call("mkt_journey_engine_enter", _lib.enc(journey_id), _lib.enc(customer_id),
                    int(at), ctypes.byref(entered))
         return bool(entered.value)
+
+    def flush(self):
+        """Add the counts gathered since the last flush to the store's totals
+        (``mkt_journey_engine_flush``); :meth:`advance` and :meth:`close` also do it."""
+        self._call("mkt_journey_engine_flush")
 
     def advance(self, now):
         """Move the clock to ``now`` and fire every due timer; returns how many fired."""

@@ -3,6 +3,7 @@
 retries through a failing send callback, consent suppression, restart over one store, and the
 error paths."""
 
+import json
 import os
 import unittest
 
@@ -74,7 +75,13 @@ class EngineTest(unittest.TestCase):
             self.assertEqual(len(self.sent), 1)
             self.assertEqual(self.sent[0].customer_id, "C1")
             self.assertEqual(self.sent[0].idempotency_key, "abandoned-cart:C1:1:email-1:2")
-            self.assertIn("X-Mkt-Template: abandoned-cart-1", self.sent[0].headers)
+            m = self.sent[0]
+            self.assertEqual((m.template_id, m.node_id, m.entry, m.step),
+                             ("abandoned-cart-1", "email-1", 1, 2))
+            self.assertIsNone(m.headers)
+            self.assertEqual(json.loads(m.context_json),
+                             {"journey_id": "abandoned-cart", "customer_id": "C1",
+                              "node_id": "email-1", "context": {"route": "{{event.route}}"}})
             inst = eng.instance("abandoned-cart", "C1")
             self.assertEqual(inst.state, mkt.InstanceState.WAITING)
             self.assertEqual(inst.node, j.node("wait-24h").index)
@@ -167,11 +174,84 @@ class EngineTest(unittest.TestCase):
             eng = mkt.JourneyEngine(ctx, [j], customers=table)
             for c in ("G", "S"):
                 eng.enter("r", c, T0)
-            self.assertEqual([m.headers.split("\r\n")[0] for m in self.sent],
-                             ["X-Mkt-Template: t-gold", "X-Mkt-Template: t-other"])
+            self.assertEqual([m.template_id for m in self.sent], ["t-gold", "t-other"])
             eng.close()
             j.close()
             table.close()
+
+    ACTIONS = """<?xml version="1.0"?>
+<journey xmlns="https://libmarketing.dev/ns/journeys/1" id="acts">
+  <entry id="e" manual="true"/>
+  <update id="tier" field="customer.tier" value="GOLD"/>
+  <add-tag id="tag" tag="vip"/>
+  <emit id="emit" event="WELCOMED"/>
+  <exit id="x"/>
+</journey>"""
+
+    def test_actions(self):
+        done = []
+        failures = [mkt.IOFailure("busy", -8)]
+
+        def action(a):
+            if failures:
+                raise failures.pop(0)
+            done.append(a)
+        with mkt.Context() as ctx:
+            j = mkt.Journey.from_xml(ctx, self.ACTIONS)
+            with self.assertRaises(mkt.Unsupported):
+                mkt.JourneyEngine(ctx, [j])  # no action callback
+            eng = mkt.JourneyEngine(ctx, [j], action=action)
+            eng.enter("acts", "A", T0)  # the update fails once: retried 60 s later
+            self.assertEqual(done, [])
+            self.assertEqual(eng.counts("acts", "tier").retried, 1)
+            eng.advance(T0 + 60)
+            self.assertEqual([(a.kind, a.node_id, a.step) for a in done],
+                             [(mkt.ActionKind.UPDATE, "tier", 2),
+                              (mkt.ActionKind.TAG_ADD, "tag", 3),
+                              (mkt.ActionKind.EMIT, "emit", 4)])
+            u = done[0]
+            self.assertEqual((u.customer_id, u.journey_id, u.attribute, u.value, u.tag, u.at,
+                              u.idempotency_key, u.entry),
+                             ("A", "acts", "customer.tier", "GOLD", None, T0 + 60,
+                              "acts:A:1:tier:2", 1))
+            self.assertEqual((done[1].tag, done[2].event_type), ("vip", "WELCOMED"))
+            self.assertEqual(eng.counts("acts", "tier").sent, 1)
+            # another library error fails the action for good (counted) ...
+            failures.append(mkt.InvalidArgument("bad", -2))
+            eng.enter("acts", "B", T0 + 100)
+            self.assertEqual(eng.counts("acts", "tier").failed, 1)
+            # ... any other exception aborts the call, nothing of the step kept
+            failures.append(ValueError("bug"))
+            with self.assertRaises(mkt.UserAbort) as cm:
+                eng.enter("acts", "C", T0 + 200)
+            self.assertIsInstance(cm.exception.__cause__, ValueError)
+            self.assertIsNone(eng.instance("acts", "C"))
+            eng.close()
+            j.close()
+
+    def test_counts_survive_a_restart(self):
+        store = Store()
+        with mkt.Context(send=self.send, store=store) as ctx:
+            j = mkt.Journey.load(ctx, CART)
+            eng = mkt.JourneyEngine(ctx, [j])
+            eng.event("C1", "CART_ABANDONED", T0)
+            eng.flush()
+            eng.flush()  # adds nothing
+            self.assertEqual(store.data[("journey.count",
+                                         b"abandoned-cart\x1fcart-abandoned\x1fentered")][0],
+                             b"1")
+            eng.event("C2", "CART_ABANDONED", T0)
+            eng.close()  # flushes
+            j.close()
+        with mkt.Context(send=self.send, store=store) as ctx:
+            j = mkt.Journey.load(ctx, CART)
+            eng = mkt.JourneyEngine(ctx, [j])
+            c = eng.counts("abandoned-cart", "cart-abandoned")
+            self.assertEqual((c.entered, c.waiting), (2, 2))
+            eng.close()
+            with self.assertRaises(mkt.StateError):
+                eng.flush()
+            j.close()
 
     def test_errors(self):
         with mkt.Context() as ctx:

@@ -21,6 +21,9 @@ typedef struct et_sent {
     char customer[64];
     char template_id[64];
     char idem[160];
+    char node_id[64];
+    char context[256];
+    uint32_t entry, step;
     int32_t channel;
 } et_sent;
 
@@ -47,11 +50,12 @@ static inline int et_send(const mkt_message *m, void *ud)
     snprintf(s->customer, sizeof s->customer, "%s", m->customer_id);
     snprintf(s->idem, sizeof s->idem, "%s", m->idempotency_key);
     s->channel = m->channel;
-    const char *t = strstr(m->headers, "X-Mkt-Template: ");
-    ck_assert_ptr_nonnull(t);
-    t += strlen("X-Mkt-Template: ");
-    size_t len = strcspn(t, "\r");
-    snprintf(s->template_id, sizeof s->template_id, "%.*s", (int)len, t);
+    ck_assert_ptr_nonnull(m->template_id);
+    snprintf(s->template_id, sizeof s->template_id, "%s", m->template_id);
+    snprintf(s->node_id, sizeof s->node_id, "%s", m->node_id);
+    snprintf(s->context, sizeof s->context, "%s", m->context_json);
+    s->entry = m->entry;
+    s->step = m->step;
     return MKT_OK;
 }
 
