@@ -14,6 +14,7 @@ import "C"
 import (
 	"runtime"
 	"runtime/cgo"
+	"sort"
 	"unsafe"
 )
 
@@ -23,6 +24,7 @@ const (
 	InstanceDone      int32 = 2
 	InstanceConverted int32 = 3
 	InstanceExpired   int32 = 4
+	InstanceNoField   int32 = 5 // left at a wait until a field without a usable value
 )
 
 // JourneyEngineOptions configures NewJourneyEngine; the zero value means the defaults
@@ -62,6 +64,7 @@ type NodeCounts struct {
 	Converted, Ended, Sent, Failed uint64
 	Deferred, Retried, Suppressed  uint64
 	SuppressedByReason             [32]uint64
+	NoField                        uint64 // left a wait until a field: value missing or bad
 }
 
 // JourneyInstance is one customer's instance of a journey (mkt_journey_instance).
@@ -190,6 +193,36 @@ func (e *JourneyEngine) Event(customerID, eventType string, at int64) error {
 	})
 }
 
+// EventWithProperties feeds one event with properties (mkt_journey_engine_event_ex): an
+// instance it starts keeps the values of the "event.NAME" fields its journey's waits read,
+// e.g. {"departure_date": "2026-12-24"}. Properties are passed in name order.
+func (e *JourneyEngine) EventWithProperties(customerID, eventType string, at int64,
+	properties map[string]string) error {
+	names := make([]string, 0, len(properties))
+	for k := range properties {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	values := make([]string, len(names))
+	for i, k := range names {
+		values[i] = properties[k]
+	}
+	cn, cv := newCArray(names), newCArray(values)
+	defer cn.free()
+	defer cv.free()
+	var strs cStrings
+	defer strs.free()
+	var ev C.mkt_journey_event
+	C.mkt_journey_event_init(&ev)
+	ev.customer_id, ev.event_type = strs.str(customerID), strs.str(eventType)
+	ev.at = C.int64_t(at)
+	ev.property_names, ev.property_values = cn.arr, cv.arr
+	ev.nproperties = C.size_t(len(names))
+	return e.call(func(p *C.mkt_journey_engine) C.int {
+		return C.mkt_journey_engine_event_ex(p, &ev)
+	})
+}
+
 // Enter enters a customer through the journey's first entry; true if an instance started.
 func (e *JourneyEngine) Enter(journeyID, customerID string, at int64) (bool, error) {
 	var strs cStrings
@@ -249,7 +282,8 @@ func (e *JourneyEngine) Counts(journeyID string, node int) (NodeCounts, error) {
 	out := NodeCounts{Entered: uint64(c.entered), Exited: uint64(c.exited),
 		Waiting: int64(c.waiting), Converted: uint64(c.converted), Ended: uint64(c.ended),
 		Sent: uint64(c.sent), Failed: uint64(c.failed), Deferred: uint64(c.deferred),
-		Retried: uint64(c.retried), Suppressed: uint64(c.suppressed)}
+		Retried: uint64(c.retried), Suppressed: uint64(c.suppressed),
+		NoField: uint64(c.no_field)}
 	for i := range out.SuppressedByReason {
 		out.SuppressedByReason[i] = uint64(c.suppressed_by_reason[i])
 	}

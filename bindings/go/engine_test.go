@@ -256,3 +256,53 @@ func TestJourneyEngineActionsAndFlush(t *testing.T) {
 		t.Fatalf("counts %+v %v", c, err)
 	}
 }
+
+const fieldWaitXML = `<?xml version="1.0"?>
+<journey xmlns="https://libmarketing.dev/ns/journeys/1" id="fw">
+  <entry id="e" event="BOOKED"/>
+  <wait id="w" field="event.departure_date" offset="-3 days" at="09:00"/>
+  <send id="s" channel="email" template="t"/>
+  <exit id="x"/>
+</journey>`
+
+func TestJourneyEngineFieldWait(t *testing.T) {
+	var sent []*Message
+	send := WithSender(func(m *Message) error { sent = append(sent, m); return nil })
+	ctx := newContext(t, send)
+	j, err := ctx.LoadJourney([]byte(fieldWaitXML), "fw.xml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	e, err := ctx.NewJourneyEngine([]*Journey{j}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	props := map[string]string{"departure_date": "2027-02-01", "seat": "12A"}
+	if err := e.EventWithProperties("C1", "BOOKED", engineT0, props); err != nil {
+		t.Fatal(err)
+	}
+	// 2027-02-01 - 3 days = 2027-01-29 09:00 UTC = T0 (2027-01-15 08:00) + 14 d + 1 h
+	due := engineT0 + 14*86400 + 3600
+	if in, err := e.Instance("fw", "C1"); err != nil || in.WakeAt != due {
+		t.Fatalf("instance %+v %v", in, err)
+	}
+	if err := e.EventWithProperties("C2", "BOOKED", engineT0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if in, _ := e.Instance("fw", "C2"); in.State != InstanceNoField {
+		t.Fatalf("no property: state %d", in.State)
+	}
+	w, _ := j.FindNode("w")
+	if c, err := e.Counts("fw", w); err != nil || c.NoField != 1 {
+		t.Fatalf("counts %+v %v", c, err)
+	}
+	err = e.EventWithProperties("C3", "BOOKED", engineT0, map[string]string{"": "x"})
+	if !isCode(err, ErrInvalid) {
+		t.Fatalf("empty name: %v", err)
+	}
+	if _, err := e.Advance(due); err != nil || len(sent) != 1 {
+		t.Fatalf("advance: %v, %d sent", err, len(sent))
+	}
+}

@@ -18,7 +18,8 @@
  *
  * Storage (all per-customer data):
  * - "journey.instance" "<customer>\x1f<journey id>": the instance, a versioned binary record
- *   written with compare-and-set;
+ *   written with compare-and-set (with the field values its waits until a field captured at
+ *   entry, for journeys that have such waits);
  * - "journey.timer" "<20-digit due time><customer>\x1f<journey id>" (the due time comes first so
  *   a scan finds the timers in due order; the customer id is not the prefix here): a wake-up,
  *   unless the engine option timer_records is 0;
@@ -100,7 +101,10 @@ typedef struct mkt_journey_engine_options {
     const mkt_table *customers; /**< Profiles for decisions on a rule or a segment (the
                                  journey must have been loaded with this table as its
                                  schema); a customer not in it fails every such condition.
-                                 NULL: journeys with such decisions are refused. Borrowed. */
+                                 NULL: journeys with such decisions are refused. Also
+                                 read: "customer.NAME" fields of waits (at entry) and, for
+                                 journeys in the customer's zone, the `timezone` column
+                                 (when a time-of-day wait starts). Borrowed. */
     int32_t timer_records;  /**< 1: keep a "journey.timer" record per sleeping instance,
                                  and a new engine reads only those; 0: no timer records (one
                                  store write less per step and ~160 bytes less per sleeping
@@ -150,10 +154,14 @@ int mkt_journey_engine_options_init(mkt_journey_engine_options *opts);
  * result depend on the order of journeys); a host that wants it to drive journeys calls
  * mkt_journey_engine_event() with it after the call returns.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, no journeys, duplicate journey ids, bad
- *         option), ::MKT_EUNSUPPORTED (a node the engine cannot run: a wait until a field, an
- *         update, tag or emit action without an @c action callback, or a decision on a rule
- *         or a segment without @c customers or without a schema at load; the message names
- *         it), ::MKT_EPARSE (a corrupt timer key), ::MKT_ENOMEM, or the store's error.
+ *         option), ::MKT_EUNSUPPORTED (a node the engine cannot run: a wait until a
+ *         "customer.NAME" field, or a decision on a rule or a segment, without @c customers,
+ *         such a decision without a schema at load, or an update, tag or emit action without
+ *         an @c action callback; the message names it), ::MKT_ENOTFOUND / ::MKT_ETYPE (a
+ *         "customer.NAME" field of a wait that @c customers lacks, or whose column is not a
+ *         DATE, TIME or STRING), ::MKT_ETOOBIG (a journey whose waits read more than 16
+ *         distinct fields), ::MKT_EPARSE (a corrupt timer key), ::MKT_ENOMEM, or the store's
+ *         error.
  * @since 0.1
  */
 int mkt_journey_engine_new(mkt_journey_engine **out, mkt_ctx *ctx,
@@ -181,7 +189,8 @@ void mkt_journey_engine_free(mkt_journey_engine *engine);
 int mkt_journey_engine_flush(mkt_journey_engine *engine);
 
 /**
- * Feed one event of @p customer_id at time @p at. Timers due at or before @p at fire first.
+ * Feed one event of @p customer_id at time @p at, without properties (see
+ * mkt_journey_engine_event_ex()). Timers due at or before @p at fire first.
  * Then, for each journey: a goal on @p event_type ends a live instance as a conversion; a wait
  * for @p event_type moves on by its event port; an entry on @p event_type starts an instance
  * (after the entry's delay) when the re-entry policy allows it and none is live.
@@ -194,6 +203,52 @@ int mkt_journey_engine_flush(mkt_journey_engine *engine);
  */
 int mkt_journey_engine_event(mkt_journey_engine *engine, const char *customer_id,
                              const char *event_type, mkt_time at);
+
+/** Most properties of one ::mkt_journey_event. @since 0.1 */
+#define MKT_JOURNEY_EVENT_MAX_PROPERTIES 64
+/** Longest property name in bytes. @since 0.1 */
+#define MKT_JOURNEY_EVENT_MAX_NAME 128
+/** Longest property value in bytes. @since 0.1 */
+#define MKT_JOURNEY_EVENT_MAX_VALUE 1024
+
+/**
+ * One event with its properties, for mkt_journey_engine_event_ex(). Initialise with
+ * mkt_journey_event_init(). Everything is borrowed for the call only: the engine keeps, in the
+ * instance an event starts, just the properties that the journey's waits until a field read
+ * ("event.NAME"), parsed.
+ * @since 0.1
+ */
+typedef struct mkt_journey_event {
+    size_t struct_size;       /**< sizeof(mkt_journey_event). */
+    const char *customer_id;  /**< 1..256 bytes of UTF-8 without control bytes. */
+    const char *event_type;   /**< Non-empty, e.g. "BOOKING_CONFIRMED". */
+    mkt_time at;              /**< When it happened (not before the engine's clock). */
+    const char *const *property_names;  /**< @c nproperties names: 1..128 bytes, no control
+                                             bytes, each at most once. */
+    const char *const *property_values; /**< Their values (0..1024 bytes, not NULL), e.g.
+                                             "2026-12-24" or "2026-12-24T08:15:00Z". */
+    size_t nproperties;       /**< 0..::MKT_JOURNEY_EVENT_MAX_PROPERTIES. */
+} mkt_journey_event;
+
+/** Static initialiser for ::mkt_journey_event. @since 0.1 */
+#define MKT_JOURNEY_EVENT_INIT { sizeof(mkt_journey_event), NULL, NULL, 0, NULL, NULL, 0 }
+
+/** Set @p ev to ::MKT_JOURNEY_EVENT_INIT. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.1 */
+int mkt_journey_event_init(mkt_journey_event *ev);
+
+/**
+ * Feed one event with properties: as mkt_journey_engine_event() (which is this function
+ * without properties), and an instance the event starts captures the values of the
+ * "event.NAME" fields its journey's waits until a field read (see doc/journeys.md, "Waits
+ * until a field").
+ * @return as mkt_journey_engine_event(), plus ::MKT_EINVAL (@c struct_size not set, a NULL
+ *         property array with @c nproperties > 0, a NULL, empty or duplicate name, a NULL
+ *         value, a control byte in a name) and ::MKT_ETOOBIG (more than
+ *         ::MKT_JOURNEY_EVENT_MAX_PROPERTIES properties, a name or value too long); the
+ *         message names the property. Nothing happens (not even the clock) on those errors.
+ * @since 0.1
+ */
+int mkt_journey_engine_event_ex(mkt_journey_engine *engine, const mkt_journey_event *ev);
 
 /**
  * Enter @p customer_id into journey @p journey_id at time @p at through its first entry node,
@@ -248,6 +303,8 @@ typedef struct mkt_journey_node_counts {
     uint64_t suppressed; /**< Sends suppressed by the consent check. */
     uint64_t suppressed_by_reason[32]; /**< By ::mkt_contact_reason code (one send may count
                                             under several reasons). */
+    uint64_t no_field;   /**< Waits until a field: instances that left because the value was
+                              missing or did not parse (also counted in @c ended). */
 } mkt_journey_node_counts;
 
 /**
@@ -273,7 +330,10 @@ typedef enum mkt_journey_instance_state {
     MKT_JOURNEY_INSTANCE_WAITING = 1,   /**< Live, sleeping at @c node. */
     MKT_JOURNEY_INSTANCE_DONE = 2,      /**< Left through an exit or a dead end. */
     MKT_JOURNEY_INSTANCE_CONVERTED = 3, /**< Left through a goal. */
-    MKT_JOURNEY_INSTANCE_EXPIRED = 4    /**< Left at the journey's maximum time. */
+    MKT_JOURNEY_INSTANCE_EXPIRED = 4,   /**< Left at the journey's maximum time. */
+    MKT_JOURNEY_INSTANCE_NO_FIELD = 5   /**< Left at a wait until a field (@c node) whose
+                                             value the triggering event or the profile lacked
+                                             or that did not parse as a date or time. */
 } mkt_journey_instance_state;
 
 /** An instance as stored. @since 0.1 */

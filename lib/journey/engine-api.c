@@ -21,7 +21,22 @@ static int same(const struct mkt__je_inst *a, const struct mkt__je_inst *b)
     for (uint32_t i = 0; i < a->nmarks; i++)
         if (a->marks[i] != b->marks[i])
             return 0;
+    if (a->ncaptures != b->ncaptures)
+        return 0;
+    for (uint32_t i = 0; i < a->ncaptures; i++)
+        if (a->captures[i].kind != b->captures[i].kind ||
+            a->captures[i].value != b->captures[i].value)
+            return 0;
     return 1;
+}
+
+/* Copy the parts of @from that same() compares: the whole struct is ~600 bytes, mostly
+ * unused mark and capture slots, and every event copies it. */
+static void snapshot(struct mkt__je_inst *to, const struct mkt__je_inst *from)
+{
+    memcpy(to, from, offsetof(struct mkt__je_inst, marks) + sizeof from->marks[0] * from->nmarks);
+    to->ncaptures = from->ncaptures;
+    memcpy(to->captures, from->captures, sizeof from->captures[0] * from->ncaptures);
 }
 
 static int update(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
@@ -32,10 +47,10 @@ static int update(mkt_journey_engine *e, struct mkt__je_journey *jj, const char 
         return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
     mkt__buf_reset(&e->sent_log);
     for (int tries = 0; tries < MKT__JE_CAS_TRIES; tries++) {
-        int rc = mkt__je_load(e, e->key.data, e->key.len, jj->nmarks, &in);
+        int rc = mkt__je_load(e, e->key.data, e->key.len, jj->nmarks, jj->nfields, &in);
         if (rc != MKT_OK)
             return rc;
-        before = in;
+        snapshot(&before, &in);
         int64_t old_wake =
             in.state == MKT_JOURNEY_INSTANCE_WAITING && in.asleep ? in.wake_at : 0;
         rc = apply(e, jj, customer, clen, &in, now, arg);
@@ -129,13 +144,14 @@ MKT_EXPORT int mkt_journey_engine_next_due(const mkt_journey_engine *e, mkt_time
 
 struct event_arg {
     uint32_t ev, entry;
+    const mkt_journey_event *event; /* its properties feed the fields an entry captures */
 };
 
 static int apply_event(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
                        size_t clen, struct mkt__je_inst *in, int64_t now, const void *arg)
 {
     const struct event_arg *a = arg;
-    return mkt__je_on_event(e, jj, customer, clen, in, a->ev, now, a->entry);
+    return mkt__je_on_event(e, jj, customer, clen, in, a->ev, now, a->entry, a->event);
 }
 
 static uint32_t entry_for(const struct mkt__je_journey *jj, const char *type)
@@ -158,25 +174,42 @@ static int begin(mkt_journey_engine *e, const char *customer, size_t *clen, mkt_
     return advance_to(e, at, NULL);
 }
 
-MKT_EXPORT int mkt_journey_engine_event(mkt_journey_engine *e, const char *customer_id,
-                                        const char *event_type, mkt_time at)
+MKT_EXPORT int mkt_journey_engine_event_ex(mkt_journey_engine *e, const mkt_journey_event *ev)
 {
     size_t clen;
-    if (!e)
+    if (!e || !ev)
         return MKT_EINVAL;
+    /* The usual event has no properties: nothing to check past its size. */
+    int rc = ev->struct_size == sizeof *ev && ev->nproperties == 0
+                 ? MKT_OK
+                 : mkt__je_event_check(e->ctx, ev);
+    if (rc != MKT_OK)
+        return rc;
+    const char *customer_id = ev->customer_id, *event_type = ev->event_type;
     if (!event_type || !*event_type)
         return mkt__error(e->ctx, MKT_EINVAL, "journey engine: empty event type");
-    int rc = begin(e, customer_id, &clen, at);
+    rc = begin(e, customer_id, &clen, ev->at);
     for (size_t i = 0; i < e->njourneys && rc == MKT_OK; i++) {
         struct mkt__je_journey *jj = &e->journeys[i];
         struct event_arg a;
+        a.event = ev;
         if (!mkt__intern_find(&jj->events, event_type, strlen(event_type), &a.ev))
             continue;
         a.entry = jj->roles[a.ev] & MKT__JE_ROLE_ENTRY ? entry_for(jj, event_type)
                                                        : MKT__J_NONE;
-        rc = update(e, jj, customer_id, clen, at, apply_event, &a);
+        rc = update(e, jj, customer_id, clen, ev->at, apply_event, &a);
     }
     return rc;
+}
+
+MKT_EXPORT int mkt_journey_engine_event(mkt_journey_engine *e, const char *customer_id,
+                                        const char *event_type, mkt_time at)
+{
+    mkt_journey_event ev = MKT_JOURNEY_EVENT_INIT;
+    ev.customer_id = customer_id;
+    ev.event_type = event_type;
+    ev.at = at;
+    return mkt_journey_engine_event_ex(e, &ev);
 }
 
 struct enter_arg {
@@ -192,7 +225,7 @@ static int apply_enter(mkt_journey_engine *e, struct mkt__je_journey *jj, const 
     if (!mkt__je_may_enter(jj, in, now))
         return MKT_OK;
     *a->entered = 1;
-    return mkt__je_start(e, jj, customer, clen, in, a->entry, now);
+    return mkt__je_start(e, jj, customer, clen, in, a->entry, now, NULL);
 }
 
 MKT_EXPORT int mkt_journey_engine_enter(mkt_journey_engine *e, const char *journey_id,
@@ -229,7 +262,8 @@ MKT_EXPORT int mkt_journey_engine_instance(mkt_journey_engine *e, const char *jo
         return mkt__error(e->ctx, MKT_ENOTFOUND, "journey engine: no journey %s", journey_id);
     if (mkt__je_instance_key(&e->key, customer_id, clen, jj) != MKT_OK)
         return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
-    if ((rc = mkt__je_load(e, e->key.data, e->key.len, jj->nmarks, &in)) != MKT_OK)
+    if ((rc = mkt__je_load(e, e->key.data, e->key.len, jj->nmarks, jj->nfields, &in)) !=
+        MKT_OK)
         return rc;
     if (in.state == 0)
         return MKT_ENOTFOUND;

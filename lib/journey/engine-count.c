@@ -35,6 +35,7 @@ static const struct {
     { "deferred", offsetof(mkt_journey_node_counts, deferred) },
     { "retried", offsetof(mkt_journey_node_counts, retried) },
     { "suppressed", offsetof(mkt_journey_node_counts, suppressed) },
+    { "no_field", offsetof(mkt_journey_node_counts, no_field) },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 #define NREASONS 32u

@@ -22,6 +22,27 @@
 #define MKT__JE_DUE_DIGITS 20   /* zero-padded due time at the start of a timer key */
 #define MKT__JE_CAS_TRIES 4     /* reloads after a compare-and-set conflict */
 #define MKT__JE_MAX_CUSTOMER 256u
+#define MKT__JE_MAX_FIELDS 16u  /* distinct fields the waits of one journey read */
+
+/* Where a wait's field is read. */
+enum { MKT__JE_FIELD_EVENT = 1, MKT__JE_FIELD_CUSTOMER = 2 };
+/* A captured field value, as one byte in the instance record. */
+enum { MKT__JE_VAL_MISSING = 0, MKT__JE_VAL_BAD = 1, MKT__JE_VAL_DATE = 2,
+       MKT__JE_VAL_TIME = 3 };
+
+/* A field some wait of the journey reads ("event.X" or "customer.X"). */
+struct mkt__je_field {
+    const char *ref;        /* as written in the definition, e.g. "event.departure_date" */
+    const char *name;       /* the part after the dot */
+    uint8_t source;         /* MKT__JE_FIELD_* */
+    uint32_t column;        /* customer fields: column in the engine's customers table */
+};
+
+/* A field's value captured when the instance entered: what the wait needs after a restart. */
+struct mkt__je_capture {
+    uint8_t kind;           /* MKT__JE_VAL_* */
+    int64_t value;          /* DATE: days since 1970-01-01 (a local date); TIME: UTC seconds */
+};
 
 /* Roles an event type plays in a journey (bits). */
 enum { MKT__JE_ROLE_ENTRY = 1, MKT__JE_ROLE_GOAL = 2, MKT__JE_ROLE_WAIT = 4,
@@ -54,6 +75,8 @@ struct mkt__je_journey {
     uint32_t *mark_of_node;    /* by node: mark slot of a `since` node, or MKT__J_NONE */
     uint32_t nmarks;
     const mkt__tz *zone;
+    struct mkt__je_field fields[MKT__JE_MAX_FIELDS]; /* read by the journey's field waits */
+    uint32_t nfields;
     mkt_journey_node_counts *counts; /* by node: unflushed counts (engine-count.c) */
     uint64_t *taken;                 /* by edge: unflushed */
     struct mkt__je_tally *tally;     /* the engine's */
@@ -91,6 +114,8 @@ struct mkt__je_inst {
     int64_t entered_at, wake_at;
     uint32_t nmarks;
     int64_t marks[MKT__JE_MAX_MARKS];
+    uint32_t ncaptures;     /* the journey's nfields (0: a record of format 1) */
+    struct mkt__je_capture captures[MKT__JE_MAX_FIELDS];
     uint64_t version;       /* store version read (MKT_VERSION_ABSENT: new) */
 };
 
@@ -107,6 +132,8 @@ struct mkt_journey_engine {
     size_t njourneys;
     MKT__VEC(struct mkt__je_timer) heap;
     mkt__tz_cache tz;
+    uint32_t zone_column;   /* "timezone" of the customers table, or MKT__J_NONE */
+    mkt__intern bad_zones;  /* customer zone names that did not load: not tried again */
     int64_t clock;          /* latest time given */
     mkt__buf key, key2, val; /* scratch */
     /* "journey.sent" keys marked done or failed by the current update (u32 length + bytes
@@ -123,7 +150,7 @@ int mkt__je_instance_key(mkt__buf *b, const char *customer, size_t clen,
                          const struct mkt__je_journey *jj);
 /* Load the instance of @key; absent: state 0, version ABSENT. MKT_EPARSE if corrupt. */
 int mkt__je_load(mkt_journey_engine *e, const char *key, size_t klen, uint32_t nmarks,
-                 struct mkt__je_inst *in);
+                 uint32_t nfields, struct mkt__je_inst *in);
 /* Write @in (compare-and-set on its version) and move its timer from @old_wake (0: none). */
 int mkt__je_save(mkt_journey_engine *e, const char *key, size_t klen, struct mkt__je_inst *in,
                  int64_t old_wake);
@@ -144,13 +171,15 @@ int mkt__je_wake(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *
 /* Apply event @ev (id in jj->events, roles) to @in; may start an instance at @entry. */
 int mkt__je_on_event(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
                      size_t clen, struct mkt__je_inst *in, uint32_t ev, int64_t now,
-                     uint32_t entry);
+                     uint32_t entry, const mkt_journey_event *trigger);
 /* Whether the re-entry policy and the live-instance rule let @in start again at @now. */
 int mkt__je_may_enter(const struct mkt__je_journey *jj, const struct mkt__je_inst *in,
                       int64_t now);
-/* Start a new entry of @in at entry node @entry (counts, marks, delay). */
+/* Start a new entry of @in at entry node @entry (counts, marks, captured fields from
+ * @trigger, the event that starts it, or NULL; delay). */
 int mkt__je_start(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
-                  size_t clen, struct mkt__je_inst *in, uint32_t entry, int64_t now);
+                  size_t clen, struct mkt__je_inst *in, uint32_t entry, int64_t now,
+                  const mkt_journey_event *trigger);
 
 /* Leave the current node by @port (no such edge: the path ends, instance DONE). */
 void mkt__je_go(struct mkt__je_journey *jj, struct mkt__je_inst *in, int32_t port);
@@ -171,6 +200,24 @@ int mkt__je_forget_sent(mkt_journey_engine *e);
 /* Take back the counts of the current update (it was not saved) / keep them (it was). */
 void mkt__je_tally_undo(mkt_journey_engine *e);
 static inline void mkt__je_tally_keep(mkt_journey_engine *e) { e->tally.len = 0; }
+/* ---- engine-field.c ------------------------------------------------------------------------ */
+/* Register the field of wait node @n (once per distinct field); resolve customer columns. */
+int mkt__je_field_add(mkt_journey_engine *e, struct mkt__je_journey *jj,
+                      const mkt_journey_node_def *n);
+/* Capture every field of @jj into @in at entry: from @trigger (may be NULL) or the profile. */
+void mkt__je_capture(mkt_journey_engine *e, const struct mkt__je_journey *jj,
+                     const char *customer, size_t clen, const mkt_journey_event *trigger,
+                     struct mkt__je_inst *in);
+/* The zone of the customer's times of day: the profile's `timezone` when the journey reads
+ * times in the customer's zone and it loads, else the journey's zone. MKT_OK or MKT_ENOMEM. */
+int mkt__je_zone(mkt_journey_engine *e, const struct mkt__je_journey *jj, const char *customer,
+                 size_t clen, const mkt__tz **out);
+/* Due time of wait-until-field node @d for @in in @zone: 1, or 0 when the captured value is
+ * missing or bad. */
+int mkt__je_field_due(const struct mkt__je_journey *jj, const struct mkt__je_inst *in,
+                      const mkt_journey_node_def *d, const mkt__tz *zone, int64_t *due);
+/* Check an event's properties (limits, syntax); the message names the bad one. */
+int mkt__je_event_check(mkt_ctx *ctx, const mkt_journey_event *ev);
 
 /* ---- engine.c ------------------------------------------------------------------------------ */
 int mkt__je_customer_ok(mkt_ctx *ctx, const char *id, size_t *len);

@@ -26,6 +26,8 @@ static void leave(struct mkt__je_journey *jj, struct mkt__je_inst *in, int32_t s
         MKT__JE_COUNT(jj, in->node, converted);
     else
         MKT__JE_COUNT(jj, in->node, ended);
+    if (state == MKT_JOURNEY_INSTANCE_NO_FIELD)
+        MKT__JE_COUNT(jj, in->node, no_field);
     in->state = state;
     in->asleep = 0;
     in->wake_at = 0;
@@ -81,33 +83,50 @@ void mkt__je_sleep(struct mkt__je_journey *jj, struct mkt__je_inst *in, int64_t 
     MKT__JE_WAITING(jj, in->node, 1);
 }
 
-/* The next instant after @now at local time of day @tod in the journey's zone. */
-static int64_t next_time_of_day(const struct mkt__je_journey *jj, int64_t now, int32_t tod)
+/* The next instant after @now at local time of day @tod in @zone. */
+static int64_t next_time_of_day(const mkt__tz *zone, int64_t now, int32_t tod)
 {
-    int64_t local = now + mkt__tz_offset(jj->zone, now);
+    int64_t local = now + mkt__tz_offset(zone, now);
     int64_t day = mkt__floor_div(local, 86400);
     for (int k = 0; k < 3; k++) {
-        int64_t t = mkt__tz_local_to_utc(jj->zone, (day + k) * 86400 + tod);
+        int64_t t = mkt__tz_local_to_utc(zone, (day + k) * 86400 + tod);
         if (t > now)
             return t;
     }
     return now + 86400; /* not reached: a day later is always after now */
 }
 
-static int64_t wait_due(const struct mkt__je_journey *jj, const struct mkt__jnode *n,
-                        int64_t now)
+/* Arrive at a wait: fall asleep until its time; a wait until a field whose time already
+ * passed goes on at once, and one whose value is missing or bad leaves the journey. */
+static int wait(mkt_journey_engine *e, struct mkt__je_journey *jj, struct mkt__je_inst *in,
+                const char *customer, size_t clen, int64_t now)
 {
-    const mkt_journey_node_def *d = &n->def;
-    switch (d->kind) {
-    case MKT_JOURNEY_WAIT_TIME:
-        return next_time_of_day(jj, now, d->time_of_day);
-    case MKT_JOURNEY_WAIT_DATE: {
-        int32_t tod = d->time_of_day >= 0 ? d->time_of_day : 0;
-        return mkt__tz_local_to_utc(jj->zone, (int64_t)d->until_date * 86400 + tod);
+    const mkt_journey_node_def *d = &node_of(jj, in->node)->def;
+    const mkt__tz *zone = jj->zone;
+    int64_t due = now + d->delay; /* DURATION and EVENT (the timeout) */
+    if (d->kind == MKT_JOURNEY_WAIT_TIME || d->kind == MKT_JOURNEY_WAIT_DATE ||
+        d->kind == MKT_JOURNEY_WAIT_FIELD) {
+        int rc = mkt__je_zone(e, jj, customer, clen, &zone);
+        if (rc != MKT_OK)
+            return rc;
     }
-    default: /* DURATION and EVENT (the timeout) */
-        return now + d->delay;
+    if (d->kind == MKT_JOURNEY_WAIT_TIME)
+        due = next_time_of_day(zone, now, d->time_of_day);
+    else if (d->kind == MKT_JOURNEY_WAIT_DATE)
+        due = mkt__tz_local_to_utc(zone, (int64_t)d->until_date * 86400 +
+                                             (d->time_of_day >= 0 ? d->time_of_day : 0));
+    if (d->kind == MKT_JOURNEY_WAIT_FIELD) {
+        if (!mkt__je_field_due(jj, in, d, zone, &due)) {
+            leave(jj, in, MKT_JOURNEY_INSTANCE_NO_FIELD);
+            return MKT_OK;
+        }
+        if (due <= now) {
+            mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
+            return MKT_OK;
+        }
     }
+    mkt__je_sleep(jj, in, due, now);
+    return MKT_OK;
 }
 
 /* Whether the rule or segment of @edge holds for the customer's row of the customers table
@@ -216,7 +235,7 @@ int mkt__je_run(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *c
             mkt__je_go(jj, in, MKT_JOURNEY_PORT_NEXT);
             break;
         case MKT_JOURNEY_WAIT:
-            mkt__je_sleep(jj, in, wait_due(jj, n, now), now);
+            rc = wait(e, jj, in, customer, clen, now);
             break;
         case MKT_JOURNEY_DECISION:
             rc = decide(e, jj, in, customer, clen);
@@ -283,7 +302,8 @@ int mkt__je_may_enter(const struct mkt__je_journey *jj, const struct mkt__je_ins
 }
 
 int mkt__je_start(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
-                  size_t clen, struct mkt__je_inst *in, uint32_t entry, int64_t now)
+                  size_t clen, struct mkt__je_inst *in, uint32_t entry, int64_t now,
+                  const mkt_journey_event *trigger)
 {
     in->state = MKT_JOURNEY_INSTANCE_WAITING;
     in->node = entry;
@@ -295,6 +315,8 @@ int mkt__je_start(mkt_journey_engine *e, struct mkt__je_journey *jj, const char 
     in->wake_at = 0;
     for (uint32_t i = 0; i < in->nmarks; i++)
         in->marks[i] = MKT__JE_NEVER;
+    if (jj->nfields > 0)
+        mkt__je_capture(e, jj, customer, clen, trigger, in);
     const mkt_journey_node_def *d = &node_of(jj, entry)->def;
     if (d->type == MKT_JOURNEY_ENTRY && d->delay > 0) {
         arrive(jj, in, now);
@@ -306,7 +328,7 @@ int mkt__je_start(mkt_journey_engine *e, struct mkt__je_journey *jj, const char 
 
 int mkt__je_on_event(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
                      size_t clen, struct mkt__je_inst *in, uint32_t ev, int64_t now,
-                     uint32_t entry)
+                     uint32_t entry, const mkt_journey_event *trigger)
 {
     uint8_t roles = jj->roles[ev];
     if (in->state == MKT_JOURNEY_INSTANCE_WAITING) {
@@ -339,6 +361,6 @@ int mkt__je_on_event(mkt_journey_engine *e, struct mkt__je_journey *jj, const ch
         return MKT_OK;
     }
     if (entry != MKT__J_NONE && mkt__je_may_enter(jj, in, now))
-        return mkt__je_start(e, jj, customer, clen, in, entry, now);
+        return mkt__je_start(e, jj, customer, clen, in, entry, now, trigger);
     return MKT_OK;
 }

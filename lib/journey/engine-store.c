@@ -5,6 +5,13 @@
  *
  * Record, version 1, little-endian: u8 format (1), u8 state, u8 asleep, u8 nmarks, u32 node,
  * u32 entries, u32 step, u32 attempt, i64 entered_at, i64 wake_at, nmarks x i64 marks.
+ *
+ * Version 2 (an instance of a journey with waits until a field): version 1 with format 2,
+ * then u8 ncaptures and ncaptures x (u8 kind, i64 value), the field values captured at entry
+ * (engine-field.c). An instance without captures is still written as version 1, so journeys
+ * without such waits keep their records as small as before. A version 1 record read for a
+ * journey that has field waits (its definition changed) captured nothing: its field waits
+ * find no value.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,7 +20,10 @@
 #include "engine-private.h"
 
 #define RECORD_FORMAT 1u
+#define RECORD_FORMAT_CAPTURES 2u
 #define RECORD_FIXED 36u
+#define CAPTURE_SIZE 9u
+#define RECORD_MAX (RECORD_FIXED + 8 * MKT__JE_MAX_MARKS + 1 + CAPTURE_SIZE * MKT__JE_MAX_FIELDS)
 
 static void put_u32(unsigned char *p, uint32_t v)
 {
@@ -54,9 +64,20 @@ int mkt__je_instance_key(mkt__buf *b, const char *customer, size_t clen,
     return MKT_OK;
 }
 
+static size_t encode_captures(const struct mkt__je_inst *in, unsigned char *p)
+{
+    p[0] = (unsigned char)in->ncaptures;
+    for (uint32_t i = 0; i < in->ncaptures; i++) {
+        p[1 + CAPTURE_SIZE * i] = in->captures[i].kind;
+        put_i64(p + 2 + CAPTURE_SIZE * i, in->captures[i].value);
+    }
+    return 1 + CAPTURE_SIZE * in->ncaptures;
+}
+
 static size_t encode(const struct mkt__je_inst *in, unsigned char *p)
 {
-    p[0] = RECORD_FORMAT;
+    size_t len = RECORD_FIXED + 8u * in->nmarks;
+    p[0] = in->ncaptures ? RECORD_FORMAT_CAPTURES : RECORD_FORMAT;
     p[1] = (unsigned char)in->state;
     p[2] = in->asleep;
     p[3] = (unsigned char)in->nmarks;
@@ -68,14 +89,38 @@ static size_t encode(const struct mkt__je_inst *in, unsigned char *p)
     put_i64(p + 28, in->wake_at);
     for (uint32_t i = 0; i < in->nmarks; i++)
         put_i64(p + RECORD_FIXED + 8 * i, in->marks[i]);
-    return RECORD_FIXED + 8u * in->nmarks;
+    return in->ncaptures ? len + encode_captures(in, p + len) : len;
 }
 
-static int decode(struct mkt__je_inst *in, const unsigned char *p, size_t len, uint32_t nmarks)
+static int decode_captures(struct mkt__je_inst *in, const unsigned char *p, size_t len,
+                           uint32_t nfields)
 {
-    if (len < RECORD_FIXED || p[0] != RECORD_FORMAT || p[3] != nmarks ||
-        len != RECORD_FIXED + 8u * nmarks || p[1] < MKT_JOURNEY_INSTANCE_WAITING ||
-        p[1] > MKT_JOURNEY_INSTANCE_EXPIRED || p[2] > 1)
+    if (len != 1 + CAPTURE_SIZE * (size_t)nfields || p[0] != nfields)
+        return MKT_EPARSE;
+    for (uint32_t i = 0; i < nfields; i++) {
+        in->captures[i].kind = p[1 + CAPTURE_SIZE * i];
+        in->captures[i].value = get_i64(p + 2 + CAPTURE_SIZE * i);
+        if (in->captures[i].kind > MKT__JE_VAL_TIME)
+            return MKT_EPARSE;
+    }
+    return MKT_OK;
+}
+
+static int decode(struct mkt__je_inst *in, const unsigned char *p, size_t len, uint32_t nmarks,
+                  uint32_t nfields)
+{
+    size_t fixed = RECORD_FIXED + 8u * nmarks;
+    if (len < RECORD_FIXED)
+        return MKT_EPARSE;
+    int v1 = len == fixed && p[0] == RECORD_FORMAT;
+    int v2 = len > fixed && p[0] == RECORD_FORMAT_CAPTURES;
+    if (p[3] != nmarks || !(v1 || v2) ||
+        p[1] < MKT_JOURNEY_INSTANCE_WAITING || p[1] > MKT_JOURNEY_INSTANCE_NO_FIELD || p[2] > 1)
+        return MKT_EPARSE;
+    /* Version 1 for a journey with field waits: nothing was captured (all missing). */
+    in->ncaptures = nfields;
+    memset(in->captures, 0, sizeof in->captures[0] * nfields);
+    if (v2 && decode_captures(in, p + fixed, len - fixed, nfields) != MKT_OK)
         return MKT_EPARSE;
     in->state = p[1];
     in->asleep = p[2];
@@ -92,12 +137,13 @@ static int decode(struct mkt__je_inst *in, const unsigned char *p, size_t len, u
 }
 
 int mkt__je_load(mkt_journey_engine *e, const char *key, size_t klen, uint32_t nmarks,
-                 struct mkt__je_inst *in)
+                 uint32_t nfields, struct mkt__je_inst *in)
 {
-    unsigned char rec[RECORD_FIXED + 8 * MKT__JE_MAX_MARKS];
+    unsigned char rec[RECORD_MAX];
     size_t len = 0;
     memset(in, 0, offsetof(struct mkt__je_inst, marks));
     in->nmarks = nmarks;
+    in->ncaptures = 0; /* a new instance captures at entry */
     in->version = MKT_VERSION_ABSENT;
     /* The hot-path read: no allocation, and absence (a new customer) is not an error. */
     int rc = mkt__store_get_buf(e->ctx, MKT__JE_NS_INSTANCE, key, klen, rec, sizeof rec, &len,
@@ -110,7 +156,7 @@ int mkt__je_load(mkt_journey_engine *e, const char *key, size_t klen, uint32_t n
     }
     if (rc != MKT_OK && rc != MKT_ETOOBIG)
         return rc;
-    rc = rc == MKT_ETOOBIG ? MKT_EPARSE : decode(in, rec, len, nmarks);
+    rc = rc == MKT_ETOOBIG ? MKT_EPARSE : decode(in, rec, len, nmarks, nfields);
     if (rc != MKT_OK)
         return mkt__error(e->ctx, rc, "journey engine: the stored instance %.*s is corrupt",
                           (int)klen, key);
@@ -153,7 +199,7 @@ int mkt__je_timer_delete(mkt_journey_engine *e, const char *key, size_t klen, in
 int mkt__je_save(mkt_journey_engine *e, const char *key, size_t klen, struct mkt__je_inst *in,
                  int64_t old_wake)
 {
-    unsigned char rec[RECORD_FIXED + 8 * MKT__JE_MAX_MARKS];
+    unsigned char rec[RECORD_MAX];
     int64_t new_wake = in->state == MKT_JOURNEY_INSTANCE_WAITING ? in->wake_at : 0;
     int rc;
     if (new_wake && new_wake != old_wake && e->opts.timer_records) {
@@ -287,7 +333,7 @@ static int visit_instance(const char *key, size_t klen, const void *value, size_
     if (!jj)
         return 0; /* another engine's journey */
     struct mkt__je_inst in;
-    if (decode(&in, value, vlen, jj->nmarks) != MKT_OK) {
+    if (decode(&in, value, vlen, jj->nmarks, jj->nfields) != MKT_OK) {
         s->rc = mkt__error(s->e->ctx, MKT_EPARSE, "journey engine: the stored instance %.*s "
                            "is corrupt", (int)klen, key);
         return s->rc;

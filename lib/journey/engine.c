@@ -99,9 +99,9 @@ static int unsupported(mkt_ctx *ctx, const struct mkt__je_journey *jj,
                       "by the engine yet", jj->id, n->id, what);
 }
 
-static int scan_nodes(mkt_ctx *ctx, struct mkt__je_journey *jj,
-                      const mkt_journey_engine_options *o)
+static int scan_nodes(mkt_journey_engine *e, struct mkt__je_journey *jj)
 {
+    mkt_ctx *ctx = e->ctx;
     const mkt_journey *j = jj->j;
     int rc = MKT_OK;
     for (uint32_t i = 0; i < j->nnodes && rc == MKT_OK; i++) {
@@ -114,9 +114,10 @@ static int scan_nodes(mkt_ctx *ctx, struct mkt__je_journey *jj,
             rc = add_event(ctx, jj, n->event, MKT__JE_ROLE_GOAL, 0);
         else if (n->type == MKT_JOURNEY_WAIT && n->kind == MKT_JOURNEY_WAIT_EVENT)
             rc = add_event(ctx, jj, n->event, MKT__JE_ROLE_WAIT, 0);
-        else if (n->type == MKT_JOURNEY_WAIT && n->kind == MKT_JOURNEY_WAIT_FIELD)
-            return unsupported(ctx, jj, n, "a wait until a field");
-        else if (n->type == MKT_JOURNEY_ACTION && n->kind != MKT_JOURNEY_SEND && !o->action)
+        else if (n->type == MKT_JOURNEY_WAIT && n->kind == MKT_JOURNEY_WAIT_FIELD &&
+                 (rc = mkt__je_field_add(e, jj, n)) != MKT_OK)
+            return rc;
+        else if (n->type == MKT_JOURNEY_ACTION && n->kind != MKT_JOURNEY_SEND && !e->opts.action)
             /* Profile updates, tags and host events are the host's to perform: without its
              * callback, refusing the journey beats silently skipping the action. */
             return mkt__error(ctx, MKT_EUNSUPPORTED, "journey engine: %s node %s: an update, "
@@ -195,7 +196,9 @@ static int prepare(mkt_journey_engine *e, struct mkt__je_journey *jj, const mkt_
         jj->counts[i].struct_size = sizeof jj->counts[i];
     }
     jj->tally = &e->tally;
-    int rc = scan_nodes(ctx, jj, &e->opts);
+    int rc = scan_nodes(e, jj);
+    if (rc != MKT_OK && rc != MKT_ENOMEM)
+        return rc; /* an unsupported node or a bad field: the message is set */
     if (rc == MKT_OK)
         rc = scan_edges(ctx, jj, e->opts.customers);
     if (rc == MKT_ENOMEM || rc == MKT_ETOOBIG)
@@ -231,6 +234,7 @@ MKT_EXPORT void mkt_journey_engine_free(mkt_journey_engine *e)
     mkt__free(ctx, e->journeys);
     mkt__je_heap_free(e);
     mkt__tz_cache_free(&e->tz);
+    mkt__intern_free(&e->bad_zones);
     mkt__buf_free(&e->key);
     mkt__buf_free(&e->key2);
     mkt__buf_free(&e->val);
@@ -319,6 +323,10 @@ MKT_EXPORT int mkt_journey_engine_new(mkt_journey_engine **out, mkt_ctx *ctx,
     mkt__buf_init(&e->val, ctx);
     mkt__buf_init(&e->sent_log, ctx);
     mkt__buf_init(&e->json, ctx);
+    mkt__intern_init(&e->bad_zones, ctx);
+    e->zone_column = MKT__J_NONE;
+    if (o.customers && mkt_table_column_find(o.customers, "timezone", &e->zone_column) != MKT_OK)
+        e->zone_column = MKT__J_NONE;
     if ((rc = mkt__tz_cache_init(&e->tz, ctx, NULL)) != MKT_OK) {
         mkt__free(ctx, e);
         return mkt__error(ctx, rc, "journey engine: out of memory");

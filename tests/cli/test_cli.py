@@ -1680,6 +1680,46 @@ class JourneyTest(UsageAssertions, unittest.TestCase):
                              "2027-01-15T08:00:00Z,C9,,,untag,remove-tag,trial\n"
                              "2027-01-15T08:00:00Z,C9,,,emit,emit,WELCOMED\n")
 
+    TRIP = ('<?xml version="1.0"?>\n'
+            '<journey xmlns="https://libmarketing.dev/ns/journeys/1" id="trip">\n'
+            '  <entry id="planned" event="TRIP_PLANNED"/>\n'
+            '  <wait id="before" field="event.leaves" offset="-2 hours"/>\n'
+            '  <send id="reminder" channel="email" template="t"/>\n'
+            '  <exit id="x"/>\n</journey>\n')
+
+    def test_simulate_field_waits(self):
+        # events.csv properties reach the engine: C1 leaves 2027-02-01 18:30 at +01:00 =
+        # 17:30 UTC, reminded 2 hours before (15:30 UTC); C9's event has no `leaves`, so it
+        # leaves the journey at the wait (no-field column).
+        events = self.write("events.csv", (
+            "event_id,customer_id,ts,type,campaign,channel,value,properties\n"
+            "E1,C1,2027-01-15T08:00:00Z,TRIP_PLANNED,,,,gate=B;leaves=2027-02-01T18:30:00+01:00\n"
+            "E2,C9,2027-01-15T08:00:00Z,TRIP_PLANNED,,,,gate=C\n"))
+        outbox = os.path.join(self.tmp, "out.csv")
+        r = run("journey", "simulate", "--journey", self.write("trip.xml", self.TRIP),
+                "--events", events, "--outbox", outbox, "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"\nbefore +2 +1 +0 +0 +1 +0 +0 +0 +0 +1\n")
+        with open(outbox, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "time,customer_id,channel,template,node,action,detail\n"
+                             "2027-02-01T15:30:00Z,C1,EMAIL,t,reminder,send,\n")
+        # a booking's event carries its departure_date: post-booking's pre-departure email
+        # goes 3 days before 2027-02-01, at 09:00 UTC
+        bookings = self.write("bookings.csv", self.SIM_BOOKINGS)
+        r = run("journey", "simulate", "--journey",
+                os.path.join(self.EXAMPLES, "post-booking.xml"), "--bookings", bookings,
+                "--outbox", outbox, "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(outbox, encoding="utf-8") as f:
+            self.assertIn("2027-01-29T09:00:00Z,C2,EMAIL,pre-departure,pre-departure,send,\n",
+                          f.read())
+        bad = self.write("bad.csv", "event_id,customer_id,ts,type,campaign,channel,value,"
+                         "properties\nE7,C1,2027-01-15T08:00:00Z,TRIP_PLANNED,,,,leaves\n")
+        r = run("journey", "simulate", "--journey", self.write("trip.xml", self.TRIP),
+                "--events", bad, "--no-progress")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("event E7: properties \"leaves\": expected name=value", r.stderr)
+
     def test_simulate_usage(self):
         self.assert_usage_error("journey", "simulate", needle="--journey")
         self.assert_usage_error("journey", "simulate", "--journey", "a.xml", "b.xml",

@@ -8,6 +8,9 @@
  * the clock runs on to --to (default: 366 days after the last event) or until no timer is left.
  * Update, tag and emit actions go to the outbox too (action column; the detail column holds
  * "attribute=value", the tag or the event type), after the messages' channel/template/node.
+ * An event carries its `properties` column ("key=value;key=value"); a booking's event carries
+ * booking_ref, departure_date, origin, destination and route; the customers table is the
+ * engine's, for decisions, "customer.NAME" fields and customer time zones.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,9 @@ typedef struct sim_event {
     uint64_t order;
     const char *customer;
     const char *type;
+    const char *id;         /* event id, for messages; NULL for a booking */
+    const char *properties; /* events.csv "key=value;key=value", or NULL */
+    uint64_t booking;       /* booking index of a BOOKING_COMPLETED, or UINT64_MAX */
 } sim_event;
 
 typedef struct sim {
@@ -29,7 +35,18 @@ typedef struct sim {
     mkt_time now;
     uint64_t messages;
     uint64_t actions;
+    const mkt_table *table;
+    int reported;           /* an error was printed already */
 } sim;
+
+/* Properties of one replayed event: names and values point into @text (a copy). */
+typedef struct sim_props {
+    char *text;
+    const char *names[MKT_JOURNEY_EVENT_MAX_PROPERTIES];
+    const char *values[MKT_JOURNEY_EVENT_MAX_PROPERTIES];
+    size_t n;
+    char date[MKT_DATE_BUFSZ];
+} sim_props;
 
 static const char *channel_name(int32_t ch)
 {
@@ -107,12 +124,13 @@ static sim_event *collect(const mkt_table *t, const sim_options *o, size_t *n)
     uint64_t ne = mkt_table_event_count(t), nb = mkt_table_booking_count(t), k = 0;
     sim_event *v = calloc(ne + nb + 1, sizeof *v);
     for (uint64_t i = 0; v && i < ne + nb; i++) {
-        sim_event e = { 0, i, NULL, NULL };
+        sim_event e = { 0, i, NULL, NULL, NULL, NULL, UINT64_MAX };
         if (i < ne) {
             mkt_event ev = { sizeof ev, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL };
             if (mkt_table_get_event(t, i, &ev) != MKT_OK)
                 continue;
             e.ts = ev.ts, e.customer = ev.customer_id, e.type = ev.type;
+            e.id = ev.event_id, e.properties = ev.properties;
         } else {
             mkt_booking b;
             memset(&b, 0, sizeof b);
@@ -121,6 +139,7 @@ static sim_event *collect(const mkt_table *t, const sim_options *o, size_t *n)
                 b.status == MKT_BOOKING_CANCELLED)
                 continue;
             e.ts = b.booking_time, e.customer = b.customer_id, e.type = "BOOKING_COMPLETED";
+            e.booking = i - ne;
         }
         if ((o->from != MKT_NULL_INT64 && e.ts < o->from) ||
             (o->to != MKT_NULL_INT64 && e.ts >= o->to))
@@ -146,6 +165,78 @@ static int run_timers(mkt_journey_engine *e, sim *s, mkt_time until)
     return MKT_OK;
 }
 
+static void add_prop(sim_props *p, const char *name, const char *value)
+{
+    if (value && *value && p->n < MKT_JOURNEY_EVENT_MAX_PROPERTIES) {
+        p->names[p->n] = name;
+        p->values[p->n++] = value;
+    }
+}
+
+/* Split "key=value;key=value" (empty pairs skipped) into @p; -1 on a pair without '=' or
+ * too many pairs, with the message printed. */
+static int split_properties(const sim_event *ev, sim_props *p)
+{
+    if (!ev->properties || !*ev->properties)
+        return 0;
+    if (!(p->text = strdup(ev->properties)))
+        return -1;
+    for (char *pair = p->text, *next; pair; pair = next) {
+        next = strchr(pair, ';');
+        if (next)
+            *next++ = '\0';
+        char *eq = strchr(pair, '=');
+        if (!*pair)
+            continue;
+        if (!eq || eq == pair || p->n == MKT_JOURNEY_EVENT_MAX_PROPERTIES) {
+            fprintf(stderr, "mkt: journey simulate: event %s: properties \"%s\": %s\n", ev->id,
+                    ev->properties, eq && eq != pair ? "more than 64 pairs"
+                                       : "expected name=value pairs separated by ';'");
+            return -1;
+        }
+        *eq = '\0';
+        add_prop(p, pair, eq + 1);
+    }
+    return 0;
+}
+
+/* A booking's event carries the booking's fields, so that journeys triggered by it can wait
+ * until event.departure_date and personalise with event.booking_ref. */
+static void booking_properties(const mkt_table *t, uint64_t index, sim_props *p)
+{
+    mkt_booking b;
+    memset(&b, 0, sizeof b);
+    b.struct_size = sizeof b;
+    if (mkt_table_get_booking(t, index, &b) != MKT_OK)
+        return;
+    add_prop(p, "booking_ref", b.booking_id);
+    if (b.departure_date != MKT_NULL_DATE &&
+        mkt_date_format(b.departure_date, p->date, sizeof p->date) == MKT_OK)
+        add_prop(p, "departure_date", p->date);
+    add_prop(p, "origin", b.origin);
+    add_prop(p, "destination", b.destination);
+    add_prop(p, "route", b.route);
+}
+
+static int feed(mkt_journey_engine *e, sim *s, const sim_event *v)
+{
+    sim_props p;
+    p.text = NULL, p.n = 0;
+    if (v->booking != UINT64_MAX)
+        booking_properties(s->table, v->booking, &p);
+    else if (split_properties(v, &p) != 0) {
+        free(p.text);
+        s->reported = 1;
+        return MKT_EPARSE;
+    }
+    mkt_journey_event ev = MKT_JOURNEY_EVENT_INIT;
+    ev.customer_id = v->customer, ev.event_type = v->type, ev.at = v->ts;
+    ev.property_names = p.names, ev.property_values = p.values, ev.nproperties = p.n;
+    int rc = mkt_journey_engine_event_ex(e, &ev);
+    free(p.text);
+    return rc;
+}
+
 static int replay(mkt_journey_engine *e, sim *s, const sim_event *v, size_t n,
                   const sim_options *o)
 {
@@ -153,7 +244,7 @@ static int replay(mkt_journey_engine *e, sim *s, const sim_event *v, size_t n,
     for (size_t i = 0; i < n && rc == MKT_OK; i++) {
         if ((rc = run_timers(e, s, v[i].ts)) == MKT_OK) {
             s->now = v[i].ts;
-            rc = mkt_journey_engine_event(e, v[i].customer, v[i].type, v[i].ts);
+            rc = feed(e, s, &v[i]);
         }
     }
     if (rc == MKT_OK) {
@@ -170,8 +261,9 @@ static void print_counts(const mkt_journey_engine *e, const mkt_journey *j, size
     mkt_journey_get(j, &d);
     printf("journey %s: %zu events replayed, %llu messages, %llu actions\n", d.id, nevents,
            (unsigned long long)s->messages, (unsigned long long)s->actions);
-    printf("%-24s %8s %8s %8s %9s %8s %8s %8s %8s %10s\n", "node", "entered", "exited",
-           "waiting", "converted", "ended", "sent", "failed", "deferred", "suppressed");
+    printf("%-24s %8s %8s %8s %9s %8s %8s %8s %8s %10s %8s\n", "node", "entered", "exited",
+           "waiting", "converted", "ended", "sent", "failed", "deferred", "suppressed",
+           "no-field");
     for (uint32_t i = 0; i < mkt_journey_node_count(j); i++) {
         mkt_journey_node_def nd = MKT_JOURNEY_NODE_DEF_INIT;
         mkt_journey_node_counts c;
@@ -180,19 +272,19 @@ static void print_counts(const mkt_journey_engine *e, const mkt_journey *j, size
         if (mkt_journey_node_get(j, i, &nd) != MKT_OK ||
             mkt_journey_engine_counts(e, d.id, i, &c) != MKT_OK)
             continue;
-        printf("%-24s %8llu %8llu %8lld %9llu %8llu %8llu %8llu %8llu %10llu\n", nd.id,
+        printf("%-24s %8llu %8llu %8lld %9llu %8llu %8llu %8llu %8llu %10llu %8llu\n", nd.id,
                (unsigned long long)c.entered, (unsigned long long)c.exited,
                (long long)c.waiting, (unsigned long long)c.converted,
                (unsigned long long)c.ended, (unsigned long long)c.sent,
                (unsigned long long)c.failed, (unsigned long long)c.deferred,
-               (unsigned long long)c.suppressed);
+               (unsigned long long)c.suppressed, (unsigned long long)c.no_field);
     }
 }
 
 int journey_simulate(mkt_app *app, const mkt_journey *j, const mkt_table *table,
                      const sim_options *o)
 {
-    sim s = { NULL, 0, 0, 0 };
+    sim s = { NULL, 0, 0, 0, table, 0 };
     if (o->outbox) {
         if (!(s.outbox = fopen(o->outbox, "w"))) {
             fprintf(stderr, "mkt: cannot write %s\n", o->outbox);
@@ -208,8 +300,12 @@ int journey_simulate(mkt_app *app, const mkt_journey *j, const mkt_table *table,
     mkt_ctx *ctx = NULL;
     mkt_journey_engine *e = NULL;
     int rc = v ? mkt_ctx_new(&ctx, &host, NULL) : MKT_ENOMEM;
-    mkt_journey_engine_options eo = MKT_JOURNEY_ENGINE_OPTIONS_INIT;
-    eo.action = outbox_action; /* update, tag and emit actions are listed, not refused */
+    /* The profiles feed rule decisions, customer.NAME field waits and customer zones;
+     * update, tag and emit actions are listed, not refused. */
+    mkt_journey_engine_options eo;
+    mkt_journey_engine_options_init(&eo);
+    eo.customers = table;
+    eo.action = outbox_action;
     eo.action_user = &s;
     if (rc == MKT_OK)
         rc = mkt_journey_engine_new(&e, ctx, &j, 1, &eo);
@@ -217,8 +313,9 @@ int journey_simulate(mkt_app *app, const mkt_journey *j, const mkt_table *table,
         rc = replay(e, &s, v, n, o);
     int exit_code = MKT_EXIT_OK;
     if (rc != MKT_OK) {
-        fprintf(stderr, "mkt: journey simulate: %s\n",
-                ctx ? mkt_ctx_last_error(ctx)->message : mkt_strerror(rc));
+        if (!s.reported)
+            fprintf(stderr, "mkt: journey simulate: %s\n",
+                    ctx ? mkt_ctx_last_error(ctx)->message : mkt_strerror(rc));
         exit_code = MKT_EXIT_FAIL;
     } else {
         print_counts(e, j, n, &s);

@@ -426,6 +426,19 @@ class JourneyNodeCounts(ctypes.Structure):
         ("retried", c_uint64),
         ("suppressed", c_uint64),
         ("suppressed_by_reason", c_uint64 * 32),
+        ("no_field", c_uint64),
+    ]
+
+
+class JourneyEvent(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("customer_id", c_char_p),
+        ("event_type", c_char_p),
+        ("at", c_int64),
+        ("property_names", P(c_char_p)),
+        ("property_values", P(c_char_p)),
+        ("nproperties", c_size_t),
     ]
 
 
@@ -1255,6 +1268,8 @@ _PROTOTYPES = {
     "mkt_journey_engine_free": (None, [c_void_p]),
     "mkt_journey_engine_event": (c_int, [c_void_p, c_char_p, c_char_p, c_int64]),
     "mkt_journey_engine_flush": (c_int, [c_void_p]),
+    "mkt_journey_event_init": (c_int, [P(JourneyEvent)]),
+    "mkt_journey_engine_event_ex": (c_int, [c_void_p, P(JourneyEvent)]),
     "mkt_journey_engine_enter": (c_int, [c_void_p, c_char_p, c_char_p, c_int64, P(c_int32)]),
     "mkt_journey_engine_advance": (c_int, [c_void_p, c_int64, P(c_uint64)]),
     "mkt_journey_engine_next_due": (c_int, [c_void_p, P(c_int64)]),

@@ -31,6 +31,7 @@ class InstanceState(enum.IntEnum):
     DONE = 2
     CONVERTED = 3
     EXPIRED = 4
+    NO_FIELD = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +49,7 @@ class NodeCounts:
     retried: int
     suppressed: int
     suppressed_by_reason: dict
+    no_field: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,10 +142,24 @@ class JourneyEngine(ChildHandle):
         self._handle = out.value
         ctx._adopt(self)
 
-    def event(self, customer_id, event_type, at):
-        """Feed one event at ``at`` (Unix seconds); due timers fire first."""
-        self._call("mkt_journey_engine_event", _lib.enc(customer_id), _lib.enc(event_type),
-                   int(at))
+    def event(self, customer_id, event_type, at, properties=None):
+        """Feed one event at ``at`` (Unix seconds); due timers fire first. ``properties``
+        (a dict of str to str, e.g. ``{"departure_date": "2026-12-24"}``) feeds the waits
+        until an "event.NAME" field of the journeys the event starts
+        (``mkt_journey_engine_event_ex``)."""
+        if not properties:
+            self._call("mkt_journey_engine_event", _lib.enc(customer_id),
+                       _lib.enc(event_type), int(at))
+            return
+        ev = _lib.new_struct(_lib.JourneyEvent)
+        _lib.lib().mkt_journey_event_init(ctypes.byref(ev))
+        items = list(properties.items())
+        names = (ctypes.c_char_p * len(items))(*[_lib.enc(k) for k, _ in items])
+        values = (ctypes.c_char_p * len(items))(*[_lib.enc(v) for _, v in items])
+        ev.customer_id, ev.event_type = _lib.enc(customer_id), _lib.enc(event_type)
+        ev.at, ev.nproperties = int(at), len(items)
+        ev.property_names, ev.property_values = names, values
+        self._call("mkt_journey_engine_event_ex", ctypes.byref(ev))
 
     def enter(self, journey_id, customer_id, at):
         """Enter a customer through the journey's first entry; True if an instance started."""
@@ -179,7 +195,8 @@ class JourneyEngine(ChildHandle):
             raise errors.from_code(rc, f"no node {node} in journey {journey_id}")
         return NodeCounts(c.entered, c.exited, c.waiting, c.converted, c.ended, c.sent,
                           c.failed, c.deferred, c.retried, c.suppressed,
-                          {r: n for r, n in enumerate(c.suppressed_by_reason) if n})
+                          {r: n for r, n in enumerate(c.suppressed_by_reason) if n},
+                          c.no_field)
 
     def edge_count(self, journey_id, edge):
         """How many times edge number ``edge`` was taken."""

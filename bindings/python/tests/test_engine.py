@@ -253,6 +253,32 @@ class EngineTest(unittest.TestCase):
                 eng.flush()
             j.close()
 
+    def test_field_wait_from_event_properties(self):
+        xml = """<?xml version="1.0"?>
+<journey xmlns="https://libmarketing.dev/ns/journeys/1" id="fw">
+  <entry id="e" event="BOOKED"/>
+  <wait id="w" field="event.departure_date" offset="-3 days" at="09:00"/>
+  <send id="s" channel="email" template="t"/>
+  <exit id="x"/>
+</journey>"""
+        with mkt.Context(send=self.send) as ctx:
+            j = mkt.Journey.from_xml(ctx, xml)
+            eng = mkt.JourneyEngine(ctx, [j])
+            eng.event("C1", "BOOKED", T0, {"departure_date": "2027-02-01", "seat": "12A"})
+            # 2027-02-01 - 3 days = 2027-01-29 09:00 UTC = T0 (2027-01-15 08:00) + 14 d + 1 h
+            self.assertEqual(eng.instance("fw", "C1").wake_at, T0 + 14 * 86400 + HOUR)
+            eng.event("C2", "BOOKED", T0, {"departure_date": "soon"})
+            self.assertEqual(eng.instance("fw", "C2").state, mkt.InstanceState.NO_FIELD)
+            self.assertEqual(eng.counts("fw", "w").no_field, 1)
+            with self.assertRaises(mkt.TooBig):
+                eng.event("C3", "BOOKED", T0, {"p%d" % i: "v" for i in range(65)})
+            with self.assertRaises(mkt.InvalidArgument):
+                eng.event("C3", "BOOKED", T0, {"": "v"})
+            eng.advance(T0 + 14 * 86400 + HOUR)
+            self.assertEqual(len(self.sent), 1)
+            eng.close()
+            j.close()
+
     def test_errors(self):
         with mkt.Context() as ctx:
             j = mkt.Journey.load(ctx, CART)
