@@ -92,14 +92,38 @@ static int digits(const char *s, int n, int *v)
     return 1;
 }
 
-/* "YYYY-MM-DD" at @s (10 bytes available) into days. */
+/* Bytes s[0..7] as a little-endian number (one load where the compiler can). */
+static uint64_t load8(const char *s)
+{
+    const unsigned char *b = (const unsigned char *)s;
+    return (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 |
+           (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 |
+           (uint64_t)b[7] << 56;
+}
+
+#define BYTES(x) (UINT64_C(0x0101010101010101) * (x))
+
+/* "YYYY-MM-DD" at @s (10 bytes available) into days. Loaders parse two dates per booking, so
+ * "YYYY-MM-" is checked eight bytes at a time: the dashes become '0', then every byte is a
+ * digit exactly when neither b - '0' nor b + ('~' - '9') sets its top bit (a byte outside the
+ * digits sets one of them; a borrow or carry between bytes only follows a byte that failed). */
 static int parse_ymd(const char *s, int64_t *days)
 {
-    int y, m, d;
-    if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) || s[7] != '-' ||
-        !digits(s + 8, 2, &d) || !valid_ymd(y, m, d))
+    const uint64_t dash = (uint64_t)'-' << 32 | (uint64_t)'-' << 56;
+    const uint64_t dash_mask = UINT64_C(0xff) << 32 | UINT64_C(0xff) << 56;
+    uint64_t w = load8(s);
+    if ((w & dash_mask) != dash)
         return 0;
-    *days = days_from_civil(y, m, d);
+    w ^= ('-' ^ '0') * (UINT64_C(1) << 32 | UINT64_C(1) << 56);
+    if (((w - BYTES('0')) | (w + BYTES(0x7f - '9'))) & BYTES(0x80))
+        return 0;
+    uint64_t d = w - BYTES('0');
+    int y = (int)(d & 0xff) * 1000 + (int)(d >> 8 & 0xff) * 100 + (int)(d >> 16 & 0xff) * 10 +
+            (int)(d >> 24 & 0xff);
+    int m = (int)(d >> 40 & 0xff) * 10 + (int)(d >> 48 & 0xff), day;
+    if (!digits(s + 8, 2, &day) || !valid_ymd(y, m, day))
+        return 0;
+    *days = days_from_civil(y, m, day);
     return 1;
 }
 

@@ -110,6 +110,54 @@ START_TEST(date_parse_strict)
 }
 END_TEST
 
+/* The reference the parser must agree with: digits and dashes where "YYYY-MM-DD" has them,
+ * then a real date of years 1..9999 (mkt_date_from_ymd() checks the calendar). */
+static int reference_date(const char *s, mkt_date *out)
+{
+    int v[3] = {0, 0, 0};
+    for (int i = 0, f = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return MKT_EPARSE;
+            f++;
+            continue;
+        }
+        if (s[i] < '0' || s[i] > '9')
+            return MKT_EPARSE;
+        v[f] = v[f] * 10 + (s[i] - '0');
+    }
+    return mkt_date_from_ymd(out, v[0], v[1], v[2]) == MKT_OK ? MKT_OK : MKT_EPARSE;
+}
+
+/* The parser checks eight bytes at a time: random valid dates with one or two bytes changed
+ * to anything (every byte value, so digits next to '/', ':', 0x80 or 0xff are met) must give
+ * what the byte-by-byte reference gives. */
+START_TEST(date_parse_matches_reference)
+{
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    int mismatches = 0, valid = 0;
+    char first_bad[11] = "";
+    for (int n = 0; n < 300000; n++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        char s[16];
+        snprintf(s, sizeof s, "%04u-%02u-%02u", (unsigned)(x % 10000), (unsigned)(x >> 16) % 14,
+                 (unsigned)(x >> 24) % 33);
+        for (unsigned k = 0; k < (unsigned)(x >> 40) % 3; k++)
+            s[(x >> (44 + 8 * k)) % 10] = (char)(x >> (48 + 4 * k));
+        mkt_date got = 0, want = 0;
+        int rc = mkt_date_parse(&got, s, 10), wrc = reference_date(s, &want);
+        valid += wrc == MKT_OK;
+        if (rc != wrc || (rc == MKT_OK && got != want)) {
+            if (!mismatches++)
+                memcpy(first_bad, s, 10);
+        }
+    }
+    /* (one check after the loop: valgrind runs this too) */
+    ck_assert_msg(mismatches == 0, "%d mismatches, first \"%s\"", mismatches, first_bad);
+    ck_assert_int_gt(valid, 50000); /* both outcomes are well represented */
+}
+END_TEST
+
 START_TEST(date_format_edges)
 {
     char buf[MKT_DATE_BUFSZ];
@@ -320,6 +368,7 @@ int main(void)
     tcase_add_test(tc, date_invalid_ymd);
     tcase_add_test(tc, date_walk_all_days);
     tcase_add_test(tc, date_parse_strict);
+    tcase_add_test(tc, date_parse_matches_reference);
     tcase_add_test(tc, date_format_edges);
     tcase_add_test(tc, date_add_months);
     tcase_add_test(tc, time_parse_forms);
