@@ -250,8 +250,16 @@ struct mkt__fold {
 
 /* The groups booking field @f needs (0 for fields that cannot be folded: routes). */
 uint32_t mkt__fold_groups_of(int f);
+/* A fold of @t's customers as of @as_of keeping what @fields (bits of enum mkt__field) need
+ * (fold-parts.c). MKT_ENOMEM. */
+int mkt__fold_new(mkt_table *t, mkt_date as_of, uint64_t fields, struct mkt__fold **out);
 /* Copy row @r's folded parts into @a (the rest zero). */
 void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *a);
+/* The same from records laid out like the fold's at @acc (a parsing thread's own), and back. */
+void mkt__fold_gather_at(const struct mkt__fold *fd, const unsigned char *acc, size_t r,
+                         struct mkt__bk_acc *a);
+void mkt__fold_scatter_at(const struct mkt__fold *fd, unsigned char *acc, size_t r,
+                          const struct mkt__bk_acc *a);
 void mkt__fold_free(mkt_ctx *ctx, struct mkt__fold *fd);
 
 /* One customer's booking fields. Null: MKT_NULL_INT64 / MKT_NULL_DATE, NAN for shares,
