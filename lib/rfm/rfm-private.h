@@ -215,9 +215,11 @@ typedef const char *(*mkt__id_fn)(const void *data, uint32_t index, size_t *len)
 /* The result of accumulated facts (after a successful mkt__rfm_acc_check()): the scored
  * customers in id order, scored with @o (checked options; @o->as_of is a->as_of), their
  * percentiles and the summaries. The result's rows hold the customer indexes. This is where a
- * streaming producer of bookings hands over. */
+ * streaming producer of bookings hands over. @in_order: the customer indexes are in id order
+ * already (no sort, no id array). */
 int mkt__rfm_result(mkt_ctx *ctx, const struct mkt__rfm_acc *a, mkt__id_fn id,
-                    const void *id_data, const mkt_rfm_options *o, mkt_rfm **out);
+                    const void *id_data, int in_order, const mkt_rfm_options *o,
+                    mkt_rfm **out);
 
 /* The lifecycle result of accumulated facts: every customer 0..a->ncust-1, sorted by id, with
  * its stage. Takes a->cust over (also on failure). */

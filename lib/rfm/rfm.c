@@ -80,13 +80,19 @@ static int accumulate(mkt_ctx *ctx, const mkt_table *t, const mkt_rfm_options *o
 
 /* The scored customers (count > 0) in id order. */
 static int scored_rows(mkt_ctx *ctx, const struct mkt__rfm_acc *a, mkt__id_fn id,
-                       const void *id_data, uint32_t **rows, size_t *n)
+                       const void *id_data, int in_order, uint32_t **rows, size_t *n)
 {
     size_t k = 0;
     for (size_t r = 0; r < a->ncust; r++)
         k += a->cust[r].count > 0;
     *n = k;
     *rows = mkt__reallocarray(ctx, NULL, k ? k : 1, sizeof **rows);
+    if (in_order && *rows) { /* fresh memory is slow here: no id array to build and sort */
+        for (size_t r = 0, j = 0; r < a->ncust; r++)
+            if (a->cust[r].count)
+                (*rows)[j++] = (uint32_t)r;
+        return MKT_OK;
+    }
     struct mkt__idref *ids = mkt__reallocarray(ctx, NULL, k ? k : 1, sizeof *ids);
     uint32_t *idx = mkt__reallocarray(ctx, NULL, k ? k : 1, sizeof *idx);
     int rc = *rows && ids && idx ? MKT_OK : mkt__oom(ctx);
@@ -189,7 +195,8 @@ MKT_EXPORT void mkt_rfm_free(mkt_rfm *rfm)
 }
 
 int mkt__rfm_result(mkt_ctx *ctx, const struct mkt__rfm_acc *a, mkt__id_fn id,
-                    const void *id_data, const mkt_rfm_options *o, mkt_rfm **out)
+                    const void *id_data, int in_order, const mkt_rfm_options *o,
+                    mkt_rfm **out)
 {
     *out = NULL;
     struct rfm_res *res = mkt__calloc(ctx, 1, sizeof *res);
@@ -197,7 +204,7 @@ int mkt__rfm_result(mkt_ctx *ctx, const struct mkt__rfm_acc *a, mkt__id_fn id,
         return mkt__oom(ctx);
     res->pub.ctx = ctx;
     res->pub.as_of = a->as_of;
-    int rc = scored_rows(ctx, a, id, id_data, &res->pub.row, &res->pub.n);
+    int rc = scored_rows(ctx, a, id, id_data, in_order, &res->pub.row, &res->pub.n);
     if (rc == MKT_OK)
         rc = fill_facts(&res->pub, a, id, id_data);
     int ntile = o->scoring == MKT_RFM_NTILE;
@@ -242,7 +249,7 @@ MKT_EXPORT int mkt_rfm_compute(mkt_rfm **out, mkt_ctx *ctx, const mkt_table *t,
     if (rc == MKT_OK)
         rc = accumulate(ctx, t, &o, &a, rates, nrates);
     if (rc == MKT_OK)
-        rc = mkt__rfm_result(ctx, &a, table_id, t, &o, out);
+        rc = mkt__rfm_result(ctx, &a, table_id, t, 0, &o, out);
     mkt__rfm_acc_free(&a);
     mkt__free(ctx, rates);
     return rc;

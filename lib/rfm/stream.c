@@ -311,7 +311,7 @@ MKT_EXPORT int mkt_rfm_compute_file(mkt_rfm **out, mkt_ctx *ctx, const char *pat
         rc = finish(&f);
     if (rc == MKT_OK) {
         a.ncust = f.ncust; /* the customers met, not the room made */
-        rc = mkt__rfm_result(ctx, &a, fed_id, &f, &o, out);
+        rc = mkt__rfm_result(ctx, &a, fed_id, &f, f.names != NULL, &o, out); /* names: by number */
     }
     for (size_t i = 0; rc == MKT_OK && i < (*out)->n; i++)
         (*out)->row[i] = UINT32_MAX; /* no table row */
