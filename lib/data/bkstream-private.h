@@ -48,7 +48,8 @@ struct mkt__bk_sink {
      * then folded by the parsing threads themselves, each into its own state, and the calling
      * thread only sees the few they leave, in file order. Then:
      * - threads(): before a parallel pass, with the number of parsing threads (the calling
-     *   thread is thread 0): make the per-thread state;
+     *   thread is thread 0) and the file's size in bytes (a bound on what a thread can meet):
+     *   make the per-thread state;
      * - local(): in parsing thread @thread, fold @fact into that thread's state, or return 0
      *   to leave it to add(). Must not allocate or fail;
      * - local_ahead() (optional): local() will be called for @fact soon: fetch its state;
@@ -56,7 +57,7 @@ struct mkt__bk_sink {
      *   pass stopped at an error (nothing need be merged then). MKT_ESTATE when the outcome
      *   could differ from a sequential pass's (an overflow depends on the order of adds):
      *   the sink is reset and the file streamed again, sequentially and exactly. */
-    int (*threads)(void *data, unsigned n);
+    int (*threads)(void *data, unsigned n, uint64_t bytes);
     int (*local)(void *data, unsigned thread, const void *fact);
     void (*local_ahead)(const void *data, unsigned thread, const void *fact);
     int (*merge)(void *data, int failed);

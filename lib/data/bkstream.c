@@ -182,7 +182,7 @@ static const struct mkt__par_ops stream_ops = {
 static int parallel(struct stream *s, size_t threads)
 {
     const struct mkt__bk_sink *k = s->sink;
-    int rc = k->local ? k->threads(k->data, (unsigned)threads) : MKT_OK;
+    int rc = k->local ? k->threads(k->data, (unsigned)threads, s->r->raw_total) : MKT_OK;
     if (rc == MKT_OK)
         rc = mkt__load_parallel(s->r, threads, &stream_ops, s);
     if (!k->local)

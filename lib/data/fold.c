@@ -189,9 +189,10 @@ static void free_lanes(struct folder *f)
     f->nlanes = 0;
 }
 
-static int threads(void *data, unsigned n)
+static int threads(void *data, unsigned n, uint64_t bytes)
 {
     struct folder *f = data;
+    (void)bytes; /* a lane has a record per customer row */
     free_lanes(f);
     f->lanes = mkt__calloc(f->t->ctx, n, sizeof *f->lanes);
     if (!f->lanes)

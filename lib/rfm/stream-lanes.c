@@ -28,17 +28,20 @@ static int fresh(struct feed *f, void *p, size_t n, size_t size)
 
 /* Lane 0 is the calling thread's: the accumulators themselves, given room for every number a
  * lane takes before the first booking. Lanes 1.. are accumulators of their own. All start
- * zeroed and untouched, so a lane costs the customers it meets. */
-static int threads(void *data, unsigned n)
+ * zeroed and untouched, so a lane costs the customers it meets. A lane takes numbers below
+ * BY_NUMBER_ANY, and below one per 16 bytes of the file (a booking is longer): a small file
+ * gets small lanes. */
+static int threads(void *data, unsigned n, uint64_t bytes)
 {
     struct feed *f = data;
     mkt__feed_free_lanes(f);
+    size_t cap = bytes / 16 < BY_NUMBER_ANY ? (size_t)(bytes / 16) + 1 : BY_NUMBER_ANY;
     struct mkt__rfm_acc *a = f->rfm;
-    int rc = f->room ? MKT_OK : fresh(f, &a->cust, BY_NUMBER_ANY, sizeof *a->cust);
+    int rc = f->room ? MKT_OK : fresh(f, &a->cust, cap, sizeof *a->cust);
     if (rc == MKT_OK && !f->room && f->fx)
-        rc = fresh(f, &a->scaled, BY_NUMBER_ANY, sizeof *a->scaled);
-    if (rc == MKT_OK && !f->room && (rc = fresh(f, &f->met, BY_NUMBER_ANY, 1)) == MKT_OK)
-        f->room = a->ncust = BY_NUMBER_ANY;
+        rc = fresh(f, &a->scaled, cap, sizeof *a->scaled);
+    if (rc == MKT_OK && !f->room && (rc = fresh(f, &f->met, cap, 1)) == MKT_OK)
+        f->room = a->ncust = cap;
     if (rc == MKT_OK && !(f->lanes = mkt__calloc(f->ctx, n, sizeof *f->lanes)))
         rc = mkt__oom(f->ctx);
     f->nlanes = rc ? 0 : n;
@@ -46,10 +49,10 @@ static int threads(void *data, unsigned n)
         struct mkt__rfm_acc *l = &f->lanes[i].acc;
         *l = *a; /* the window */
         l->rates = f->fx ? f->lanes[i].rates : NULL;
-        l->cust = mkt__calloc(f->ctx, BY_NUMBER_ANY, sizeof *l->cust);
-        l->scaled = f->fx ? mkt__calloc(f->ctx, BY_NUMBER_ANY, sizeof *l->scaled) : NULL;
+        l->cust = mkt__calloc(f->ctx, cap, sizeof *l->cust);
+        l->scaled = f->fx ? mkt__calloc(f->ctx, cap, sizeof *l->scaled) : NULL;
         l->seen = mkt__calloc(f->ctx, 64, 1);
-        l->ncust = BY_NUMBER_ANY;
+        l->ncust = cap;
         l->nseen = 64;
         l->overflow = l->unknown = 0;
         if (!l->cust || (f->fx && !l->scaled) || !l->seen)
@@ -59,9 +62,9 @@ static int threads(void *data, unsigned n)
 }
 
 /* The index of @x's customer in accumulators numbered by @shape, or -1. */
-static int64_t by_shape(const struct mkt__dense_ids *shape, const struct fact *x)
+static int64_t by_shape(const struct mkt__dense_ids *shape, const struct fact *x, size_t limit)
 {
-    if (x->number < 0 || x->number >= (int64_t)BY_NUMBER_ANY || !shape->len)
+    if (x->number < 0 || (uint64_t)x->number >= limit || !shape->len)
         return -1;
     return mkt__dense_number(shape, x->id, x->id_len) == x->number ? x->number : -1;
 }
@@ -78,7 +81,7 @@ static int find_currency(const uint32_t *keys, size_t n, uint32_t key)
 /* The calling thread's lane: the accumulators, while they are numbered. */
 static int local_calling(struct feed *f, const struct fact *x)
 {
-    int64_t v = f->by_number ? by_shape(&f->shape, x) : -1;
+    int64_t v = f->by_number ? by_shape(&f->shape, x, f->room) : -1;
     int cur = v >= 0 ? find_currency(f->cur_key, f->ncur, x->currency) : -1;
     if (cur < 0)
         return 0;
@@ -95,7 +98,7 @@ static int local_worker(const struct feed *f, struct lane *l, const struct fact 
 {
     if (!l->shape.len && x->number >= 0)
         mkt__dense_shape(&l->shape, x->id, x->id_len);
-    int64_t v = by_shape(&l->shape, x);
+    int64_t v = by_shape(&l->shape, x, l->acc.ncust);
     if (v < 0)
         return 0;
     int cur = find_currency(l->cur_key, l->ncur, x->currency);

@@ -36,7 +36,7 @@ _Static_assert(sizeof(struct fact) <= MKT__BK_FACT_MAX, "fact too large for the 
  * bookings themselves, each into a lane of its own, and share nothing while they do:
  * - the calling thread's lane (0) is the accumulators themselves, while they are numbered;
  * - a worker's lane (1..) is accumulators of its own, indexed by the number of a customer id
- *   of the lane's shape (its first id's) below BY_NUMBER_ANY, with currencies of its own.
+ *   of the lane's shape (its first id's) below a cap, with currencies of its own.
  * A booking a lane cannot take (another shape, a larger number) is left to add() in file
  * order. So is the first booking in each currency a lane meets: every thread parses its
  * chunks in file order, so the first booking of a currency in the file reaches add() first,
@@ -46,7 +46,7 @@ _Static_assert(sizeof(struct fact) <= MKT__BK_FACT_MAX, "fact too large for the 
  * meanwhile); the output is sorted by id, so it does not depend on who folded what.
  * Lifecycle keeps one thread: its per-customer state is not a plain sum. */
 struct lane {
-    struct mkt__rfm_acc acc;     /* BY_NUMBER_ANY customers, the lane's 64 currencies */
+    struct mkt__rfm_acc acc;     /* numbered customers, the lane's 64 currencies */
     struct mkt__dense_ids shape; /* of the lane's ids (len 0 until its first) */
     uint32_t cur_key[64];        /* the lane's currencies: packed code by lane currency id */
     int64_t rates[64];           /* with fx: their rates */

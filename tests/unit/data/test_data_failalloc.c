@@ -132,6 +132,52 @@ START_TEST(test_table_failalloc_threads)
 }
 END_TEST
 
+/* Folding bookings with the parsing threads' lanes: any allocation may fail (the lanes, the
+ * merge, the columns). The table is then as it was, except as documented: out of memory while
+ * computing the columns leaves the bookings folded, and retrying mkt_table_set_as_of() at the
+ * fold's date then works. */
+static int fold_scenario(failalloc *fa, void *arg)
+{
+    (void)arg;
+    mkt_ctx *ctx;
+    int rc = mkt_ctx_new(&ctx, &fa->host, NULL);
+    if (rc)
+        return rc;
+    mkt_table *t;
+    rc = mkt_table_new(&t, ctx);
+    if (rc == MKT_OK && !(rc = checked(t, mkt_table_load_customers, fixture("customers.csv"), fa,
+                                       1))) {
+        mkt_load_options o;
+        mkt_load_options_init(&o);
+        o.threads = 2;
+        failalloc_pause(fa);
+        char *before = dump_table(t);
+        failalloc_resume(fa);
+        rc = mkt_table_fold_bookings(t, fixture("bookings.csv"), 19889, NULL, 0, &o);
+        failalloc_pause(fa);
+        char *after = dump_table(t);
+        int same = strcmp(before, after) == 0;
+        ck_assert_msg(rc == MKT_OK || same || (rc == MKT_ENOMEM &&
+                                               mkt_table_set_as_of(t, 19889) == MKT_OK),
+                      "fold failed (%d) and changed the table", rc);
+        failalloc_resume(fa);
+        free(before);
+        free(after);
+    }
+    mkt_table_free(t);
+    mkt_ctx_free(ctx);
+    return rc;
+}
+
+START_TEST(test_fold_failalloc_threads)
+{
+    mkt__par_chunk_bytes = 64; /* the bookings are cut into several chunks */
+    ck_assert_int_gt(failalloc_run(fold_scenario, NULL), 10);
+    ck_assert_int_gt(failalloc_run_sticky(fold_scenario, NULL), 10);
+    mkt__par_chunk_bytes = 0;
+}
+END_TEST
+
 START_TEST(test_paths_failalloc)
 {
     ck_assert_int_gt(failalloc_run(paths_scenario, NULL), 10);
@@ -146,6 +192,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_table_failalloc);
     tcase_add_test(tc, test_table_failalloc_threads);
+    tcase_add_test(tc, test_fold_failalloc_threads);
     tcase_add_test(tc, test_paths_failalloc);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

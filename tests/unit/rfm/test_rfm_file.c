@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "data/load-private.h"
+#include "failalloc.h"
 #include "rfm-test.h"
 
 static const char *path_of(const char *name)
@@ -297,6 +298,39 @@ START_TEST(test_threads_same_as_one)
 }
 END_TEST
 
+/* Any allocation of a threaded RFM pass may fail (lanes, merge, result): MKT_ENOMEM and no
+ * leak (the lanes of every id mix: the dictionary takes over in IDS_MIXED). */
+static int alloc_scenario(failalloc *fa, void *arg)
+{
+    const char *path = arg;
+    mkt_ctx *ctx = NULL;
+    int rc = mkt_ctx_new(&ctx, &fa->host, NULL);
+    if (rc)
+        return rc;
+    mkt_rfm_options o;
+    mkt_rfm_options_init(&o);
+    o.as_of = dt("2025-06-30");
+    o.scoring = MKT_RFM_NTILE;
+    mkt_load_options l = threads(2, 300);
+    mkt_rfm *r = NULL;
+    rc = mkt_rfm_compute_file(&r, ctx, path, &o, &l);
+    ck_assert(rc == MKT_OK || r == NULL);
+    mkt_rfm_free(r);
+    mkt_ctx_free(ctx);
+    return rc;
+}
+
+START_TEST(test_threads_failalloc)
+{
+    id_mix = IDS_MIXED;
+    static char path[512];
+    snprintf(path, sizeof path, "%s", bookings_file(600, 0));
+    ck_assert_int_gt(failalloc_run(alloc_scenario, path), 10);
+    ck_assert_int_gt(failalloc_run_sticky(alloc_scenario, path), 10);
+    mkt__par_chunk_bytes = 0;
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     mkt_ctx *ctx = new_ctx();
@@ -345,6 +379,7 @@ int main(void)
     tcase_add_loop_test(tc, test_rfm_same_as_table, 0, IDS_COUNT);
     tcase_add_loop_test(tc, test_lifecycle_same_as_table, 0, IDS_COUNT);
     tcase_add_loop_test(tc, test_threads_same_as_one, 0, IDS_COUNT);
+    tcase_add_test(tc, test_threads_failalloc);
     tcase_add_test(tc, test_apply_by_id);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
