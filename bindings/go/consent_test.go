@@ -156,6 +156,50 @@ func TestConsentDecision(t *testing.T) {
 	}
 }
 
+// CheckMany: three sends against a daily cap of 2 in one batch see each other, as three
+// Check calls would; a bad request fails alone.
+func TestConsentCheckMany(t *testing.T) {
+	c := privacyContext(t)
+	p, err := c.NewConsentPolicy(ConsentOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := c.SetConsent(ConsentChange{CustomerID: "M1", Channel: ChannelEmail,
+		Status: ConsentGiven, Source: "app"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetPreferences(Preferences{CustomerID: "M1", Channel: ChannelEmail,
+		Promotional: true, Transactional: true, DailyCap: 2}); err != nil {
+		t.Fatal(err)
+	}
+	send := ContactRequest{CustomerID: "M1", Channel: ChannelEmail, At: noonParis,
+		TimeZone: "Europe/Paris", Send: true}
+	bad := ContactRequest{CustomerID: "M1", Channel: 9, At: noonParis}
+	ds, err := p.CheckMany([]ContactRequest{send, send, bad, send})
+	if err != nil || len(ds) != 4 {
+		t.Fatalf("%v %v", ds, err)
+	}
+	if !ds[0].Allow || !ds[1].Allow || ds[2].Allow || ds[3].Allow {
+		t.Fatalf("%+v", ds)
+	}
+	if ds[0].Err != nil || !isCode(ds[2].Err, ErrInvalid) || ds[3].Err != nil {
+		t.Fatalf("errors: %+v", ds)
+	}
+	// Capped until 00:00 CEST on 2025-06-12 = 22:00 UTC on 06-11.
+	if ds[3].Reasons[0] != ReasonCapChannel ||
+		!ds[3].NextAllowed.Equal(time.Date(2025, 6, 11, 22, 0, 0, 0, time.UTC)) {
+		t.Fatalf("%+v", ds[3])
+	}
+	if ds, err := p.CheckMany(nil); ds != nil || err != nil {
+		t.Fatalf("empty: %v %v", ds, err)
+	}
+	p.Close()
+	if _, err := p.CheckMany([]ContactRequest{send}); !isCode(err, ErrState) {
+		t.Fatalf("closed policy: %v", err)
+	}
+}
+
 func TestConsentFiles(t *testing.T) {
 	c := privacyContext(t)
 	dir := t.TempDir()

@@ -2,9 +2,10 @@
 /*
  * The contact decision. Reads the customer's state record (one store get, no allocation in
  * the common case), collects EVERY reason that applies (so that a caller sees all of them,
- * and a test can compare the whole set), reads the counters of the caps that apply, and for
- * a real send counts it against the caps with bounded increments, so that concurrent senders
- * cannot pass a cap. Any failure turns into a deny with a reason: never an allow.
+ * and a test can compare the whole set), reads the customer's cap counters (one more get,
+ * only when a cap applies), and for a real send counts it against the caps under
+ * compare-and-set (consent-caps.c), so that concurrent senders cannot pass a cap. Any failure
+ * turns into a deny with a reason: never an allow.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -72,8 +73,9 @@ static int read_request(mkt_consent *c, const mkt_contact_request *in, struct de
                           q.address);
     if (q.flags & ~MKT_CONTACT_SEND)
         return mkt__error(c->ctx, MKT_EINVAL, "%s: unknown flags 0x%" PRIx32, where, q.flags);
-    if (q.at < 0)
-        return mkt__error(c->ctx, MKT_EINVAL, "%s: at %" PRId64 " is before 1970", where, q.at);
+    if (q.at < 0 || q.at > MKT__CONSENT_AT_MAX)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: at %" PRId64 " is %s", where, q.at,
+                          q.at < 0 ? "before 1970" : "after 9999-12-31");
     if (q.at == 0 && (rc = mkt_ctx_now(c->ctx, &q.at)) != MKT_OK)
         return rc;
     d->q = q;
@@ -146,54 +148,58 @@ static int load_zone(struct decision *d)
     return MKT_OK;
 }
 
-static int read_counter(mkt_ctx *ctx, const char *key, size_t klen, int64_t *count)
+/* The latest reset among the reached caps @bits (1 << (g * NPERIODS + k)) goes to d->next. */
+static void push_next(struct decision *d, uint32_t bits)
 {
-    char text[32];
-    size_t len;
-    int rc = mkt__store_get_buf(ctx, MKT__CONSENT_NS_CAPS, key, klen, text, sizeof text - 1,
-                                &len, NULL);
-    *count = 0;
-    if (rc == MKT_ENOTFOUND)
-        return MKT_OK;
-    if (rc == MKT_ETOOBIG || (rc == MKT_OK && len == 0))
-        return mkt__error(ctx, MKT_EPARSE, "consent: counter in '%s' is not a number",
-                          MKT__CONSENT_NS_CAPS);
-    if (rc)
-        return rc;
-    int64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] < '0' || text[i] > '9' || v > (INT64_MAX - 9) / 10)
-            return mkt__error(ctx, MKT_EPARSE, "consent: counter in '%s' is not a count",
-                              MKT__CONSENT_NS_CAPS);
-        v = v * 10 + (text[i] - '0');
+    for (int k = 0; k < MKT__NPERIODS; k++) {
+        if (!(bits & (1u << k | 1u << (MKT__NPERIODS + k))))
+            continue;
+        int64_t next_local;
+        mkt__period_number(k, d->local, &next_local);
+        int64_t reset = mkt__first_local_at_or_after(d->zone, next_local);
+        if (reset > d->next)
+            d->next = reset;
     }
-    *count = v;
-    return MKT_OK;
 }
 
-/* Reached caps set CAP_* reasons and push d->next to the latest period reset. */
+static uint32_t reached_reasons(uint32_t bits)
+{
+    const uint32_t channel = (1u << MKT__NPERIODS) - 1;
+    return ((bits & channel) ? BIT(MKT_REASON_CAP_CHANNEL) : 0u) |
+           ((bits & ~channel) ? BIT(MKT_REASON_CAP_GLOBAL) : 0u);
+}
+
+/* The send as cap counters see it: scopes, caps and the windows of the request's time. */
+static void cap_plan(const struct decision *d, struct mkt__cap_plan *plan)
+{
+    plan->scope[0] = d->q.channel;
+    plan->scope[1] = 0;
+    memcpy(plan->cap, d->caps, sizeof plan->cap);
+    for (int k = 0; k < MKT__NPERIODS; k++) {
+        int64_t next_local;
+        plan->window[k] = mkt__period_number(k, d->local, &next_local);
+    }
+}
+
+/* Reached caps set CAP_* reasons and push d->next to the latest period reset. One store get
+ * reads every counter of the customer. */
 static int cap_reasons(struct decision *d)
 {
-    for (int g = 0; g < 2; g++) {
-        for (int k = 0; k < MKT__NPERIODS; k++) {
-            if (d->caps[g][k] == 0)
-                continue;
-            int64_t next_local, n = mkt__period_number(k, d->local, &next_local);
-            char key[MKT__CONSENT_KEY_MAX];
-            char scope = g ? '*' : (char)('0' + d->q.channel);
-            size_t klen = mkt__consent_cap_key(key, d->q.customer_id, scope, k, n);
-            int64_t count;
-            int rc = read_counter(d->c->ctx, key, klen, &count);
-            if (rc)
-                return rc;
-            if (count < d->caps[g][k])
-                continue;
-            d->reasons |= BIT(g ? MKT_REASON_CAP_GLOBAL : MKT_REASON_CAP_CHANNEL);
-            int64_t reset = mkt__first_local_at_or_after(d->zone, next_local);
-            if (reset > d->next)
-                d->next = reset;
-        }
-    }
+    mkt__consent_caps k;
+    uint64_t version;
+    int rc = mkt__consent_caps_load(d->c->ctx, d->q.customer_id, &k, &version);
+    if (rc)
+        return rc;
+    struct mkt__cap_plan plan;
+    cap_plan(d, &plan);
+    uint32_t bits = 0;
+    for (int g = 0; g < 2; g++)
+        for (int p = 0; p < MKT__NPERIODS; p++)
+            if (d->caps[g][p] &&
+                mkt__cap_count(&k.c[plan.scope[g]][p], plan.window[p]) >= (uint32_t)d->caps[g][p])
+                bits |= 1u << (g * MKT__NPERIODS + p);
+    d->reasons |= reached_reasons(bits);
+    push_next(d, bits);
     return MKT_OK;
 }
 
@@ -227,48 +233,6 @@ static int time_reasons(struct decision *d, int64_t *next_allowed)
 
 /* ---- a real send: count it, audit it ------------------------------------------------------ */
 
-struct counted {
-    char key[MKT__CONSENT_KEY_MAX];
-    size_t klen;
-};
-
-static void uncount(mkt_ctx *ctx, const struct counted *done, int n)
-{
-    /* Best effort: a counter left one too high only makes the cap stricter (the safe side). */
-    for (int i = 0; i < n; i++)
-        if (mkt_store_incr(ctx, MKT__CONSENT_NS_CAPS, done[i].key, done[i].klen, -1, 0, NULL))
-            mkt__log(ctx, MKT_LOG_WARN, "consent: could not give back a counted send");
-}
-
-/* Count the send in every period counter of the channel and of all channels, each bounded
- * by its cap: the store refuses (MKT_ELIMIT) the increment that would pass a cap, even when
- * other processes count at the same time. Returns MKT_ELIMIT with d->reasons set then. */
-static int count_send(struct decision *d, struct counted *done, int *counted)
-{
-    int n = 0, rc = MKT_OK;
-    for (int g = 0; g < 2 && rc == MKT_OK; g++) {
-        for (int k = 0; k < MKT__NPERIODS && rc == MKT_OK; k++) {
-            int64_t next_local, p = mkt__period_number(k, d->local, &next_local);
-            struct counted *c = &done[n];
-            c->klen = mkt__consent_cap_key(c->key, d->q.customer_id,
-                                           g ? '*' : (char)('0' + d->q.channel), k, p);
-            int64_t limit = d->caps[g][k] ? d->caps[g][k] : INT64_MAX;
-            rc = mkt_store_incr(d->c->ctx, MKT__CONSENT_NS_CAPS, c->key, c->klen, 1, limit,
-                                NULL);
-            if (rc == MKT_OK)
-                n++;
-            else if (rc == MKT_ELIMIT) {
-                d->reasons |= BIT(g ? MKT_REASON_CAP_GLOBAL : MKT_REASON_CAP_CHANNEL);
-                d->next = mkt__first_local_at_or_after(d->zone, next_local);
-            }
-        }
-    }
-    if (rc)
-        uncount(d->c->ctx, done, n);
-    *counted = rc ? 0 : n;
-    return rc;
-}
-
 static int audit_send(struct decision *d)
 {
     char detail[200];
@@ -287,10 +251,17 @@ static int record_send(struct decision *d, mkt_contact_decision *out)
     int rc = promo && d->zone == NULL ? load_zone(d) : MKT_OK;
     if (rc)
         return deny(out, BIT(MKT_REASON_TIME_ZONE), rc);
-    struct counted done[2 * MKT__NPERIODS];
-    int counted = 0;
-    rc = promo ? count_send(d, done, &counted) : MKT_OK;
+    struct mkt__cap_plan plan;
+    uint32_t reached = 0;
+    if (promo) {
+        cap_plan(d, &plan);
+        rc = mkt__consent_caps_count(d->c->ctx, d->q.customer_id, &plan, &reached);
+    }
     if (rc == MKT_ELIMIT) {
+        /* another sender took the last slot since the check: refuse like the check would */
+        d->reasons |= reached_reasons(reached);
+        d->next = d->q.at;
+        push_next(d, reached);
         int64_t next = 0;
         const int quiet = (d->c->opts.quiet_channels >> d->q.channel) & 1u;
         const struct mkt__quiet_rule *rule = quiet ? mkt__quiet_rule_for(d->c, d->q.region)
@@ -299,13 +270,15 @@ static int record_send(struct decision *d, mkt_contact_decision *out)
             d->next = next;
         deny(out, d->reasons, MKT_OK);
         out->next_allowed = d->next;
-        return MKT_OK; /* a decision: another sender took the last slot */
+        return MKT_OK; /* a decision, not a failure */
     }
     if (rc)
         return deny(out, BIT(MKT_REASON_STORE_ERROR), rc);
     rc = audit_send(d);
     if (rc) {
-        uncount(d->c->ctx, done, counted); /* not audited means not sent */
+        /* not audited means not sent; best effort: a count left too high is the safe side */
+        if (promo && mkt__consent_caps_uncount(d->c->ctx, d->q.customer_id, &plan))
+            mkt__log(d->c->ctx, MKT_LOG_WARN, "consent: could not give back a counted send");
         return deny(out, BIT(MKT_REASON_AUDIT_ERROR), rc);
     }
     return MKT_OK;

@@ -7,10 +7,10 @@
  * Namespaces (every key starts with the customer id and 0x1F, see doc/consent.md):
  *   consent.state    key "<id>\x1f"                   the customer's state record (PII)
  *   consent.history  key "<id>\x1f<ts:20>.<seq:6>"   one text line per change (PII)
- *   consent.caps     key "<id>\x1f<scope><P><n>"      send counters (PII): scope '1'..'6'
- *                    for a channel or '*' for all channels, P 'd' (n = local day number),
- *                    'w' (n = Monday-start week number, week 0 starts 1969-12-29) or
- *                    'm' (n = year * 12 + month - 1), n in decimal.
+ *   consent.caps     key "<id>\x1f"                   the customer's send counters (PII):
+ *                    one fixed-size record (consent-caps.c), the current window of each
+ *                    (scope, period). Keys "<id>\x1f<scope><P><n>" of the earlier one-counter-
+ *                    per-key layout are no longer read; erasure still removes them.
  */
 #ifndef MKT_CONSENT_PRIVATE_H
 #define MKT_CONSENT_PRIVATE_H
@@ -121,8 +121,55 @@ int mkt__channel_parse(const char *s, size_t len); /* -1 if unknown; "all" is 0 
 const char *mkt__dnc_reason_name(int32_t reason);
 int mkt__dnc_reason_parse(const char *s, size_t len);
 
-/* Counter key of @scope ('1'..'6' or '*'), period kind and number. Returns the length. */
-size_t mkt__consent_cap_key(char *key, const char *customer, char scope, int period, int64_t n);
+/* ---- cap counters (consent-caps.c) --------------------------------------------------------
+ * The "consent.caps" record, little-endian: u8 version (1), then for each scope (0 = all
+ * channels, 1..6 = a channel) and period (day, week, month): i32 window (local day number;
+ * Monday-week number, week 0 starting Monday 1969-12-29; year * 12 + month - 1), u16 count.
+ * An unused slot has window INT32_MIN and count 0. Decisions are limited to times before
+ * the year 10000, so every window fits in 32 bits. */
+#define MKT__CAPS_SCOPES (MKT__NCHANNELS + 1)
+#define MKT__CAPS_VERSION 1
+#define MKT__CAPS_RECORD_LEN (1 + MKT__CAPS_SCOPES * MKT__NPERIODS * 6)
+#define MKT__CAPS_NO_WINDOW INT32_MIN
+/* 9999-12-31 23:59:59 UTC: the latest decision time. */
+#define MKT__CONSENT_AT_MAX INT64_C(253402300799)
+
+struct mkt__cap_counter {
+    int32_t window;
+    uint16_t count;  /* saturates at 65535 (caps are at most 65535) */
+};
+
+typedef struct mkt__consent_caps {
+    struct mkt__cap_counter c[MKT__CAPS_SCOPES][MKT__NPERIODS];
+} mkt__consent_caps;
+
+/* One send to count: the two scopes (the channel, 0 = all channels), the cap of each (scope,
+ * period) (0: none, counted all the same) and the window of each period. */
+struct mkt__cap_plan {
+    int scope[2];
+    int32_t cap[2][MKT__NPERIODS];
+    int64_t window[MKT__NPERIODS];
+};
+
+void mkt__consent_caps_empty(mkt__consent_caps *k);
+int mkt__consent_caps_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
+                             size_t len, mkt__consent_caps *k);
+/* Writes MKT__CAPS_RECORD_LEN bytes. */
+void mkt__consent_caps_encode(const mkt__consent_caps *k, unsigned char *out);
+/* Read the counters (absent: all empty, *version MKT_VERSION_ABSENT); MKT_EPARSE if corrupt. */
+int mkt__consent_caps_load(mkt_ctx *ctx, const char *customer, mkt__consent_caps *k,
+                           uint64_t *version);
+/* The count of a slot for @window: its count, 0 for a later window, 65535 (reached) for an
+ * earlier one (that count is gone). */
+uint32_t mkt__cap_count(const struct mkt__cap_counter *e, int64_t window);
+/* Count one send under compare-and-set. MKT_ELIMIT (nothing written) when it would pass a
+ * cap, with *reached = bits 1 << (g * MKT__NPERIODS + period) of those caps; MKT_ECONFLICT
+ * after too many concurrent changes; the store's error. */
+int mkt__consent_caps_count(mkt_ctx *ctx, const char *customer,
+                            const struct mkt__cap_plan *plan, uint32_t *reached);
+/* Give a counted send back (best effort: a count left too high only makes caps stricter). */
+int mkt__consent_caps_uncount(mkt_ctx *ctx, const char *customer,
+                              const struct mkt__cap_plan *plan);
 
 /* ---- the policy (consent-policy.c) and the decision (consent-decide.c) -------------------- */
 

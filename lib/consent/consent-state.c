@@ -208,26 +208,6 @@ size_t mkt__consent_key(char *key, const char *id)
     return n + 1;
 }
 
-size_t mkt__consent_cap_key(char *key, const char *customer, char scope, int period, int64_t n)
-{
-    static const char kinds[MKT__NPERIODS] = { 'd', 'w', 'm' };
-    size_t len = mkt__consent_key(key, customer);
-    key[len++] = scope;
-    key[len++] = kinds[period];
-    char digits[24];
-    int nd = 0;
-    uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
-    do {
-        digits[nd++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (n < 0)
-        key[len++] = '-';
-    while (nd)
-        key[len++] = digits[--nd];
-    return len;
-}
-
 int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
                             uint64_t *version)
 {

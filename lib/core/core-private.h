@@ -21,7 +21,10 @@
 #define MKT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #define MKT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define MKT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+/* A read hint for memory needed soon; never faults, even on an address it should not read. */
+#define MKT__PREFETCH(p) __builtin_prefetch((p), 0, 3)
 #else
+#define MKT__PREFETCH(p) ((void)(p))
 #define MKT_PRINTF(fmt, args)
 #define MKT_LIKELY(x) (x)
 #define MKT_UNLIKELY(x) (x)
@@ -92,8 +95,21 @@ void mkt__log(mkt_ctx *ctx, int level, const char *fmt, ...) MKT_PRINTF(3, 4);
 int mkt__store_get_buf(mkt_ctx *ctx, const char *ns, const char *key, size_t key_len,
                        void *buf, size_t cap, size_t *value_len, uint64_t *version);
 
+/* Hints that keys will be read soon (batch paths overlap the memory latency of many reads).
+ * mkt__store_prefetch_ns() resolves a namespace once per batch: an index for
+ * mkt__store_prefetch(), or -1 (a host store, no such namespace yet, or one small enough to
+ * stay in the caches: no hints). @hash is
+ * mkt__memstore_hash() of the key (one key in several namespaces: hash once). Stage 0
+ * prefetches the built-in memory store's hash slot, stage 1 (a little later, when the slot
+ * has arrived) the record it points to. Never fails, never changes state. */
+long mkt__store_prefetch_ns(mkt_ctx *ctx, const char *ns);
+void mkt__store_prefetch(mkt_ctx *ctx, long ns_index, uint64_t hash, int stage);
+
 /* ---- the built-in memory store (lib/core/memstore.c) ------------------------------------ */
 int mkt__memstore_init(mkt_ctx *ctx, mkt_store_ops *ops);
+uint64_t mkt__memstore_hash(const char *key, size_t key_len);
+long mkt__memstore_ns_index(void *user_data, const char *ns);
+void mkt__memstore_prefetch(void *user_data, long ns_index, uint64_t hash, int stage);
 /* Whether @ctx keeps its state in the built-in memory store (gone with the context). */
 int mkt__store_is_builtin(const mkt_ctx *ctx);
 

@@ -143,6 +143,17 @@ int mkt__store_get_buf(mkt_ctx *ctx, const char *ns, const char *key, size_t key
     return reply.value_len <= cap ? MKT_OK : MKT_ETOOBIG;
 }
 
+long mkt__store_prefetch_ns(mkt_ctx *ctx, const char *ns)
+{
+    return mkt__store_is_builtin(ctx) ? mkt__memstore_ns_index(ctx->store.user_data, ns) : -1;
+}
+
+void mkt__store_prefetch(mkt_ctx *ctx, long ns_index, uint64_t hash, int stage)
+{
+    if (ns_index >= 0)
+        mkt__memstore_prefetch(ctx->store.user_data, ns_index, hash, stage);
+}
+
 MKT_EXPORT int mkt_store_put(mkt_ctx *ctx, const char *ns, const char *key, size_t key_len,
                              const void *value, size_t value_len, uint64_t expected_version,
                              uint64_t *new_version)

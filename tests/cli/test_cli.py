@@ -2124,6 +2124,27 @@ class ConsentTest(UsageAssertions, unittest.TestCase):
         self.assertEqual(json.loads(r.stdout),
                          {"allow": True, "reasons": [], "next_allowed": None})
 
+    def test_processes_share_a_cap(self):
+        """Six processes send five promotional SMS each to one customer through one state
+        file; the daily cap is 7: exactly 7 sends are allowed (the counters are updated by
+        compare-and-set, so no process passes the cap between its check and its count)."""
+        path = self.write("in.csv", "customer_id,kind,channel,value,ts,source\n"
+                          "C9,consent,sms,given,2025-01-01T00:00:00Z,web\n"
+                          "C9,cap_daily,sms,7,,\n")
+        r = run("--state", self.state, "consent", "import", "--input", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        script = ('for i in 1 2 3 4 5; do "$MKT" consent check --store "$STATE" '
+                  '--customer C9 --channel sms --zone Europe/Paris '
+                  '--at 2025-06-11T10:00:00Z --send; done; true')
+        procs = [subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE, text=True,
+                                  env=dict(os.environ, MKT=MKT, STATE=self.state))
+                 for _ in range(6)]
+        outs = [p.communicate(timeout=300)[0] for p in procs]
+        lines = [line for out in outs for line in out.splitlines()]
+        self.assertEqual(lines.count("allow"), 7)
+        self.assertEqual(lines.count("deny"), 23)
+        self.assertEqual(sum(line.startswith("cap_channel:") for line in lines), 23)
+
     def test_quiet_rules_file(self):
         run("--state", self.state, "consent", "import", "--input", self.write(
             "c.csv", "customer_id,kind,channel,value,ts,source\nC2,consent,push,given,,app\n"))

@@ -1371,6 +1371,8 @@ _PROTOTYPES = {
     "mkt_consent_load_quiet_rules": (c_int, [c_void_p, c_char_p]),
     "mkt_contact_request_init": (c_int, [P(ContactRequest)]),
     "mkt_consent_check": (c_int, [c_void_p, P(ContactRequest), P(ContactDecision)]),
+    "mkt_consent_check_many": (c_int, [c_void_p, P(ContactRequest), c_size_t, P(ContactDecision),
+                                       P(c_int32)]),
     # privacy.h and the audit part of ctx.h
     "mkt_audit_chain_hash": (c_int, [c_void_p, P(AuditRecord), c_uint64, c_char_p, c_char_p]),
     "mkt_audit_verify": (c_int, [c_void_p, P(AuditReport)]),

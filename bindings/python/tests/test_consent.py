@@ -98,6 +98,27 @@ class ConsentTest(unittest.TestCase):
             self.assertIn("local time", consent.reason_text(17))
             self.assertIsNone(consent.reason_name(0))
 
+    def test_check_many(self):
+        with self.ctx() as ctx, consent.Policy(ctx) as policy:
+            consent.set_consent(ctx, "M1", mkt.CHANNEL_EMAIL, consent.Status.GIVEN, source="app")
+            consent.set_preferences(ctx, "M1", mkt.CHANNEL_EMAIL, daily_cap=2)
+            send = dict(customer_id="M1", channel=mkt.CHANNEL_EMAIL, at=NOON_PARIS,
+                        time_zone="Europe/Paris", send=True)
+            # Three sends in one batch against a daily cap of 2: the third sees the first
+            # two, as three single calls would; a bad request in between fails alone.
+            got = policy.check_many([send, send, dict(customer_id="M1", channel=9), send,
+                                     dict(customer_id="M2", channel=mkt.CHANNEL_EMAIL,
+                                          message_class=consent.MessageClass.TRANSACTIONAL,
+                                          at=NOON_PARIS)])
+            self.assertEqual([d.allow for d in got], [True, True, False, False, True])
+            self.assertEqual([d.status for d in got], [0, 0, -1, 0, 0])  # -1: MKT_EINVAL
+            self.assertEqual(got[3].reasons, (consent.Reason.CAP_CHANNEL,))
+            self.assertEqual(got[3].next_allowed, NOON_PARIS + 12 * 3600)  # 00:00 CEST
+            self.assertEqual(got[3], policy.check(**{**send, "send": False}))
+            self.assertEqual(policy.check_many([]), [])
+            with self.assertRaises(TypeError):
+                policy.check_many([dict(channel=mkt.CHANNEL_EMAIL)])
+
     def test_policy_options_and_files(self):
         with tempfile.TemporaryDirectory() as tmp, self.ctx() as ctx:
             rules = os.path.join(tmp, "q.csv")

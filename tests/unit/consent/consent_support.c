@@ -27,7 +27,11 @@ static int step(fault_store *f)
     long n = f->ops++;
     if (f->bump_after_op >= 0 && n == f->bump_after_op + 1) {
         f->bump_after_op = -1;
-        mkt_store_incr(f->inner, f->bump_ns, f->bump_key, f->bump_key_len, 1, INT64_MAX, NULL);
+        if (f->bump_fn)
+            f->bump_fn(f);
+        else
+            mkt_store_incr(f->inner, f->bump_ns, f->bump_key, f->bump_key_len, 1, INT64_MAX,
+                           NULL);
     }
     return f->fail_at >= 0 && (n == f->fail_at || (f->sticky && n > f->fail_at));
 }

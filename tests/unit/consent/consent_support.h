@@ -18,8 +18,9 @@ typedef struct fault_store {
     int fail_rc;          /* what a failing operation returns (default MKT_EIO) */
     int conflicts;        /* the next N puts to consent.state report MKT_ECONFLICT */
     long bump_after_op;   /* after this operation, run bump (once; -1 never) */
-    const char *bump_ns, *bump_key;
+    const char *bump_ns, *bump_key; /* the bump: +1 on this counter, */
     size_t bump_key_len;
+    void (*bump_fn)(struct fault_store *f); /* or this function when set */
 } fault_store;
 
 void fault_store_init(fault_store *f);

@@ -358,15 +358,36 @@ START_TEST(quiet_hours_dst)
 }
 END_TEST
 
-static int64_t counter(const char *key)
+/* One slot of the customer's "consent.caps" record, read by the layout doc/consent.md
+ * documents (u8 version 1, then per scope 0..6 and period day/week/month: i32 window, u16
+ * count, little-endian): the count, and the window in *window. 0 when there is no record. */
+static int64_t counter_of(mkt_ctx *c, const char *id, int scope, int period, int64_t *window)
 {
-    char *v = NULL;
-    size_t len;
-    int rc = mkt_store_get(ctx, "consent.caps", key, strlen(key), &v, &len, NULL);
-    int64_t n = rc == MKT_OK ? strtoll(v, NULL, 10) : 0;
+    char key[64], *v = NULL;
+    size_t len = 0, klen = (size_t)snprintf(key, sizeof key, "%s\x1f", id);
+    int rc = mkt_store_get(c, "consent.caps", key, klen, &v, &len, NULL);
+    int64_t n = 0;
+    *window = 0;
+    if (rc == MKT_OK && len == 127 && v[0] == 1) {
+        const unsigned char *p = (const unsigned char *)v + 1 + (scope * 3 + period) * 6;
+        *window = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                            (uint32_t)p[3] << 24);
+        n = p[4] | p[5] << 8;
+    }
     mkt_free(v);
     return n;
 }
+
+/* The count of a slot that must hold @window. */
+static int64_t counter(const char *id, int scope, int period, int64_t window)
+{
+    int64_t w;
+    int64_t n = counter_of(ctx, id, scope, period, &w);
+    ck_assert_int_eq(w, window);
+    return n;
+}
+
+enum { DAY, WEEK, MONTH };
 
 START_TEST(caps)
 {
@@ -384,11 +405,12 @@ START_TEST(caps)
     ck_assert_int_eq(d.next_allowed, utc(2025, 6, 15, 22, 0));
     ck_assert_int_eq(audit_log_count(&audit, "contact.allow"), 2);
     /* Counters: day 20250 (2025-06-11), week 2893 (Monday-start weeks from 1969-12-29:
-     * (20250 + 3) / 7 = 2893), month 2025 * 12 + 5 = 24305. */
-    ck_assert_int_eq(counter("K\x1f" "1d20250"), 2);
-    ck_assert_int_eq(counter("K\x1f" "1w2893"), 2);
-    ck_assert_int_eq(counter("K\x1f" "1m24305"), 2);
-    ck_assert_int_eq(counter("K\x1f*d20250"), 2);
+     * (20250 + 3) / 7 = 2893), month 2025 * 12 + 5 = 24305; email is scope 1, all
+     * channels scope 0. */
+    ck_assert_int_eq(counter("K", 1, DAY, 20250), 2);
+    ck_assert_int_eq(counter("K", 1, WEEK, 2893), 2);
+    ck_assert_int_eq(counter("K", 1, MONTH, 24305), 2);
+    ck_assert_int_eq(counter("K", 0, DAY, 20250), 2);
     /* Sunday 23:30 CEST is still the same week; Monday 00:00 CEST is a new one. */
     r.at = utc(2025, 6, 15, 21, 30);
     r.flags = 0;
@@ -400,7 +422,7 @@ START_TEST(caps)
     r.message_class = MKT_CLASS_TRANSACTIONAL;
     r.flags = MKT_CONTACT_SEND;
     ck_assert_int_eq(decide(&r).allow, 1);
-    ck_assert_int_eq(counter("K\x1f" "1d20250"), 2);
+    ck_assert_int_eq(counter("K", 1, DAY, 20250), 2);
     /* The all-channel daily cap of 2 is reached too (2 emails today): SMS is refused until
      * tomorrow 00:00 CEST, then quiet hours push it to 08:00 CEST = 06:00 UTC. */
     prefs("K", MKT_CHANNEL_ALL, 1, 1, 2, 0, 0);
@@ -424,57 +446,71 @@ START_TEST(caps)
 }
 END_TEST
 
-/* Two senders race for the last slot: the check reads count 0 < cap 1, then, before our
- * increment, another process counts its send. The bounded increment refuses ours. */
-START_TEST(concurrent_senders)
+/* "Another process" sends to X on push through its own policy over the shared data. */
+static void other_sender(fault_store *f)
 {
-    fault_store fs;
-    fault_store_init(&fs);
-    mkt_store_ops ops;
-    fault_store_ops(&fs, &ops);
-    mkt_host h = MKT_HOST_INIT;
-    h.store = &ops;
-    mkt_ctx *c;
-    ck_assert_int_eq(mkt_ctx_new(&c, &h, NULL), MKT_OK);
-    mkt_consent *p;
-    ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
-    mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
-    ch.customer_id = "X";
-    ch.channel = MKT_CHANNEL_PUSH;
-    ch.status = MKT_CONSENT_GIVEN;
-    ch.source = "t";
-    ck_assert_int_eq(mkt_consent_set(c, &ch), MKT_OK);
-    mkt_preferences pr = MKT_PREFERENCES_INIT;
-    pr.customer_id = "X";
-    pr.channel = MKT_CHANNEL_PUSH;
-    pr.daily_cap = 1;
-    ck_assert_int_eq(mkt_preferences_set(c, &pr), MKT_OK);
+    mkt_consent *p2;
+    ck_assert_int_eq(mkt_consent_new(&p2, f->inner, NULL), MKT_OK);
     mkt_contact_request r = req("X", MKT_CHANNEL_PUSH, MKT_CLASS_PROMOTIONAL);
     r.flags = MKT_CONTACT_SEND;
-    /* Operations of the check: 0 state get, 1 counter get; bump before operation 2, the
-     * first increment. Day 20250 is 2025-06-11 in Paris. */
-    fs.ops = 0;
-    fs.bump_after_op = 1;
-    fs.bump_ns = "consent.caps";
-    fs.bump_key = "X\x1f" "3d20250";
-    fs.bump_key_len = strlen(fs.bump_key);
     mkt_contact_decision d = { sizeof d, 0, 0, 0, 0 };
-    ck_assert_int_eq(mkt_consent_check(p, &r, &d), MKT_OK);
-    ck_assert_int_eq(d.allow, 0);
-    ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_CAP_CHANNEL));
-    /* The day resets at 06-12 00:00 CEST, but push has quiet hours: 08:00 CEST. */
-    ck_assert_int_eq(d.next_allowed, utc(2025, 6, 12, 6, 0));
-    /* Nothing of ours stayed counted: the other sender's 1 only. */
-    char *v;
-    ck_assert_int_eq(mkt_store_get(fs.inner, "consent.caps", "X\x1f" "3d20250", 9, &v, NULL,
-                                   NULL), MKT_OK);
-    ck_assert_str_eq(v, "1");
-    mkt_free(v);
-    ck_assert_int_eq(mkt_store_get(fs.inner, "consent.caps", "X\x1f*d20250", 9, &v, NULL,
-                                   NULL), MKT_ENOTFOUND);
-    mkt_consent_free(p);
-    mkt_ctx_free(c);
-    fault_store_free(&fs);
+    ck_assert_int_eq(mkt_consent_check(p2, &r, &d), MKT_OK);
+    ck_assert_int_eq(d.allow, 1);
+    mkt_consent_free(p2);
+}
+
+/* Two senders race for the last slot of a daily cap of 1: our check reads count 0, then the
+ * other sender counts its send, either before we read the counters to count ours (bump
+ * after operation 1) or between that read and our compare-and-set write (after operation
+ * 2: the write conflicts and the retry sees the new count). Either way ours is refused. */
+START_TEST(concurrent_senders)
+{
+    for (long bump_after = 1; bump_after <= 2; bump_after++) {
+        fault_store fs;
+        fault_store_init(&fs);
+        mkt_store_ops ops;
+        fault_store_ops(&fs, &ops);
+        mkt_host h = MKT_HOST_INIT;
+        h.store = &ops;
+        mkt_ctx *c;
+        ck_assert_int_eq(mkt_ctx_new(&c, &h, NULL), MKT_OK);
+        mkt_consent *p;
+        ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
+        mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
+        ch.customer_id = "X";
+        ch.channel = MKT_CHANNEL_PUSH;
+        ch.status = MKT_CONSENT_GIVEN;
+        ch.source = "t";
+        ck_assert_int_eq(mkt_consent_set(c, &ch), MKT_OK);
+        mkt_preferences pr = MKT_PREFERENCES_INIT;
+        pr.customer_id = "X";
+        pr.channel = MKT_CHANNEL_PUSH;
+        pr.daily_cap = 1;
+        ck_assert_int_eq(mkt_preferences_set(c, &pr), MKT_OK);
+        mkt_contact_request r = req("X", MKT_CHANNEL_PUSH, MKT_CLASS_PROMOTIONAL);
+        r.flags = MKT_CONTACT_SEND;
+        /* Operations: 0 state get, 1 counters get (the check), 2 counters get and 3 put
+         * (counting the send). */
+        fs.ops = 0;
+        fs.bump_after_op = bump_after;
+        fs.bump_fn = other_sender;
+        mkt_contact_decision d = { sizeof d, 0, 0, 0, 0 };
+        ck_assert_int_eq(mkt_consent_check(p, &r, &d), MKT_OK);
+        ck_assert_int_eq(d.allow, 0);
+        ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_CAP_CHANNEL));
+        /* The day resets at 06-12 00:00 CEST, but push has quiet hours: 08:00 CEST. */
+        ck_assert_int_eq(d.next_allowed, utc(2025, 6, 12, 6, 0));
+        /* Nothing of ours was counted: the other sender's 1 only, on push (scope 3) and
+         * all channels (scope 0), day 20250 = 2025-06-11. */
+        int64_t w;
+        ck_assert_int_eq(counter_of(fs.inner, "X", 3, DAY, &w), 1);
+        ck_assert_int_eq(w, 20250);
+        ck_assert_int_eq(counter_of(fs.inner, "X", 0, DAY, &w), 1);
+        ck_assert_int_eq(fs.ops, bump_after == 1 ? 3 : 5); /* the conflict cost a retry */
+        mkt_consent_free(p);
+        mkt_ctx_free(c);
+        fault_store_free(&fs);
+    }
 }
 END_TEST
 
@@ -549,11 +585,27 @@ START_TEST(corrupt_record_and_unknown_zone)
     r.time_zone = "../etc";
     d = decide_rc(&r, MKT_EINVAL);
     ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_TIME_ZONE));
-    /* A corrupt counter. */
-    ck_assert_int_eq(mkt_store_put(ctx, "consent.caps", "Z2\x1f*d20250", 10, "x", 1,
+    /* A corrupt counter record (wrong size). */
+    ck_assert_int_eq(mkt_store_put(ctx, "consent.caps", "Z2\x1f", 3, "\x01x", 2,
                                    MKT_VERSION_ANY, NULL), MKT_OK);
     prefs("Z2", MKT_CHANNEL_ALL, 1, 1, 3, 0, 0);
     r.time_zone = "Europe/Paris";
+    d = decide_rc(&r, MKT_EPARSE);
+    ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_STORE_ERROR));
+    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "2 bytes"));
+    /* Too long for the record, and a wrong version. */
+    char big[200] = { 1 };
+    ck_assert_int_eq(mkt_store_put(ctx, "consent.caps", "Z2\x1f", 3, big, sizeof big,
+                                   MKT_VERSION_ANY, NULL), MKT_OK);
+    d = decide_rc(&r, MKT_EPARSE);
+    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "200 bytes"));
+    big[0] = 2;
+    ck_assert_int_eq(mkt_store_put(ctx, "consent.caps", "Z2\x1f", 3, big, 127,
+                                   MKT_VERSION_ANY, NULL), MKT_OK);
+    d = decide_rc(&r, MKT_EPARSE);
+    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "version 2"));
+    /* A real send refuses to overwrite a corrupt record: a deny, nothing written. */
+    r.flags = MKT_CONTACT_SEND;
     d = decide_rc(&r, MKT_EPARSE);
     ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_STORE_ERROR));
 }
@@ -593,6 +645,7 @@ START_TEST(bad_requests)
     const struct { int32_t channel, cls, address; uint32_t flags; mkt_time at; } bad[] = {
         { 0, 2, 0, 0, 1 }, { 7, 2, 0, 0, 1 }, { 1, 0, 0, 0, 1 }, { 1, 3, 0, 0, 1 },
         { 1, 2, 2, 0, 1 }, { 1, 2, 0, 2, 1 }, { 1, 2, 0, 0, -1 },
+        { 1, 2, 0, 0, INT64_C(253402300800) }, /* 10000-01-01: past the last window */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         r.channel = bad[i].channel;

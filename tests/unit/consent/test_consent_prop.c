@@ -11,8 +11,11 @@
  * here are multiples of 15 minutes, so the answer lies on that grid or is the instant itself).
  *
  * The state record is written with the library's encoder (its layout is an internal detail;
- * the record functions are tested in test_consent.c); counters are written under the key
- * layout documented for "consent.caps". MKT_PROP_CASES sets the number of cases (default
+ * the record functions are tested in test_consent.c); the counters record is written here by
+ * the layout documented for "consent.caps", each slot holding the request's window, the one
+ * before (dead: counts 0) or the one after (the request's count is gone: counts as reached).
+ * Every case is decided twice more in batches of BATCH through mkt_consent_check_many(),
+ * which must give the same decisions. MKT_PROP_CASES sets the number of cases (default
  * 120,000). Failures are collected in the loop and checked after it.
  */
 #include <check.h>
@@ -98,6 +101,7 @@ struct gen {
     mkt__consent_state s;
     mkt_contact_request q;
     int64_t counts[2][MKT__NPERIODS]; /* [0] channel, [1] all channels: current period */
+    int shift[2][MKT__NPERIODS];      /* stored window - the request's: -1, 0 or 1 */
     uint32_t implied;
     struct policy_caps pcaps;
 };
@@ -167,9 +171,13 @@ static void gen_state(struct gen *g)
         t->len = (uint8_t)strlen(topics[i]);
         memcpy(t->name, topics[i], t->len);
     }
-    for (int g2 = 0; g2 < 2; g2++)
-        for (int k = 0; k < MKT__NPERIODS; k++)
+    for (int g2 = 0; g2 < 2; g2++) {
+        for (int k = 0; k < MKT__NPERIODS; k++) {
             g->counts[g2][k] = pick(2) ? pick(6) : 0;
+            static const int shifts[8] = { 0, 0, 0, 0, 0, 0, -1, 1 };
+            g->shift[g2][k] = shifts[pick(8)];
+        }
+    }
 }
 
 static void gen_request(struct gen *g, const char *id, const char *zone)
@@ -285,13 +293,18 @@ static struct answer oracle(const struct gen *g)
     }
     const int pc[3] = { g->pcaps.day, g->pcaps.week, g->pcaps.month };
     int reached[2][3] = { { 0 } };
+    int64_t count[2][3]; /* a dead window counts 0; a later one means "reached" */
+    for (int g2 = 0; g2 < 2; g2++)
+        for (int k = 0; k < 3; k++)
+            count[g2][k] = g->shift[g2][k] < 0 ? 0 : g->shift[g2][k] > 0 ? 1000000
+                                                                         : g->counts[g2][k];
     for (int k = 0; k < 3; k++) {
         int capc = ch->caps[k], capg = stricter(s->global_caps[k], pc[k]);
-        if (capc && g->counts[0][k] >= capc) {
+        if (capc && count[0][k] >= capc) {
             reached[0][k] = 1;
             a.reasons |= BIT(MKT_REASON_CAP_CHANNEL);
         }
-        if (capg && g->counts[1][k] >= capg) {
+        if (capg && count[1][k] >= capg) {
             reached[1][k] = 1;
             a.reasons |= BIT(MKT_REASON_CAP_GLOBAL);
         }
@@ -336,27 +349,71 @@ static struct answer oracle(const struct gen *g)
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
-static void put_counters(mkt_ctx *ctx, const struct gen *g, const char *id)
+static void put_le(unsigned char *p, uint64_t v, int bytes)
 {
-    static const char kinds[3] = { 'd', 'w', 'm' };
-    for (int g2 = 0; g2 < 2; g2++) {
+    for (int i = 0; i < bytes; i++, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+/* The "consent.caps" record by its documented layout: u8 version 1, then for scope 0 (all
+ * channels) .. 6 and period day, week, month an i32 window and a u16 count. Slots of other
+ * channels hold 9 in the current window: reading the wrong scope shows. */
+static void put_counters(mkt_ctx *ctx, struct gen *g, const char *id)
+{
+    if (pick(16) == 0) { /* sometimes no record: every count 0 */
+        memset(g->counts, 0, sizeof g->counts);
+        memset(g->shift, 0, sizeof g->shift);
+        return;
+    }
+    unsigned char rec[1 + 7 * 3 * 6];
+    rec[0] = 1;
+    for (int scope = 0; scope < 7; scope++) {
         for (int k = 0; k < 3; k++) {
-            int64_t n = period_of(k, g->q.at);
-            char key[96], val[24];
-            for (int delta = -1; delta <= 1; delta++) {
-                /* Neighbouring periods get other counts: reading the wrong period shows. */
-                int klen = snprintf(key, sizeof key, "%s\x1f%c%c%lld", id,
-                                    g2 ? '*' : (char)('0' + g->q.channel), kinds[k],
-                                    (long long)(n + delta));
-                long long c = delta == 0 ? g->counts[g2][k] : 9;
-                int vlen = snprintf(val, sizeof val, "%lld", c);
-                if (delta == 0 && c == 0)
-                    continue; /* absent counts as 0 */
-                mkt_store_put(ctx, "consent.caps", key, (size_t)klen, val, (size_t)vlen,
-                              MKT_VERSION_ANY, NULL);
-            }
+            int g2 = scope == 0 ? 1 : scope == g->q.channel ? 0 : -1;
+            int64_t window = period_of(k, g->q.at) + (g2 >= 0 ? g->shift[g2][k] : 0);
+            int64_t count = g2 >= 0 ? g->counts[g2][k] : 9;
+            unsigned char *p = rec + 1 + (scope * 3 + k) * 6;
+            put_le(p, (uint64_t)(uint32_t)(int32_t)window, 4);
+            put_le(p + 4, (uint64_t)count, 2);
         }
     }
+    char key[40];
+    int klen = snprintf(key, sizeof key, "%s\x1f", id);
+    mkt_store_put(ctx, "consent.caps", key, (size_t)klen, rec, sizeof rec,
+                      MKT_VERSION_ANY, NULL);
+}
+
+/* The same requests again through the batch call: the decisions must be identical. */
+#define BATCH 61
+struct batch {
+    int n;
+    char ids[BATCH][32];
+    mkt_contact_request q[BATCH];
+    mkt_contact_decision single[BATCH];
+};
+
+static long check_batch(mkt_consent *p, struct batch *b, char *first, size_t first_len)
+{
+    mkt_contact_decision out[BATCH];
+    int32_t status[BATCH];
+    out[0].struct_size = sizeof out[0];
+    long bad = 0;
+    for (int i = 0; i < b->n; i++)
+        b->q[i].customer_id = b->ids[i];
+    int rc = mkt_consent_check_many(p, b->q, (size_t)b->n, out, status);
+    for (int i = 0; i < b->n; i++) {
+        const mkt_contact_decision *s = &b->single[i];
+        if (status[i] == MKT_OK && out[i].allow == s->allow && out[i].reasons == s->reasons &&
+            out[i].next_allowed == s->next_allowed && out[i].at == s->at)
+            continue;
+        if (bad++ == 0 && first[0] == '\0')
+            snprintf(first, first_len, "batch: customer %s rc %d status %d reasons 0x%x next "
+                     "%lld; single reasons 0x%x next %lld", b->ids[i], rc, status[i],
+                     out[i].reasons, (long long)out[i].next_allowed, s->reasons,
+                     (long long)s->next_allowed);
+    }
+    b->n = 0;
+    return bad + (rc != MKT_OK);
 }
 
 START_TEST(decision_matches_oracle)
@@ -396,6 +453,8 @@ START_TEST(decision_matches_oracle)
         }
         mkt__buf b;
         mkt__buf_init(&b, ctx);
+        static struct batch batch;
+        batch.n = 0;
         long per_zone = cases / nzones + (z < cases % nzones);
         for (long n = 0; n < per_zone; n++, done++) {
             char id[32];
@@ -425,6 +484,11 @@ START_TEST(decision_matches_oracle)
                          (long long)d.next_allowed, a.reasons, (long long)a.next);
             allowed += d.allow;
             with_next += d.next_allowed != 0;
+            snprintf(batch.ids[batch.n], sizeof batch.ids[0], "%s", id);
+            batch.q[batch.n] = g.q;
+            batch.single[batch.n++] = d;
+            if (batch.n == BATCH || n + 1 == per_zone)
+                mismatches += check_batch(p, &batch, first, sizeof first);
         }
         mkt__buf_free(&b);
         mkt_consent_free(p);

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Many decisions in one call, for campaign runs. Each request is decided exactly as
+ * mkt_consent_check() would, in order (a send counted by request i is seen by request i+1);
+ * the only difference is speed: with the built-in memory store, the hash slots and records of
+ * the requests a few places ahead are prefetched, so that the cache misses of many requests
+ * overlap instead of being paid one after the other (with 100,000 customers a decision waits
+ * for four or five misses; alone they are most of its time). A host store gets plain calls.
+ */
+#include <string.h>
+
+#include "consent-private.h"
+
+/* How far ahead the prefetch stages run (see struct pipeline). Measured on the development VM
+ * with 100,000 customers: 8, 16 and 24 give ~510, ~475 and ~555 ns a decision. 16 requests
+ * hold ~200 prefetched cache lines (~12 KiB), well inside L2. */
+#define AHEAD 16
+
+static const mkt_contact_request *request_at(const mkt_contact_request *reqs, size_t stride,
+                                             size_t i)
+{
+    return (const mkt_contact_request *)(const void *)((const char *)reqs + i * stride);
+}
+
+/* The store key of a request's records, or 0 when the request is not worth a hint (its
+ * errors are reported when it is decided). Reads at most 257 bytes of the id. */
+static size_t hint_key(const mkt_contact_request *r, char *key)
+{
+    if (r->struct_size < offsetof(mkt_contact_request, channel) || r->customer_id == NULL)
+        return 0;
+    size_t n = 0;
+    while (n <= MKT__CUSTOMER_MAX && r->customer_id[n] != '\0')
+        n++;
+    if (n == 0 || n > MKT__CUSTOMER_MAX)
+        return 0;
+    memcpy(key, r->customer_id, n);
+    key[n] = MKT__KEY_SEP;
+    return n + 1;
+}
+
+/* The prefetch pipeline over the requests: at request i, stage -1 pulls in the customer id
+ * of request i + 3 * AHEAD (the caller's strings are scattered too), stage 0 hashes the key
+ * "<id>\x1f" of request i + 2 * AHEAD (the same hash in both namespaces) and pulls in its
+ * hash slots, stage 1 pulls in the records of request i + AHEAD. */
+struct hint {
+    uint64_t hash;
+    int valid, promo;
+};
+
+struct pipeline {
+    mkt_ctx *ctx;
+    const mkt_contact_request *reqs;
+    size_t stride, n;
+    long ns_state, ns_caps;        /* namespace indices, -1: none (yet) */
+    struct hint ring[2 * AHEAD];   /* request j's hint at j % (2 * AHEAD) */
+};
+
+static void stage_id(const struct pipeline *p, size_t j)
+{
+    const mkt_contact_request *r = request_at(p->reqs, p->stride, j);
+    if (r->struct_size >= offsetof(mkt_contact_request, channel) && r->customer_id)
+        MKT__PREFETCH(r->customer_id);
+}
+
+static void stage_slots(struct pipeline *p, size_t j)
+{
+    const mkt_contact_request *r = request_at(p->reqs, p->stride, j);
+    struct hint *h = &p->ring[j % (2 * AHEAD)];
+    char key[MKT__CONSENT_KEY_MAX];
+    size_t klen = hint_key(r, key);
+    h->valid = klen > 0;
+    if (!h->valid)
+        return;
+    h->hash = mkt__memstore_hash(key, klen);
+    /* only promotional requests read the counters (when a cap applies) */
+    h->promo = r->struct_size >= offsetof(mkt_contact_request, message_class) +
+                                     sizeof(int32_t) &&
+               r->message_class == MKT_CLASS_PROMOTIONAL;
+    mkt__store_prefetch(p->ctx, p->ns_state, h->hash, 0);
+    if (h->promo)
+        mkt__store_prefetch(p->ctx, p->ns_caps, h->hash, 0);
+}
+
+static void stage_records(const struct pipeline *p, size_t j)
+{
+    const struct hint *h = &p->ring[j % (2 * AHEAD)];
+    if (!h->valid)
+        return;
+    mkt__store_prefetch(p->ctx, p->ns_state, h->hash, 1);
+    if (h->promo)
+        mkt__store_prefetch(p->ctx, p->ns_caps, h->hash, 1);
+}
+
+/* Before deciding request i (or, for i = 0, the first requests' earlier stages). */
+static void advance(struct pipeline *p, size_t i)
+{
+    if (i == 0) {
+        for (size_t j = 0; j < p->n && j < 3 * AHEAD; j++)
+            stage_id(p, j);
+        for (size_t j = 0; j < p->n && j < 2 * AHEAD; j++)
+            stage_slots(p, j);
+    }
+    if (i + AHEAD < p->n)
+        stage_records(p, i + AHEAD);
+    if (i + 2 * AHEAD < p->n)
+        stage_slots(p, i + 2 * AHEAD); /* its ring entry was request i's */
+    if (i + 3 * AHEAD < p->n)
+        stage_id(p, i + 3 * AHEAD);
+}
+
+MKT_EXPORT int mkt_consent_check_many(mkt_consent *c, const mkt_contact_request *reqs,
+                                      size_t n, mkt_contact_decision *out, int32_t *status)
+{
+    const char *where = "mkt_consent_check_many";
+    if (c == NULL)
+        return MKT_EINVAL;
+    if (n == 0)
+        return MKT_OK;
+    if (reqs == NULL || out == NULL)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: %s is NULL", where,
+                          reqs ? "out" : "reqs");
+    const size_t rstride = reqs->struct_size, ostride = out->struct_size;
+    if (rstride < offsetof(mkt_contact_request, flags) + sizeof reqs->flags || rstride > 4096 ||
+        rstride % sizeof(void *) != 0)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: reqs[0].struct_size %zu is not valid",
+                          where, rstride);
+    if (ostride < offsetof(mkt_contact_decision, reasons) + sizeof out->reasons ||
+        ostride > 4096 || ostride % sizeof(int64_t) != 0)
+        return mkt__error(c->ctx, MKT_EINVAL, "%s: out[0].struct_size %zu is not valid",
+                          where, ostride);
+    /* Namespaces created during the batch (the first counted send) get no hints: fine. */
+    struct pipeline p;
+    p.ctx = c->ctx;
+    p.reqs = reqs;
+    p.stride = rstride;
+    p.n = n;
+    p.ns_state = mkt__store_prefetch_ns(c->ctx, MKT__CONSENT_NS_STATE);
+    p.ns_caps = mkt__store_prefetch_ns(c->ctx, MKT__CONSENT_NS_CAPS);
+    const int hints = p.ns_state >= 0 || p.ns_caps >= 0;
+    int last_error = MKT_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (hints)
+            advance(&p, i);
+        mkt_contact_decision *d =
+            (mkt_contact_decision *)(void *)((char *)out + i * ostride);
+        d->struct_size = ostride;
+        int rc = mkt_consent_check(c, request_at(reqs, rstride, i), d);
+        if (status)
+            status[i] = rc;
+        if (rc)
+            last_error = rc;
+    }
+    return last_error;
+}
