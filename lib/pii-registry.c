@@ -23,5 +23,7 @@ const struct mkt__pii_ns mkt__pii_namespaces[] = {
      * time, so they are found by a scan first. Erase a customer while no engine holds them. */
     { "journey.instance", MKT__PII_DELETE, mkt__journey_erase_customer },
     { "journey.sent", MKT__PII_DELETE, NULL },
+    /* Segment entries: who the engine found in a journey's entry segment. */
+    { "journey.member", MKT__PII_DELETE, NULL },
     { NULL, 0, NULL },
 };

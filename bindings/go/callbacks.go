@@ -93,6 +93,7 @@ func mktGoSend(m *C.mkt_message, ud unsafe.Pointer) C.int {
 			JourneyID: goOpt(m.journey_id), IdempotencyKey: goOpt(m.idempotency_key),
 			TemplateID: goOpt(m.template_id), NodeID: goOpt(m.node_id),
 			Entry: uint32(m.entry), Step: uint32(m.step), ContextJSON: goOpt(m.context_json),
+			At: int64(m.at),
 		})
 	})
 }

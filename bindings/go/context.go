@@ -40,6 +40,7 @@ type Message struct {
 	NodeID         string // the journey node that sends it
 	Entry, Step    uint32 // journey sends: the instance's entry number and step; else 0
 	ContextJSON    string // personalization context, a JSON object (see host.h)
+	At             int64  // journey sends: the engine's clock when it sends (Unix seconds); else 0
 }
 
 // hostState is what the C callbacks reach through their cgo.Handle. It never points back to

@@ -244,6 +244,18 @@ func (e *JourneyEngine) Advance(now int64) (uint64, error) {
 	return uint64(fired), err
 }
 
+// EnterDue finds and starts the segment and date entries due up to `to` over the engine's
+// customers table (mkt_journey_engine_enter_due): customers who entered a segment since the
+// last call and dates (birthdays) whose entry time falls in the window, firing the timers due
+// in between; the clock is left at `to`. It returns how many instances started.
+func (e *JourneyEngine) EnterDue(to int64) (uint64, error) {
+	var entered C.uint64_t
+	err := e.call(func(p *C.mkt_journey_engine) C.int {
+		return C.mkt_journey_engine_enter_due(p, C.int64_t(to), &entered)
+	})
+	return uint64(entered), err
+}
+
 // Flush adds the counts gathered since the last flush to the store's totals
 // (mkt_journey_engine_flush); Advance and Close also do it.
 func (e *JourneyEngine) Flush() error {

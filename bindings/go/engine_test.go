@@ -306,3 +306,76 @@ func TestJourneyEngineFieldWait(t *testing.T) {
 		t.Fatalf("advance: %v, %d sent", err, len(sent))
 	}
 }
+
+func TestJourneyEngineEnterDue(t *testing.T) {
+	var got []string
+	send := WithSender(func(m *Message) error {
+		got = append(got, m.CustomerID+":"+m.TemplateID)
+		return nil
+	})
+	ctx := newContext(t, send)
+	tb, err := ctx.NewTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	dob, err := ParseDate("1990-01-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id, tier string
+		dob      interface{}
+	}{{"P", "SILVER", dob}, {"G", "GOLD", nil}} {
+		row, err := tb.AddCustomer(c.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.Set(row, "tier", c.tier); err != nil {
+			t.Fatal(err)
+		}
+		if err := tb.Set(row, "date_of_birth", c.dob); err != nil {
+			t.Fatal(err)
+		}
+	}
+	xml := `<?xml version="1.0"?>
+<journey xmlns="` + journeyNS + `" id="due">
+  <entry id="gold" rule="customer.tier = 'GOLD'" next="s"/>
+  <entry id="bday" field="customer.date_of_birth" at="09:00" yearly="true" next="s"/>
+  <send id="s" channel="email" template="t"/>
+  <exit id="x"/>
+</journey>`
+	j, err := ctx.LoadJourney([]byte(xml), "due.xml", &JourneyOptions{Schema: tb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	bare, err := ctx.NewJourneyEngine([]*Journey{j}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = bare.EnterDue(engineT0)
+	wantCode(t, err, ErrUnsupported) // no customers table
+	bare.Close()
+	e, err := ctx.NewJourneyEngine([]*Journey{j}, &JourneyEngineOptions{Customers: tb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	// 2027-01-01 is day 20819 (1798761600); P's birthday entry is 09:00 UTC (no zone)
+	const jan1 = int64(1798761600)
+	if _, err := e.Advance(jan1 - 86400); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.EnterDue(jan1 + 9*3600 - 1); err != nil || n != 1 { // G joins GOLD
+		t.Fatalf("first call: %d %v", n, err)
+	}
+	if n, err := e.EnterDue(jan1 + 9*3600); err != nil || n != 1 { // P's birthday
+		t.Fatalf("birthday: %d %v", n, err)
+	}
+	if strings.Join(got, "|") != "G:t|P:t" {
+		t.Fatalf("sends %v", got)
+	}
+	_, err = e.EnterDue(jan1)
+	wantCode(t, err, ErrRange) // before the clock
+}

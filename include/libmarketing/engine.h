@@ -27,7 +27,13 @@
  *   send or a host action, "D" (done) or "F" (failed) after it, deleted once the instance is
  *   saved past the step; see mkt_journey_engine_new() for the delivery guarantee.
  *
- * And one namespace of totals, not per customer (no PII):
+ * - "journey.member" "<customer>\x1f<journey id>\x1f<entry node id>": the customer is in
+ *   the segment of that entry (mkt_journey_engine_enter_due()); value: when it was found
+ *   entering (ASCII decimal seconds).
+ *
+ * And namespaces not per customer (no PII):
+ * - "journey.due" "<journey id>": where the last mkt_journey_engine_enter_due() window ended
+ *   (ASCII decimal seconds);
  * - "journey.count" "<journey id>\x1f<node id>\x1f<what>": a counter (mkt_store_incr) of one
  *   field of ::mkt_journey_node_counts ("entered", ..., "suppressed.<reason code>") or of one
  *   edge ("edge.<edge index>", under the edge's source node); see
@@ -261,6 +267,50 @@ int mkt_journey_engine_event_ex(mkt_journey_engine *engine, const mkt_journey_ev
  */
 int mkt_journey_engine_enter(mkt_journey_engine *engine, const char *journey_id,
                              const char *customer_id, mkt_time at, int32_t *entered);
+
+/**
+ * Find and start the segment and date entries due up to @p to, over the engine's
+ * @c customers table, then leave the clock at @p to: how the library, rather than the host,
+ * drives entries `segment=`/`rule=` and `field=` (mkt_journey_engine_enter() stays for
+ * manual entries and hosts that decide themselves). See doc/journeys.md, "Segment and date
+ * entries".
+ *
+ * - Date entries: each customer's field (a DATE column; a TIME column, or ISO date-time text,
+ *   as the date of that instant in the customer's zone; "YYYY-MM-DD" text) plus the offset,
+ *   counted in local civil time, at the entry's time of day (midnight without one) in the
+ *   customer's zone (the journey's zone as for waits): entered at that instant when it falls
+ *   in the window (start, @p to]. @c yearly: every anniversary from the date's year on; Feb 29
+ *   falls on Feb 28 in common years. A null or unparsable field never enters. The window
+ *   starts where the last call for the journey on this store stopped ("journey.due"), else
+ *   at the engine's clock; with neither (a new store and a clock never moved) it is empty.
+ *   An entry due before the clock enters at the clock; one at or before the instance's last
+ *   entry is not repeated.
+ * - Segment entries: the customers who are members now (the segment evaluated over the whole
+ *   table) and were not at the previous call, remembered in "journey.member"; members who
+ *   left are forgotten, so a later return is a new entry. At the first call every member
+ *   enters. Entered at @p to.
+ *
+ * Entries go through their own entry node (its delay applies), respecting the re-entry
+ * policy and the one-live-instance rule. They are made in (time, journey, entry node,
+ * customer id) order, each after the timers due at or before its time (as an event), so the
+ * same table, store and clock give the same result. The counts are flushed at the end (also
+ * after a failure). Cost: one pass over the table per date entry, one segment evaluation plus
+ * one scan of the remembered members per segment entry; memory for the entries found.
+ * @param to        must not be earlier than the engine's clock.
+ * @param[out] entered instances started (may be NULL).
+ * @return ::MKT_OK, ::MKT_EINVAL (NULL engine, a customer id of the table that is not valid),
+ *         ::MKT_ERANGE (@p to before the clock or after 9999-12-31T23:59:59Z),
+ *         ::MKT_EUNSUPPORTED (a journey with segment or
+ *         date entries and no @c customers option, a segment entry of a journey loaded without
+ *         a schema, a date entry on a field that is not "customer.NAME"; the message names
+ *         the journey and the entry; nothing is changed), ::MKT_ENOTFOUND / ::MKT_ETYPE (the
+ *         date field's column is missing or not a DATE, TIME or STRING), ::MKT_EPARSE (a
+ *         corrupt "journey.due" record), ::MKT_ENOMEM, the store's error, or as
+ *         mkt_journey_engine_event(). After a failure part of the entries may have been made;
+ *         the next call makes the rest and repeats none.
+ * @since 0.1
+ */
+int mkt_journey_engine_enter_due(mkt_journey_engine *engine, mkt_time to, uint64_t *entered);
 
 /**
  * Move the engine's clock to @p now and fire every timer due at or before it, in (due time,

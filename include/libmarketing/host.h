@@ -67,6 +67,8 @@ typedef struct mkt_message {
                                       journey: {"journey_id":..,"customer_id":..,"node_id":..,
                                       "context":{name: value, ...}} with the send node's
                                       context values as written (their {{tokens}} unrendered). */
+    mkt_time at;                 /**< When it is sent: the journey engine's clock for journey
+                                      sends (so a simulated clock can date it); else 0. */
 } mkt_message;
 
 /**

@@ -9,9 +9,6 @@
 
 #include "engine-private.h"
 
-typedef int (*apply_fn)(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
-                        size_t clen, struct mkt__je_inst *in, int64_t now, const void *arg);
-
 static int same(const struct mkt__je_inst *a, const struct mkt__je_inst *b)
 {
     if (a->state != b->state || a->node != b->node || a->entries != b->entries ||
@@ -39,8 +36,8 @@ static void snapshot(struct mkt__je_inst *to, const struct mkt__je_inst *from)
     memcpy(to->captures, from->captures, sizeof from->captures[0] * from->ncaptures);
 }
 
-static int update(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
-                  size_t clen, int64_t now, apply_fn apply, const void *arg)
+int mkt__je_update(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                   size_t clen, int64_t now, mkt__je_apply_fn apply, const void *arg)
 {
     struct mkt__je_inst in, before;
     if (mkt__je_instance_key(&e->key, customer, clen, jj) != MKT_OK)
@@ -92,7 +89,7 @@ static int fire(mkt_journey_engine *e, struct mkt__je_timer *t)
     char customer[MKT__JE_MAX_CUSTOMER + 1];
     memcpy(customer, t->key, clen);
     customer[clen] = '\0';
-    int rc = update(e, jj, customer, clen, t->due, apply_wake, NULL);
+    int rc = mkt__je_update(e, jj, customer, clen, t->due, apply_wake, NULL);
     if (rc != MKT_OK && mkt__je_heap_push(e, t->due, t->key, t->key_len) != MKT_OK)
         return MKT_ENOMEM;
     return rc;
@@ -100,7 +97,7 @@ static int fire(mkt_journey_engine *e, struct mkt__je_timer *t)
 
 /* The clock part of mkt_journey_engine_advance(), also run before each event and entry (which
  * do not flush: a batch of events costs no count write). */
-static int advance_to(mkt_journey_engine *e, mkt_time now, uint64_t *fired)
+int mkt__je_advance_to(mkt_journey_engine *e, mkt_time now, uint64_t *fired)
 {
     uint64_t n = 0;
     if (now < e->clock || now < 0)
@@ -127,7 +124,7 @@ MKT_EXPORT int mkt_journey_engine_advance(mkt_journey_engine *e, mkt_time now, u
         *fired = 0;
     if (!e)
         return MKT_EINVAL;
-    int rc = advance_to(e, now, fired);
+    int rc = mkt__je_advance_to(e, now, fired);
     int frc = mkt_journey_engine_flush(e); /* the end of a batch of wake-ups */
     return rc != MKT_OK ? rc : frc;
 }
@@ -171,7 +168,7 @@ static int begin(mkt_journey_engine *e, const char *customer, size_t *clen, mkt_
     int rc = mkt__je_customer_ok(e->ctx, customer, clen);
     if (rc != MKT_OK)
         return rc;
-    return advance_to(e, at, NULL);
+    return mkt__je_advance_to(e, at, NULL);
 }
 
 MKT_EXPORT int mkt_journey_engine_event_ex(mkt_journey_engine *e, const mkt_journey_event *ev)
@@ -197,7 +194,7 @@ MKT_EXPORT int mkt_journey_engine_event_ex(mkt_journey_engine *e, const mkt_jour
             continue;
         a.entry = jj->roles[a.ev] & MKT__JE_ROLE_ENTRY ? entry_for(jj, event_type)
                                                        : MKT__J_NONE;
-        rc = update(e, jj, customer_id, clen, ev->at, apply_event, &a);
+        rc = mkt__je_update(e, jj, customer_id, clen, ev->at, apply_event, &a);
     }
     return rc;
 }
@@ -244,7 +241,7 @@ MKT_EXPORT int mkt_journey_engine_enter(mkt_journey_engine *e, const char *journ
         return mkt__error(e->ctx, MKT_ENOTFOUND, "journey engine: no journey %s", journey_id);
     a.entry = jj->entry;
     int rc = begin(e, customer_id, &clen, at);
-    return rc != MKT_OK ? rc : update(e, jj, customer_id, clen, at, apply_enter, &a);
+    return rc != MKT_OK ? rc : mkt__je_update(e, jj, customer_id, clen, at, apply_enter, &a);
 }
 
 MKT_EXPORT int mkt_journey_engine_instance(mkt_journey_engine *e, const char *journey_id,

@@ -146,13 +146,22 @@ static int known_bad_zone(const mkt_journey_engine *e, const char *name, size_t 
 int mkt__je_zone(mkt_journey_engine *e, const struct mkt__je_journey *jj, const char *customer,
                  size_t clen, const mkt__tz **out)
 {
-    const mkt_table *t = e->opts.customers;
-    const char *name = NULL;
-    size_t len = 0;
     uint64_t row;
     *out = jj->zone;
     if (jj->j->def.zone_policy != MKT_JOURNEY_ZONE_CUSTOMER || e->zone_column == MKT__J_NONE ||
-        mkt_table_find(t, customer, clen, &row) != MKT_OK ||
+        mkt_table_find(e->opts.customers, customer, clen, &row) != MKT_OK)
+        return MKT_OK;
+    return mkt__je_zone_row(e, jj, row, out);
+}
+
+int mkt__je_zone_row(mkt_journey_engine *e, const struct mkt__je_journey *jj, uint64_t row,
+                     const mkt__tz **out)
+{
+    const mkt_table *t = e->opts.customers;
+    const char *name = NULL;
+    size_t len = 0;
+    *out = jj->zone;
+    if (jj->j->def.zone_policy != MKT_JOURNEY_ZONE_CUSTOMER || e->zone_column == MKT__J_NONE ||
         mkt_table_get_string(t, e->zone_column, row, &name, &len) != MKT_OK || !name ||
         len == 0 || known_bad_zone(e, name, len))
         return MKT_OK;

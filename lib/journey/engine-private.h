@@ -17,6 +17,8 @@
 #define MKT__JE_NS_TIMER "journey.timer"
 #define MKT__JE_NS_SENT "journey.sent"
 #define MKT__JE_NS_COUNT "journey.count"
+#define MKT__JE_NS_MEMBER "journey.member" /* segment entries: who is in the segment */
+#define MKT__JE_NS_DUE "journey.due"       /* date entries: the end of the last window */
 #define MKT__JE_MAX_MARKS 32u   /* condition events + since nodes of one journey */
 #define MKT__JE_NEVER INT64_MIN /* a mark never set */
 #define MKT__JE_DUE_DIGITS 20   /* zero-padded due time at the start of a timer key */
@@ -212,12 +214,53 @@ void mkt__je_capture(mkt_journey_engine *e, const struct mkt__je_journey *jj,
  * times in the customer's zone and it loads, else the journey's zone. MKT_OK or MKT_ENOMEM. */
 int mkt__je_zone(mkt_journey_engine *e, const struct mkt__je_journey *jj, const char *customer,
                  size_t clen, const mkt__tz **out);
+/* The same for the customer at @row of the customers table (no id lookup). */
+int mkt__je_zone_row(mkt_journey_engine *e, const struct mkt__je_journey *jj, uint64_t row,
+                     const mkt__tz **out);
 /* Due time of wait-until-field node @d for @in in @zone: 1, or 0 when the captured value is
  * missing or bad. */
 int mkt__je_field_due(const struct mkt__je_journey *jj, const struct mkt__je_inst *in,
                       const mkt_journey_node_def *d, const mkt__tz *zone, int64_t *due);
 /* Check an event's properties (limits, syntax); the message names the bad one. */
 int mkt__je_event_check(mkt_ctx *ctx, const mkt_journey_event *ev);
+
+/* ---- engine-api.c -------------------------------------------------------------------------- */
+/* One change of one instance: load, @apply, save with compare-and-set (reloading and applying
+ * again on a conflict); the counts of an attempt not saved are taken back. */
+typedef int (*mkt__je_apply_fn)(mkt_journey_engine *e, struct mkt__je_journey *jj,
+                                const char *customer, size_t clen, struct mkt__je_inst *in,
+                                int64_t now, const void *arg);
+int mkt__je_update(mkt_journey_engine *e, struct mkt__je_journey *jj, const char *customer,
+                   size_t clen, int64_t now, mkt__je_apply_fn apply, const void *arg);
+/* Fire the timers due at or before @now, each at its own time, then set the clock to @now
+ * (MKT_ERANGE when @now is before the clock). No flush. */
+int mkt__je_advance_to(mkt_journey_engine *e, mkt_time now, uint64_t *fired);
+
+/* ---- engine-due*.c, engine-member.c: segment and date entries found by the library ------- */
+/* One entry found due: customer @row of the customers table enters journey @journey (index
+ * in e->journeys) through entry node @node at @at. */
+struct mkt__je_due {
+    int64_t at;
+    uint64_t row;
+    const char *id;         /* the row's customer id (the table's) */
+    uint32_t journey, node;
+};
+typedef MKT__VEC(struct mkt__je_due) mkt__je_due_vec;
+/* The customers column of date entry node @node (checked: a DATE, TIME or STRING column). */
+int mkt__je_date_column(mkt_journey_engine *e, const struct mkt__je_journey *jj, uint32_t node,
+                        uint32_t *column, int32_t *type);
+/* Append the entries of date entry node @node of journey @journey due in (@from, @to]; an
+ * entry before the engine's clock (a window that starts behind it) is due at the clock. */
+int mkt__je_due_dates(mkt_journey_engine *e, uint32_t journey, uint32_t node, int64_t from,
+                      int64_t to, mkt__je_due_vec *out);
+/* Append, due at @to, the customers who entered the segment of entry node @node since the
+ * last call (members now, not remembered in "journey.member"), and forget the remembered
+ * customers who left it. */
+int mkt__je_due_segment(mkt_journey_engine *e, uint32_t journey, uint32_t node, int64_t to,
+                        mkt__je_due_vec *out);
+/* Remember that @customer is in the segment of entry node @node (after its entry). */
+int mkt__je_member_remember(mkt_journey_engine *e, const struct mkt__je_journey *jj,
+                            uint32_t node, const char *customer, size_t clen, int64_t at);
 
 /* ---- engine.c ------------------------------------------------------------------------------ */
 int mkt__je_customer_ok(mkt_ctx *ctx, const char *id, size_t *len);

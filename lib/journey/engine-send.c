@@ -123,7 +123,7 @@ static int context_json(mkt_journey_engine *e, const struct mkt__je_journey *jj,
 
 static int deliver(mkt_journey_engine *e, const struct mkt__je_journey *jj,
                    const char *customer, size_t clen, const struct mkt__je_inst *in,
-                   const char *idem, int *host_rc)
+                   int64_t now, const char *idem, int *host_rc)
 {
     const mkt_journey_node_def *d = &jj->j->nodes[in->node].def;
     mkt_host *h = &e->ctx->host;
@@ -135,7 +135,7 @@ static int deliver(mkt_journey_engine *e, const struct mkt__je_journey *jj,
         return MKT_ENOMEM;
     mkt_message m = { sizeof m, d->channel, customer, customer, d->subject, NULL, NULL,
                       NULL, NULL, NULL, jj->id, idem, d->template_id, d->id, in->entries,
-                      in->step, e->json.data };
+                      in->step, e->json.data, now };
     *host_rc = h->send(&m, h->user_data);
     return MKT_OK;
 }
@@ -175,7 +175,7 @@ static int call_host(mkt_journey_engine *e, const struct mkt__je_journey *jj,
         call_action(e, jj, customer, in, now, idem->data, host_rc);
         return MKT_OK;
     }
-    if (deliver(e, jj, customer, clen, in, idem->data, host_rc) != MKT_OK)
+    if (deliver(e, jj, customer, clen, in, now, idem->data, host_rc) != MKT_OK)
         return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
     return MKT_OK;
 }

@@ -1687,6 +1687,53 @@ class JourneyTest(UsageAssertions, unittest.TestCase):
             '  <send id="reminder" channel="email" template="t"/>\n'
             '  <exit id="x"/>\n</journey>\n')
 
+    BIRTHDAYS = ("customer_id,first_name,date_of_birth,timezone\n"
+                 "C1,Ana,1990-03-28,Europe/Paris\n"     # DST day: 09:00 CEST = 07:00 UTC
+                 "C2,Bob,2000-02-29,\n"                 # 2027: Feb 28, 09:00 UTC (no zone)
+                 "C3,Cy,,\n"                            # no date: never
+                 "C4,Di,1985-07-01,America/New_York\n"  # 09:00 EDT = 13:00 UTC
+                 "C5,Ed,1970-12-31,\n")                 # after --to
+
+    def test_simulate_birthdays_and_win_back(self):
+        # --customers lets the engine find the date entries: each birthday of 2027 before
+        # --to, at 09:00 in the customer's zone
+        customers = self.write("bd.csv", self.BIRTHDAYS)
+        outbox = os.path.join(self.tmp, "bd-out.csv")
+        r = run("journey", "simulate", "--journey", os.path.join(self.EXAMPLES, "birthday.xml"),
+                "--customers", customers, "--from", "2027-01-01T00:00:00Z",
+                "--to", "2027-12-01T00:00:00Z", "--outbox", outbox, "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("journey birthday: 0 events replayed, 3 messages, 0 actions, "
+                      "3 segment or date entries\n", r.stdout)
+        with open(outbox, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "time,customer_id,channel,template,node,action,detail\n"
+                             "2027-02-28T09:00:00Z,C2,EMAIL,birthday-offer,birthday-email,send,\n"
+                             "2027-03-28T07:00:00Z,C1,EMAIL,birthday-offer,birthday-email,send,\n"
+                             "2027-07-01T13:00:00Z,C4,EMAIL,birthday-offer,birthday-email,send,\n")
+        # without --customers the engine is not asked: nobody enters
+        r = run("journey", "simulate", "--journey", os.path.join(self.EXAMPLES, "birthday.xml"),
+                "--from", "2027-01-01T00:00:00Z", "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("journey birthday: 0 events replayed, 0 messages, 0 actions\n", r.stdout)
+        # win-back (tests/data/loader): At-Risk = last booking 90..180 days before --from
+        # (2024-09-01): C1 (last
+        # 2024-03-05, 180 days) and C3 (2024-05-02, 122 days) enter at once and, never
+        # booking again, get all three emails, a week apart
+        outbox = os.path.join(self.tmp, "wb-out.csv")
+        loader = os.path.join(SRC, "tests", "data", "loader")
+        r = run("journey", "simulate", "--journey", os.path.join(self.EXAMPLES, "win-back.xml"),
+                "--customers", os.path.join(loader, "customers.csv"),
+                "--bookings", os.path.join(loader, "bookings.csv"),
+                "--from", "2024-09-01T00:00:00Z", "--to", "2024-10-01T00:00:00Z",
+                "--outbox", outbox, "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(", 6 messages, 0 actions, 2 segment or date entries\n", r.stdout)
+        with open(outbox, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[1:3], ["2024-09-01T00:00:00Z,C1,EMAIL,winback-1,winback-1,send,",
+                                      "2024-09-01T00:00:00Z,C3,EMAIL,winback-1,winback-1,send,"])
+        self.assertEqual(lines[6], "2024-09-15T00:00:00Z,C3,EMAIL,winback-3-final,winback-3,send,")
+
     def test_simulate_field_waits(self):
         # events.csv properties reach the engine: C1 leaves 2027-02-01 18:30 at +01:00 =
         # 17:30 UTC, reminded 2 hours before (15:30 UTC); C9's event has no `leaves`, so it

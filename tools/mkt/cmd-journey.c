@@ -203,6 +203,10 @@ static int load(mkt_app *app, journey_args *a, const char *path, mkt_journey **o
     mkt_catalog *catalog = NULL;
     mkt_journey_issues *issues = NULL;
     int st = mkt_catalog_builtin(&catalog, ctx);
+    /* simulate: the profiles' as-of fields (booking.days_since_last, ...) as of --from, so
+     * that segment entries on catalog segments compile and find their members */
+    if (st == MKT_OK && keep && table && a->sim.from != MKT_NULL_INT64)
+        st = mkt_table_set_as_of(table, mkt_time_to_date(a->sim.from));
     if (st == MKT_OK && a->catalog)
         st = mkt_catalog_load_xml_file(catalog, a->catalog);
     if (st == MKT_OK)
@@ -248,6 +252,7 @@ static int run(mkt_app *app, journey_args *a, const char *sub, const char *path)
     if (rc)
         return rc;
     if (simulate) {
+        a->sim.due = a->in.files[FILE_CUSTOMERS].path != NULL;
         rc = journey_simulate(app, j, table, &a->sim);
         mkt_table_free(table);
         mkt_journey_free(j);

@@ -11,6 +11,11 @@
  * An event carries its `properties` column ("key=value;key=value"); a booking's event carries
  * booking_ref, departure_date, origin, destination and route; the customers table is the
  * engine's, for decisions, "customer.NAME" fields and customer time zones.
+ *
+ * A journey with segment or date entries, given --customers, also has its entries found by
+ * the engine (mkt_journey_engine_enter_due()) as the clock moves: from --from (else the first
+ * event) at every event and at daily ticks, segments being evaluated at each of those calls.
+ * Messages and actions are dated by the engine's clock when it performs them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +24,7 @@
 #include "outfile.h"
 
 #define DEFAULT_RUN_ON (INT64_C(366) * 86400)
+#define TICK INT64_C(86400) /* segment entries are looked for at least once a day */
 
 typedef struct sim_event {
     mkt_time ts;
@@ -37,6 +43,9 @@ typedef struct sim {
     uint64_t actions;
     const mkt_table *table;
     int reported;           /* an error was printed already */
+    int due;                /* the engine finds segment and date entries */
+    mkt_time next_tick;     /* the next daily look for them */
+    uint64_t entered;       /* instances it started */
 } sim;
 
 /* Properties of one replayed event: names and values point into @text (a copy). */
@@ -61,7 +70,7 @@ static int outbox_send(const mkt_message *m, void *data)
     if (!s->outbox)
         return MKT_OK;
     char when[MKT_TIME_BUFSZ];
-    fmt_time(when, s->now);
+    fmt_time(when, m->at);
     fprintf(s->outbox, "%s,%s,%s,%s,%s,send,\n", when, m->customer_id,
             channel_name(m->channel), m->template_id, m->node_id);
     return MKT_OK;
@@ -91,7 +100,7 @@ static int outbox_action(const mkt_journey_action *a, void *data)
     if (!s->outbox)
         return MKT_OK;
     char when[MKT_TIME_BUFSZ];
-    fmt_time(when, s->now);
+    fmt_time(when, a->at);
     fprintf(s->outbox, "%s,%s,,,%s,%s,", when, a->customer_id, a->node_id,
             action_name(a->kind));
     if (a->kind == MKT_JOURNEY_UPDATE) {
@@ -163,6 +172,50 @@ static int run_timers(mkt_journey_engine *e, sim *s, mkt_time until)
             return rc;
     }
     return MKT_OK;
+}
+
+/* Segment and date entries up to @until, found by the engine at each daily tick before it and
+ * at @until; the timers due in between fire inside those calls, each at its own time. */
+static int enter_due(mkt_journey_engine *e, sim *s, mkt_time until)
+{
+    uint64_t n = 0;
+    int rc = MKT_OK;
+    for (; rc == MKT_OK && s->next_tick < until; s->next_tick += TICK) {
+        rc = mkt_journey_engine_enter_due(e, s->next_tick, &n);
+        s->entered += n;
+    }
+    if (rc == MKT_OK) {
+        rc = mkt_journey_engine_enter_due(e, until, &n);
+        s->entered += n;
+    }
+    s->now = until;
+    return rc;
+}
+
+static int has_due_entries(const mkt_journey *j)
+{
+    for (uint32_t i = 0; i < mkt_journey_node_count(j); i++) {
+        mkt_journey_node_def nd = MKT_JOURNEY_NODE_DEF_INIT;
+        if (mkt_journey_node_get(j, i, &nd) == MKT_OK && nd.type == MKT_JOURNEY_ENTRY &&
+            (nd.kind == MKT_JOURNEY_ENTRY_SEGMENT || nd.kind == MKT_JOURNEY_ENTRY_DATE))
+            return 1;
+    }
+    return 0;
+}
+
+/* Start the clock of entries found by the engine at @start (so an entry at @start counts). */
+static int start_due(mkt_journey_engine *e, sim *s, const sim_event *v, size_t n,
+                     const sim_options *o)
+{
+    mkt_time start = o->from != MKT_NULL_INT64 ? o->from : n ? v[0].ts : MKT_NULL_INT64;
+    if (start == MKT_NULL_INT64) {
+        fprintf(stderr, "mkt: journey simulate: a journey with segment or date entries needs "
+                        "--from (or events) to start the clock\n");
+        s->reported = 1;
+        return MKT_EINVAL;
+    }
+    s->next_tick = start;
+    return start > 0 ? mkt_journey_engine_advance(e, start - 1, NULL) : MKT_OK;
 }
 
 static void add_prop(sim_props *p, const char *name, const char *value)
@@ -240,16 +293,18 @@ static int feed(mkt_journey_engine *e, sim *s, const sim_event *v)
 static int replay(mkt_journey_engine *e, sim *s, const sim_event *v, size_t n,
                   const sim_options *o)
 {
-    int rc = MKT_OK;
+    int rc = s->due ? start_due(e, s, v, n, o) : MKT_OK;
     for (size_t i = 0; i < n && rc == MKT_OK; i++) {
-        if ((rc = run_timers(e, s, v[i].ts)) == MKT_OK) {
+        rc = s->due ? enter_due(e, s, v[i].ts) : run_timers(e, s, v[i].ts);
+        if (rc == MKT_OK) {
             s->now = v[i].ts;
             rc = feed(e, s, &v[i]);
         }
     }
     if (rc == MKT_OK) {
         mkt_time last = n ? v[n - 1].ts : (o->from != MKT_NULL_INT64 ? o->from : 0);
-        rc = run_timers(e, s, o->to != MKT_NULL_INT64 ? o->to - 1 : last + DEFAULT_RUN_ON);
+        mkt_time end = o->to != MKT_NULL_INT64 ? o->to - 1 : last + DEFAULT_RUN_ON;
+        rc = s->due ? enter_due(e, s, end) : run_timers(e, s, end);
     }
     return rc;
 }
@@ -259,8 +314,11 @@ static void print_counts(const mkt_journey_engine *e, const mkt_journey *j, size
 {
     mkt_journey_def d = MKT_JOURNEY_DEF_INIT;
     mkt_journey_get(j, &d);
-    printf("journey %s: %zu events replayed, %llu messages, %llu actions\n", d.id, nevents,
+    printf("journey %s: %zu events replayed, %llu messages, %llu actions", d.id, nevents,
            (unsigned long long)s->messages, (unsigned long long)s->actions);
+    if (s->due)
+        printf(", %llu segment or date entries", (unsigned long long)s->entered);
+    putchar('\n');
     printf("%-24s %8s %8s %8s %9s %8s %8s %8s %8s %10s %8s\n", "node", "entered", "exited",
            "waiting", "converted", "ended", "sent", "failed", "deferred", "suppressed",
            "no-field");
@@ -284,7 +342,7 @@ static void print_counts(const mkt_journey_engine *e, const mkt_journey *j, size
 int journey_simulate(mkt_app *app, const mkt_journey *j, const mkt_table *table,
                      const sim_options *o)
 {
-    sim s = { NULL, 0, 0, 0, table, 0 };
+    sim s = { NULL, 0, 0, 0, table, 0, o->due && table && has_due_entries(j), 0, 0 };
     if (o->outbox) {
         if (!(s.outbox = fopen(o->outbox, "w"))) {
             fprintf(stderr, "mkt: cannot write %s\n", o->outbox);

@@ -8,6 +8,7 @@
 typedef struct sim_options {
     mkt_time from, to;  /* events in [from, to); MKT_NULL_INT64: unbounded */
     const char *outbox; /* CSV of every message, or NULL */
+    int due;            /* --customers given: the engine finds segment and date entries */
 } sim_options;
 
 /* Replay the events and bookings of @table through an engine running @j with a simulated

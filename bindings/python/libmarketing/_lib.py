@@ -117,6 +117,7 @@ class Message(ctypes.Structure):
         ("entry", c_uint32),
         ("step", c_uint32),
         ("context_json", c_char_p),
+        ("at", c_int64),
     ]
 
 
@@ -1272,6 +1273,7 @@ _PROTOTYPES = {
     "mkt_journey_engine_event_ex": (c_int, [c_void_p, P(JourneyEvent)]),
     "mkt_journey_engine_enter": (c_int, [c_void_p, c_char_p, c_char_p, c_int64, P(c_int32)]),
     "mkt_journey_engine_advance": (c_int, [c_void_p, c_int64, P(c_uint64)]),
+    "mkt_journey_engine_enter_due": (c_int, [c_void_p, c_int64, P(c_uint64)]),
     "mkt_journey_engine_next_due": (c_int, [c_void_p, P(c_int64)]),
     "mkt_journey_engine_counts": (c_int, [c_void_p, c_char_p, c_uint32, P(JourneyNodeCounts)]),
     "mkt_journey_engine_edge_count": (c_int, [c_void_p, c_char_p, c_uint32, P(c_uint64)]),

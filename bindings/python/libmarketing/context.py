@@ -24,12 +24,13 @@ AuditEntry.__doc__ = "An audit record given to the ``audit`` callback (ts in int
 Message = collections.namedtuple(
     "Message", "channel customer_id recipient subject body body_text headers campaign_id "
                "variant_id journey_id idempotency_key template_id node_id entry step "
-               "context_json")
+               "context_json at")
 Message.__doc__ = ("A message given to the ``send`` callback: strings or None, except the "
                    "ints ``channel``, ``entry`` and ``step`` (a journey send's instance entry "
                    "and step, else 0); ``context_json`` is the personalization context as a "
-                   "JSON object (text).")
-_MESSAGE_INTS = ("channel", "entry", "step")
+                   "JSON object (text); ``at`` is when a journey sends it (the engine's "
+                   "clock, else 0).")
+_MESSAGE_INTS = ("channel", "entry", "step", "at")
 
 ErrorInfo = collections.namedtuple("ErrorInfo", "code message source line column field")
 

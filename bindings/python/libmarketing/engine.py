@@ -168,6 +168,16 @@ class JourneyEngine(ChildHandle):
                    int(at), ctypes.byref(entered))
         return bool(entered.value)
 
+    def enter_due(self, to):
+        """Find and start the segment and date entries due up to ``to`` over the ``customers``
+        table, firing the timers due in between, and leave the clock at ``to``
+        (``mkt_journey_engine_enter_due``): customers who entered a segment since the last
+        call, and dates (birthdays) whose entry time falls in the window. Returns how many
+        instances started."""
+        entered = ctypes.c_uint64(0)
+        self._call("mkt_journey_engine_enter_due", int(to), ctypes.byref(entered))
+        return entered.value
+
     def flush(self):
         """Add the counts gathered since the last flush to the store's totals
         (``mkt_journey_engine_flush``); :meth:`advance` and :meth:`close` also do it."""

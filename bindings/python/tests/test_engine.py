@@ -179,6 +179,41 @@ class EngineTest(unittest.TestCase):
             j.close()
             table.close()
 
+    def test_enter_due_birthdays_and_segments(self):
+        bday = os.path.join(ROOT, "examples", "journeys", "birthday.xml")
+        seg = """<?xml version="1.0"?>
+<journey xmlns="https://libmarketing.dev/ns/journeys/1" id="gold">
+  <entry id="e" rule="customer.tier = 'GOLD'"/>
+  <send id="s" channel="email" template="t-gold"/>
+  <exit id="x"/>
+</journey>"""
+        import datetime
+        with mkt.Context(send=self.send) as ctx:
+            table = mkt.Table(ctx)
+            table.add_customer("P", date_of_birth=datetime.date(1990, 1, 1),
+                               timezone="Europe/Paris", tier="SILVER")
+            table.add_customer("G", tier="GOLD")
+            b = mkt.Journey.load(ctx, bday, schema=table)
+            g = mkt.Journey.from_xml(ctx, seg, schema=table)
+            eng = mkt.JourneyEngine(ctx, [b], customers=None)
+            with self.assertRaises(mkt.Unsupported):
+                eng.enter_due(T0)  # no customers table
+            eng.close()
+            eng = mkt.JourneyEngine(ctx, [b, g], customers=table)
+            # 2027-01-01 is day 20819 (1798761600); 09:00 in Paris (CET) is 08:00 UTC
+            eng.advance(1798761600 - 86400)
+            self.assertEqual(eng.enter_due(1798761600 + 8 * HOUR - 1), 1)  # G joins GOLD
+            self.assertEqual(eng.enter_due(1798761600 + 8 * HOUR), 1)      # P's birthday
+            self.assertEqual(eng.instance("birthday", "P").entered_at, 1798761600 + 8 * HOUR)
+            self.assertEqual([m.template_id for m in self.sent], ["t-gold", "birthday-offer"])
+            self.assertEqual(eng.enter_due(1798761600 + 9 * HOUR), 0)      # G still a member
+            with self.assertRaises(mkt.RangeError):
+                eng.enter_due(1798761600)  # before the clock
+            eng.close()
+            b.close()
+            g.close()
+            table.close()
+
     ACTIONS = """<?xml version="1.0"?>
 <journey xmlns="https://libmarketing.dev/ns/journeys/1" id="acts">
   <entry id="e" manual="true"/>
