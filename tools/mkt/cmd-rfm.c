@@ -166,9 +166,43 @@ static char *put_str(char *p, const char *s)
     return p + n;
 }
 
+/* @minor as "[-]units.cents" at @p (what mkt_money_format() writes with 2 decimals, without
+ * its snprintf: a million rows). */
+static char *put_money(char *p, int64_t minor)
+{
+    unsigned long long u = minor < 0 ? 0 - (unsigned long long)minor : (unsigned long long)minor;
+    if (minor < 0)
+        *p++ = '-';
+    p = put_int(p, (long long)(u / 100));
+    *p++ = '.';
+    *p++ = (char)('0' + u / 10 % 10);
+    *p++ = (char)('0' + u % 10);
+    return p;
+}
+
+/* @s (@n bytes) as a CSV field at @p, quoted when it must be (room: 2n + 2 bytes). */
+static char *put_csv(char *p, const char *s, size_t n)
+{
+    if (strcspn(s, ",\"\r\n") >= n) {
+        memcpy(p, s, n);
+        return p + n;
+    }
+    *p++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            *p++ = '"';
+        *p++ = s[i];
+    }
+    *p++ = '"';
+    return p;
+}
+
+/* Rows go through a buffer of our own, one fwrite() per 64 KiB. */
 static void write_rows(FILE *f, const mkt_rfm *r)
 {
     fputs("customer_id,recency,frequency,monetary,r,f,m,rfm,segment\n", f);
+    char buf[1 << 16];
+    char *p = buf;
     uint64_t n = mkt_rfm_count(r);
     for (uint64_t i = 0; i < n; i++) {
         mkt_rfm_row row;
@@ -176,15 +210,18 @@ static void write_rows(FILE *f, const mkt_rfm *r)
         row.struct_size = sizeof row;
         if (mkt_rfm_get(r, i, &row) != MKT_OK)
             continue; /* cannot happen for i < count */
-        char m[MKT_MONEY_BUFSZ], line[256], *p = line;
-        money(m, row.monetary);
-        csv_field(f, row.customer_id, row.id_len);
+        /* an id is at most 256 bytes (quoted: 514); the rest of a row under 160 */
+        if ((size_t)(buf + sizeof buf - p) < 2 * row.id_len + 2 + 160) {
+            fwrite(buf, 1, (size_t)(p - buf), f);
+            p = buf;
+        }
+        p = put_csv(p, row.customer_id, row.id_len);
         *p++ = ',';
         p = put_int(p, row.recency);
         *p++ = ',';
         p = put_int(p, row.frequency);
         *p++ = ',';
-        p = put_str(p, m);
+        p = put_money(p, row.monetary);
         const int32_t d[6] = {row.r, row.f, row.m, row.r, row.f, row.m};
         for (int k = 0; k < 6; k++) {
             if (k < 4)
@@ -194,11 +231,10 @@ static void write_rows(FILE *f, const mkt_rfm *r)
         *p++ = ',';
         p = put_str(p, mkt_rfm_segment_name(row.segment)); /* under 32 bytes */
         *p++ = '\n';
-        fwrite(line, 1, (size_t)(p - line), f);
     }
+    fwrite(buf, 1, (size_t)(p - buf), f);
 }
 
-/* The segments a summary lists: the 11 named ones with 5 buckets, else the unnamed group. */
 static int summary_segment(const mkt_rfm_options *o, int i, int32_t *seg)
 {
     if (o->buckets == 5) {
