@@ -54,9 +54,8 @@ struct mkt__bk_sink {
      *   to leave it to add(). Must not allocate or fail;
      * - local_ahead() (optional): local() will be called for @fact soon: fetch its state;
      * - merge(): after the pass, fold the threads' states into the result. @failed says the
-     *   pass stopped at an error (nothing need be merged then). MKT_ESTATE when the outcome
-     *   could differ from a sequential pass's (an overflow depends on the order of adds):
-     *   the sink is reset and the file streamed again, sequentially and exactly. */
+     *   pass stopped at an error (nothing need be merged then). MKT_OK or an error.
+     * The sink's result must not depend on which thread folded what (rfm/stream-lanes.c). */
     int (*threads)(void *data, unsigned n, uint64_t bytes);
     int (*local)(void *data, unsigned thread, const void *fact);
     void (*local_ahead)(const void *data, unsigned thread, const void *fact);

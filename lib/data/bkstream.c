@@ -33,8 +33,7 @@ struct stream {
     const struct mkt__bk_sink *sink;
     int map[B_N];
     int exact;        /* intern every id (second pass, or the bet is off) */
-    int restart;      /* an id did not ascend, or the threads' merge could differ from a
-                       * sequential pass: reset the sink and stream again, exactly */
+    int restart;      /* an id did not ascend: reset the sink and stream again, exactly */
     mkt__intern ids;  /* exact: every id seen */
     char *last;       /* the bet: the last id of the chunk before */
     size_t last_len, last_cap;
@@ -177,8 +176,7 @@ static const struct mkt__par_ops stream_ops = {
 };
 
 /* The bet's pass, parallel when it can be. A sink that folds in the parsing threads merges
- * their states after it, or asks for the exact pass when the result could depend on the
- * order of its adds. */
+ * their states after it. */
 static int parallel(struct stream *s, size_t threads)
 {
     const struct mkt__bk_sink *k = s->sink;
@@ -188,8 +186,6 @@ static int parallel(struct stream *s, size_t threads)
     if (!k->local)
         return rc;
     int merged = k->merge(k->data, rc != MKT_OK);
-    if (merged == MKT_ESTATE)
-        s->restart = 1;
     return rc ? rc : merged;
 }
 

@@ -185,51 +185,6 @@ static inline void mkt__bk_acc_add(struct mkt__bk_acc *a, const struct mkt__wind
     a->winter += month == 12 || month <= 2;
 }
 
-/* Merge two money sums (mkt__acc_money() states): the sum of one currency, or mixed. The
- * caller makes sure the sum cannot overflow. */
-static inline void mkt__merge_money(int64_t *sum, uint32_t *cur, int64_t bsum, uint32_t bcur)
-{
-    if (bcur == 0)
-        return;
-    if (*cur == 0) {
-        *sum = bsum;
-        *cur = bcur;
-    } else if (*cur != bcur || bcur == MKT__CUR_MIXED) {
-        *cur = MKT__CUR_MIXED;
-    } else {
-        *sum += bsum;
-    }
-}
-
-/* Fold accumulator @b into @a: the result of adding both sets of bookings to one (every part
- * is a count, a sum, a minimum or a maximum). Money sums must not overflow (the caller
- * checked the total of the amounts). */
-static inline void mkt__bk_acc_merge(struct mkt__bk_acc *a, const struct mkt__bk_acc *b)
-{
-    if (b->count_total && (a->count_total == 0 || b->first < a->first))
-        a->first = b->first;
-    if (b->count_total && (a->count_total == 0 || b->last > a->last))
-        a->last = b->last;
-    a->count_total += b->count_total;
-    a->count_12m += b->count_12m;
-    mkt__merge_money(&a->spend_total, &a->cur_total, b->spend_total, b->cur_total);
-    mkt__merge_money(&a->spend_12m, &a->cur_12m, b->spend_12m, b->cur_12m);
-    for (int k = 0; k < MKT__CABINS; k++)
-        a->cabin[k] += b->cabin[k];
-    for (int k = 0; k < MKT__CHANNELS; k++)
-        a->channel[k] += b->channel[k];
-    a->group += b->group;
-    a->intl += b->intl;
-    a->transcon += b->transcon;
-    a->anc += b->anc;
-    a->routes += b->routes;
-    a->adv_sum += b->adv_sum;
-    a->dated += b->dated;
-    a->weekend += b->weekend;
-    a->summer += b->summer;
-    a->winter += b->winter;
-}
-
 /* ---- folded bookings (fold.c): accumulators without the records --------------------- */
 
 /* mkt_table_fold_bookings() keeps only the parts of struct mkt__bk_acc its fields need, in one
@@ -253,13 +208,9 @@ uint32_t mkt__fold_groups_of(int f);
 /* A fold of @t's customers as of @as_of keeping what @fields (bits of enum mkt__field) need
  * (fold-parts.c). MKT_ENOMEM. */
 int mkt__fold_new(mkt_table *t, mkt_date as_of, uint64_t fields, struct mkt__fold **out);
-/* Copy row @r's folded parts into @a (the rest zero). */
+/* Copy row @r's folded parts into @a (the rest zero), and back (the parts kept). */
 void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *a);
-/* The same from records laid out like the fold's at @acc (a parsing thread's own), and back. */
-void mkt__fold_gather_at(const struct mkt__fold *fd, const unsigned char *acc, size_t r,
-                         struct mkt__bk_acc *a);
-void mkt__fold_scatter_at(const struct mkt__fold *fd, unsigned char *acc, size_t r,
-                          const struct mkt__bk_acc *a);
+void mkt__fold_scatter(struct mkt__fold *fd, size_t r, const struct mkt__bk_acc *a);
 void mkt__fold_free(mkt_ctx *ctx, struct mkt__fold *fd);
 
 /* One customer's booking fields. Null: MKT_NULL_INT64 / MKT_NULL_DATE, NAN for shares,

@@ -63,23 +63,19 @@ uint32_t mkt__fold_groups_of(int f)
     }
 }
 
-/* Group @g of row @r's record in the records at @acc (the fold's, or a parsing thread's), or
- * NULL when the fold does not keep it. */
-static void *part(const struct mkt__fold *fd, const unsigned char *acc, size_t r, int g)
+/* Group @g of row @r's record, or NULL when the fold does not keep it. */
+static void *part(const struct mkt__fold *fd, size_t r, int g)
 {
-    return fd->off[g] < 0 ? NULL : (unsigned char *)(uintptr_t)acc + r * fd->stride +
-                                       (size_t)fd->off[g];
+    return fd->off[g] < 0 ? NULL : fd->acc + r * fd->stride + (size_t)fd->off[g];
 }
 
-/* Copy @n bytes from @src to @dst when the part is kept. */
 static void get_part(void *dst, const void *src, size_t n)
 {
     if (src)
         memcpy(dst, src, n);
 }
 
-void mkt__fold_gather_at(const struct mkt__fold *fd, const unsigned char *acc, size_t r,
-                         struct mkt__bk_acc *a)
+void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *a)
 {
     memset(a, 0, sizeof *a);
     if (r >= fd->rows)
@@ -89,13 +85,13 @@ void mkt__fold_gather_at(const struct mkt__fold *fd, const unsigned char *acc, s
     struct g_dates d = {0, 0};
     struct g_flags x = {0, 0, 0, 0};
     struct g_depart dep = {0, 0, 0, 0, 0};
-    get_part(&w, part(fd, acc, r, MKT__G_WINDOW), sizeof w);
-    get_part(&all, part(fd, acc, r, MKT__G_ALL), sizeof all);
-    get_part(&d, part(fd, acc, r, MKT__G_DATES), sizeof d);
-    get_part(a->cabin, part(fd, acc, r, MKT__G_CABIN), sizeof a->cabin);
-    get_part(a->channel, part(fd, acc, r, MKT__G_CHANNEL), sizeof a->channel);
-    get_part(&x, part(fd, acc, r, MKT__G_FLAGS), sizeof x);
-    get_part(&dep, part(fd, acc, r, MKT__G_DEPART), sizeof dep);
+    get_part(&w, part(fd, r, MKT__G_WINDOW), sizeof w);
+    get_part(&all, part(fd, r, MKT__G_ALL), sizeof all);
+    get_part(&d, part(fd, r, MKT__G_DATES), sizeof d);
+    get_part(a->cabin, part(fd, r, MKT__G_CABIN), sizeof a->cabin);
+    get_part(a->channel, part(fd, r, MKT__G_CHANNEL), sizeof a->channel);
+    get_part(&x, part(fd, r, MKT__G_FLAGS), sizeof x);
+    get_part(&dep, part(fd, r, MKT__G_DEPART), sizeof dep);
     a->spend_total = all.spend_total;
     a->spend_12m = w.spend_12m;
     a->count_total = all.count_total;
@@ -122,26 +118,20 @@ static void put_part(void *dst, const void *src, size_t n)
         memcpy(dst, src, n);
 }
 
-void mkt__fold_gather(const struct mkt__fold *fd, size_t r, struct mkt__bk_acc *a)
-{
-    mkt__fold_gather_at(fd, fd->acc, r, a);
-}
-
-void mkt__fold_scatter_at(const struct mkt__fold *fd, unsigned char *acc, size_t r,
-                          const struct mkt__bk_acc *a)
+void mkt__fold_scatter(struct mkt__fold *fd, size_t r, const struct mkt__bk_acc *a)
 {
     struct g_window w = {a->spend_12m, a->count_12m, a->cur_12m};
     struct g_all all = {a->spend_total, a->count_total, a->cur_total};
     struct g_dates d = {a->first, a->last};
     struct g_flags x = {a->group, a->intl, a->transcon, a->anc};
     struct g_depart dep = {a->adv_sum, a->dated, a->weekend, a->summer, a->winter};
-    put_part(part(fd, acc, r, MKT__G_WINDOW), &w, sizeof w);
-    put_part(part(fd, acc, r, MKT__G_ALL), &all, sizeof all);
-    put_part(part(fd, acc, r, MKT__G_DATES), &d, sizeof d);
-    put_part(part(fd, acc, r, MKT__G_CABIN), a->cabin, sizeof a->cabin);
-    put_part(part(fd, acc, r, MKT__G_CHANNEL), a->channel, sizeof a->channel);
-    put_part(part(fd, acc, r, MKT__G_FLAGS), &x, sizeof x);
-    put_part(part(fd, acc, r, MKT__G_DEPART), &dep, sizeof dep);
+    put_part(part(fd, r, MKT__G_WINDOW), &w, sizeof w);
+    put_part(part(fd, r, MKT__G_ALL), &all, sizeof all);
+    put_part(part(fd, r, MKT__G_DATES), &d, sizeof d);
+    put_part(part(fd, r, MKT__G_CABIN), a->cabin, sizeof a->cabin);
+    put_part(part(fd, r, MKT__G_CHANNEL), a->channel, sizeof a->channel);
+    put_part(part(fd, r, MKT__G_FLAGS), &x, sizeof x);
+    put_part(part(fd, r, MKT__G_DEPART), &dep, sizeof dep);
 }
 
 void mkt__fold_free(mkt_ctx *ctx, struct mkt__fold *fd)

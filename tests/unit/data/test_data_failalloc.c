@@ -132,8 +132,7 @@ START_TEST(test_table_failalloc_threads)
 }
 END_TEST
 
-/* Folding bookings with the parsing threads' lanes: any allocation may fail (the lanes, the
- * merge, the columns). The table is then as it was, except as documented: out of memory while
+/* Folding bookings with parsing threads: any allocation may fail (the chunks, the columns). The table is then as it was, except as documented: out of memory while
  * computing the columns leaves the bookings folded, and retrying mkt_table_set_as_of() at the
  * fold's date then works. */
 static int fold_scenario(failalloc *fa, void *arg)

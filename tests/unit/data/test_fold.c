@@ -386,9 +386,8 @@ static char *fold_outcome(mkt_ctx *ctx, const char *path, int threads, size_t ch
     return s;
 }
 
-/* The parsing threads fold into lanes of their own that are merged after the pass. Whatever
- * the order of adds could change (a money overflow, which booking an error names) must come
- * out as a sequential pass gives it: the pass is then redone exactly. */
+/* With parsing threads, errors found while folding (a money overflow, an unknown customer)
+ * are named at the line a single thread names. */
 START_TEST(test_threads_fold_exactly)
 {
     mkt_ctx *ctx = new_ctx();
@@ -398,14 +397,14 @@ START_TEST(test_threads_fold_exactly)
         const char *want; /* in the message, or NULL: a success */
     } cases[] = {
         /* 2,500,000,000,000,000.00 is 2.5e17 minor units; C03's sum passes 2^63 - 1
-         * (9.22e18) at its 37th, booking 3 + 36 * 30 = 1083 on line 1085. Spread over the
-         * file, these land in both threads' lanes, where no lane overflows alone. */
+         * (9.22e18) at its 37th, booking 3 + 36 * 30 = 1083 on line 1085, spread over chunks
+         * both threads parse. */
         {"C03", "2500000000000000.00", 3, 30, 40, "amounts.csv:1085:4: total_amount: the "
                                                   "sum of amounts overflows"},
         /* Three customers with 4e18 minor units each: 1.2e19 in all, past 2^63, but no
-         * customer's sum overflows: no error and exact sums (the pass is redone). */
+         * customer's sum overflows: no error and exact sums. */
         {NULL, "40000000000000000.00", 101, 404, 3, NULL},
-        /* An unknown customer: named at its line, with or without the lanes. */
+        /* An unknown customer: named at its line. */
         {"C77", "1.00", 700, 1, 1, "amounts.csv:702:2: customer_id: unknown customer_id 'C77'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -413,7 +412,7 @@ START_TEST(test_threads_fold_exactly)
         const char *path = write_amounts(1200, cases[i].who, cases[i].amount, cases[i].first,
                                          cases[i].step, cases[i].count);
         char *one_thread = fold_outcome(ctx, path, 1, 0);
-        char *lanes = fold_outcome(ctx, path, 2, 1024);
+        char *two_threads = fold_outcome(ctx, path, 2, 1024);
         if (cases[i].want)
             ck_assert_msg(strstr(one_thread, cases[i].want) != NULL, "%s", one_thread);
         else /* C01 (k = 1, 11, ..): 120 bookings in the 12 months, one of 4e18 minor units
@@ -421,10 +420,10 @@ START_TEST(test_threads_fold_exactly)
             ck_assert_msg(strstr(one_thread, "C01: 120 4000000000000011900 120 "
                                              "4000000000000011900 ") != NULL,
                           "%.80s", strstr(one_thread, "C01:"));
-        ck_assert_msg(strcmp(lanes, one_thread) == 0, "2 threads: %.100s\n1 thread:  %.100s",
-                      lanes, one_thread); /* (dumps are too long for a whole message) */
+        ck_assert_msg(strcmp(two_threads, one_thread) == 0, "2 threads: %.100s\n1 thread:  %.100s",
+                      two_threads, one_thread); /* (dumps are too long for a whole message) */
         free(one_thread);
-        free(lanes);
+        free(two_threads);
     }
     mkt_ctx_free(ctx);
 }
