@@ -42,6 +42,12 @@ type JourneyEngineOptions struct {
 	// with such actions are refused (ErrUnsupported). An emitted event is not fed back into
 	// the engine: call Event with it.
 	Action func(*EngineAction) error
+	// PromoFormat and PromoSecret (>= 16 bytes) let send nodes with an offer issue the
+	// customer's code: derived (mkt_promo_derive), bound before the send and put in the
+	// message's context_json as "offer_id" and "offer_code". Without them journeys with
+	// offers are refused (ErrUnsupported).
+	PromoFormat *PromoFormat
+	PromoSecret []byte
 }
 
 // EngineAction is a host action of a journey (mkt_journey_action); Kind is ActionUpdate,
@@ -84,6 +90,7 @@ type JourneyEngine struct {
 	journeys  []*Journey
 	consent   *ConsentPolicy
 	customers *Table
+	promo     *PromoFormat
 }
 
 func freeJourneyEngine(p unsafe.Pointer) {
@@ -125,6 +132,14 @@ func (c *Context) NewJourneyEngine(journeys []*Journey, o *JourneyEngineOptions)
 		if o.NoTimerRecords {
 			co.timer_records = 0
 		}
+		if o.PromoFormat != nil {
+			p, err := o.PromoFormat.raw()
+			if err != nil {
+				return nil, err
+			}
+			co.promo_format = p
+			e.promo = o.PromoFormat
+		}
 	}
 	n := len(journeys)
 	arr := (*[1 << 20]*C.mkt_journey)(C.malloc(C.size_t(n+1) * C.size_t(unsafe.Sizeof(uintptr(0)))))
@@ -137,11 +152,27 @@ func (c *Context) NewJourneyEngine(journeys []*Journey, o *JourneyEngineOptions)
 		arr[i] = p
 	}
 	free := freeJourneyEngine
+	if o != nil && o.PromoSecret != nil {
+		// C memory (the engine keeps the pointer), freed with the engine
+		secret := C.CBytes(o.PromoSecret)
+		co.promo_secret = secret
+		co.promo_secret_len = C.size_t(len(o.PromoSecret))
+		free = func(p unsafe.Pointer) {
+			freeJourneyEngine(p)
+			C.free(secret)
+		}
+		defer func() {
+			if e.object.ch == nil { // not created: nothing will call free
+				C.free(secret)
+			}
+		}()
+	}
 	if o != nil && o.Action != nil {
+		inner := free
 		action := cgo.NewHandle(&actionState{fn: o.Action, host: c.host})
 		C.mkt_go_engine_action(&co, C.uintptr_t(action))
 		free = func(p unsafe.Pointer) { // the handle lives as long as the C engine
-			freeJourneyEngine(p)
+			inner(p)
 			action.Delete()
 		}
 		defer func() {

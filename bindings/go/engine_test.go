@@ -3,6 +3,7 @@
 package marketing
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,7 +27,18 @@ func TestJourneyEngineAbandonedCart(t *testing.T) {
 	send := WithSender(func(m *Message) error { sent = append(sent, m); return nil })
 	ctx := newContext(t, send, WithStorage(store))
 	j := loadExample(t, ctx, "abandoned-cart.xml")
-	e, err := ctx.NewJourneyEngine([]*Journey{j}, nil)
+	// email-2 issues an offer code: refused without a promo format and secret
+	if _, err := ctx.NewJourneyEngine([]*Journey{j}, nil); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("offer without promo options: %v", err)
+	}
+	format, err := ctx.NewPromoFormat(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer format.Close()
+	secret := []byte("go-test-secret-0123456789")
+	promo := &JourneyEngineOptions{PromoFormat: format, PromoSecret: secret}
+	e, err := ctx.NewJourneyEngine([]*Journey{j}, promo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,13 +77,25 @@ func TestJourneyEngineAbandonedCart(t *testing.T) {
 	e.Close()
 
 	// a new engine over the same store continues: the two last messages follow
-	e2, err := ctx.NewJourneyEngine([]*Journey{j}, &JourneyEngineOptions{})
+	e2, err := ctx.NewJourneyEngine([]*Journey{j}, promo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e2.Close()
 	if _, err := e2.Advance(engineT0 + 47*3600); err != nil || len(sent) != 3 {
 		t.Fatalf("after restart: %v, %d sent", err, len(sent))
+	}
+	// email-2 carries C1's CART10 code (mkt_promo_derive's), bound to C1
+	code, err := format.Derive(secret, "CART10", "C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sent[1].ContextJSON, `"offer_id":"CART10","offer_code":"`+code+`"`) {
+		t.Fatalf("email-2 context %s, code %s", sent[1].ContextJSON, code)
+	}
+	if offer, customer, err := ctx.PromoLookup(code); err != nil || offer != "CART10" ||
+		customer != "C1" {
+		t.Fatalf("lookup %s: %s %s %v", code, offer, customer, err)
 	}
 	if ok, err := e2.Enter("abandoned-cart", "C1", engineT0+47*3600); ok || err != nil {
 		t.Fatalf("re-entry within 7 days: %v %v", ok, err)

@@ -31,6 +31,9 @@
  *   the segment of that entry (mkt_journey_engine_enter_due()); value: when it was found
  *   entering (ASCII decimal seconds).
  *
+ * A send with an @c offer also writes, through mkt_promo_bind(), the promo module's
+ * "offer.code" and "offer.customer_code" records of the customer's code (promo.h).
+ *
  * And namespaces not per customer (no PII):
  * - "journey.due" "<journey id>": where the last mkt_journey_engine_enter_due() window ended
  *   (ASCII decimal seconds);
@@ -49,6 +52,7 @@
 #include "ctx.h"
 #include "journey.h"
 #include "consent.h"
+#include "promo.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -124,11 +128,19 @@ typedef struct mkt_journey_engine_options {
                                  with such actions are refused. It must not call this
                                  engine (queue an emitted event, feed it after). */
     void *action_user;      /**< Last argument of @c action. */
+    const mkt_promo_format *promo_format; /**< Format of the codes that send nodes with an
+                                 @c offer issue (promo.h); NULL: journeys with such sends are
+                                 refused. Borrowed: must outlive the engine. */
+    const void *promo_secret; /**< Host secret for mkt_promo_derive() (at least
+                                 ::MKT_PROMO_MIN_SECRET bytes, else journeys with offers are
+                                 refused): the code of (offer, customer) is deterministic, so
+                                 a retried or replayed send issues the same one. Borrowed. */
+    size_t promo_secret_len; /**< Bytes of @c promo_secret. */
 } mkt_journey_engine_options;
 
 /** Static initialiser for ::mkt_journey_engine_options. @since 0.1 */
 #define MKT_JOURNEY_ENGINE_OPTIONS_INIT \
-    { sizeof(mkt_journey_engine_options), NULL, 2, 5u, 60, NULL, -1, NULL, NULL }
+    { sizeof(mkt_journey_engine_options), NULL, 2, 5u, 60, NULL, -1, NULL, NULL, NULL, NULL, 0 }
 
 /** Set @p opts to the defaults. @return ::MKT_OK or ::MKT_EINVAL (NULL). @since 0.1 */
 int mkt_journey_engine_options_init(mkt_journey_engine_options *opts);
@@ -153,6 +165,14 @@ int mkt_journey_engine_options_init(mkt_journey_engine_options *opts);
  * and step, the personalization context as JSON (::mkt_message) and the idempotency key
  * "<journey>:<customer>:<entry>:<node>:<step>".
  *
+ * A send node with an @c offer issues the customer's code before each call of `send`:
+ * mkt_promo_derive() with @c promo_format and @c promo_secret (deterministic: a retry or a
+ * replay after a crash gets the same code), then mkt_promo_bind() (idempotent for the same
+ * binding); the code goes into the message's context JSON as "offer_id" and "offer_code". A
+ * code already issued otherwise (::MKT_EEXIST) fails the send for good without calling the
+ * host (counted as failed; the context's last error names journey and node); a store error
+ * while binding ends the engine call with that error, as the send's other store writes do.
+ *
  * Update, tag and emit actions go to the @c action callback with the same guarantee, return
  * codes, retries and key (::mkt_journey_action); the node's counts hold them under @c sent
  * (done), @c failed and @c retried. An emitted event is for the host only: the engine does
@@ -160,14 +180,16 @@ int mkt_journey_engine_options_init(mkt_journey_engine_options *opts);
  * result depend on the order of journeys); a host that wants it to drive journeys calls
  * mkt_journey_engine_event() with it after the call returns.
  * @return ::MKT_OK, ::MKT_EINVAL (NULL argument, no journeys, duplicate journey ids, bad
- *         option), ::MKT_EUNSUPPORTED (a node the engine cannot run: a wait until a
+ *         option, an offer id of a send that is empty, longer than 256 bytes or holds
+ *         0x1F), ::MKT_EUNSUPPORTED (a node the engine cannot run: a wait until a
  *         "customer.NAME" field, or a decision on a rule or a segment, without @c customers,
- *         such a decision without a schema at load, or an update, tag or emit action without
- *         an @c action callback; the message names it), ::MKT_ENOTFOUND / ::MKT_ETYPE (a
- *         "customer.NAME" field of a wait that @c customers lacks, or whose column is not a
- *         DATE, TIME or STRING), ::MKT_ETOOBIG (a journey whose waits read more than 16
- *         distinct fields), ::MKT_EPARSE (a corrupt timer key), ::MKT_ENOMEM, or the store's
- *         error.
+ *         such a decision without a schema at load, an update, tag or emit action without
+ *         an @c action callback, or a send with an @c offer without @c promo_format or with
+ *         a @c promo_secret shorter than ::MKT_PROMO_MIN_SECRET; the message names it),
+ *         ::MKT_ENOTFOUND / ::MKT_ETYPE (a "customer.NAME" field of a wait that
+ *         @c customers lacks, or whose column is not a DATE, TIME or STRING),
+ *         ::MKT_ETOOBIG (a journey whose waits read more than 16 distinct fields),
+ *         ::MKT_EPARSE (a corrupt timer key), ::MKT_ENOMEM, or the store's error.
  * @since 0.1
  */
 int mkt_journey_engine_new(mkt_journey_engine **out, mkt_ctx *ctx,

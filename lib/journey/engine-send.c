@@ -14,6 +14,10 @@
  * up to max_attempts attempts); ::MKT_EUSER aborts the engine call (the instance is not
  * written, so the step is retried at the next call); anything else (including
  * ::MKT_EUNSUPPORTED when the host has no `send`) fails the step for good.
+ *
+ * A send with an offer issues the customer's code (mkt_promo_derive() + mkt_promo_bind())
+ * right before the host call, on every attempt: the code is deterministic and the binding
+ * idempotent, so retries and replays after a crash carry the same code and make one binding.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -97,9 +101,11 @@ static int consent_allows(mkt_journey_engine *e, struct mkt__je_journey *jj,
     return 0;
 }
 
-/* The send node's context as one JSON object into e->json (NUL-terminated). */
+/* The send node's context as one JSON object into e->json (NUL-terminated); with the
+ * issued @code (NULL: the node has no offer) as "offer_id" and "offer_code". */
 static int context_json(mkt_journey_engine *e, const struct mkt__je_journey *jj,
-                        const char *customer, size_t clen, const mkt_journey_node_def *d)
+                        const char *customer, size_t clen, const mkt_journey_node_def *d,
+                        const char *code)
 {
     mkt__buf *b = &e->json;
     mkt__buf_reset(b);
@@ -109,6 +115,12 @@ static int context_json(mkt_journey_engine *e, const struct mkt__je_journey *jj,
     rc = rc ? rc : mkt__json_string(b, customer, clen);
     rc = rc ? rc : mkt__buf_appends(b, ",\"node_id\":");
     rc = rc ? rc : mkt__json_string(b, d->id, strlen(d->id));
+    if (code) {
+        rc = rc ? rc : mkt__buf_appends(b, ",\"offer_id\":");
+        rc = rc ? rc : mkt__json_string(b, d->offer, strlen(d->offer));
+        rc = rc ? rc : mkt__buf_appends(b, ",\"offer_code\":");
+        rc = rc ? rc : mkt__json_string(b, code, strlen(code));
+    }
     rc = rc ? rc : mkt__buf_appends(b, ",\"context\":{");
     for (size_t i = 0; rc == MKT_OK && i < d->ncontext; i++) {
         if (i > 0)
@@ -121,18 +133,50 @@ static int context_json(mkt_journey_engine *e, const struct mkt__je_journey *jj,
     return rc ? rc : mkt__buf_appends(b, "}}");
 }
 
+/* Issue the code of the send node's offer to @customer into @code: derived, so a retried
+ * or replayed step gets the same code, and bound (idempotent for that same binding) before
+ * the host sends it. A code already issued otherwise (a collision) sets @host_rc to
+ * MKT_EEXIST: the send fails for good rather than carry a code that is not the customer's.
+ * Returns the engine's own status (out of memory, the store's error: the message is set). */
+static int issue_offer(mkt_journey_engine *e, const struct mkt__je_journey *jj,
+                       const char *customer, const mkt_journey_node_def *d, char *code,
+                       size_t code_size, int *host_rc)
+{
+    /* mkt_journey_engine_new() refused offers without a format and a long enough secret */
+    int rc = mkt_promo_derive(e->ctx, e->opts.promo_format, e->opts.promo_secret,
+                              e->opts.promo_secret_len, d->offer, customer, code, code_size,
+                              NULL);
+    rc = rc ? rc : mkt_promo_bind(e->ctx, code, d->offer, customer);
+    if (rc != MKT_EEXIST)
+        return rc;
+    mkt__log(e->ctx, MKT_LOG_WARN, "journey engine: %s node %s: the code of offer %s for this "
+             "customer is already issued otherwise; send failed", jj->id, d->id, d->offer);
+    *host_rc = mkt__error(e->ctx, MKT_EEXIST, "journey engine: %s node %s: the code of offer "
+                          "%s for this customer is already issued otherwise; send failed",
+                          jj->id, d->id, d->offer);
+    return MKT_OK;
+}
+
+/* Call the host's `send` for the current node (after issuing its offer code, if any); its
+ * answer goes to @host_rc, the return value is the engine's own status (message set). */
 static int deliver(mkt_journey_engine *e, const struct mkt__je_journey *jj,
                    const char *customer, size_t clen, const struct mkt__je_inst *in,
                    int64_t now, const char *idem, int *host_rc)
 {
     const mkt_journey_node_def *d = &jj->j->nodes[in->node].def;
     mkt_host *h = &e->ctx->host;
+    char code[MKT_PROMO_MAX_DISPLAY + 1];
     if (!h->send) {
         *host_rc = MKT_EUNSUPPORTED;
         return MKT_OK;
     }
-    if (context_json(e, jj, customer, clen, d) != MKT_OK)
-        return MKT_ENOMEM;
+    if (d->offer) {
+        int rc = issue_offer(e, jj, customer, d, code, sizeof code, host_rc);
+        if (rc != MKT_OK || *host_rc != MKT_OK)
+            return rc;
+    }
+    if (context_json(e, jj, customer, clen, d, d->offer ? code : NULL) != MKT_OK)
+        return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
     mkt_message m = { sizeof m, d->channel, customer, customer, d->subject, NULL, NULL,
                       NULL, NULL, NULL, jj->id, idem, d->template_id, d->id, in->entries,
                       in->step, e->json.data, now };
@@ -175,9 +219,7 @@ static int call_host(mkt_journey_engine *e, const struct mkt__je_journey *jj,
         call_action(e, jj, customer, in, now, idem->data, host_rc);
         return MKT_OK;
     }
-    if (deliver(e, jj, customer, clen, in, now, idem->data, host_rc) != MKT_OK)
-        return mkt__error(e->ctx, MKT_ENOMEM, "journey engine: out of memory");
-    return MKT_OK;
+    return deliver(e, jj, customer, clen, in, now, idem->data, host_rc);
 }
 
 static int64_t backoff(const mkt_journey_engine *e, uint32_t attempt)

@@ -99,6 +99,13 @@ static int unsupported(mkt_ctx *ctx, const struct mkt__je_journey *jj,
                       "by the engine yet", jj->id, n->id, what);
 }
 
+/* An offer id mkt_promo_bind() accepts. */
+static int offer_id_ok(const char *offer)
+{
+    size_t n = strlen(offer);
+    return n >= 1 && n <= 256 && memchr(offer, 0x1f, n) == NULL;
+}
+
 static int scan_nodes(mkt_journey_engine *e, struct mkt__je_journey *jj)
 {
     mkt_ctx *ctx = e->ctx;
@@ -123,6 +130,20 @@ static int scan_nodes(mkt_journey_engine *e, struct mkt__je_journey *jj)
             return mkt__error(ctx, MKT_EUNSUPPORTED, "journey engine: %s node %s: an update, "
                               "tag or emit action needs the action callback (engine "
                               "options)", jj->id, n->id);
+        else if (n->type == MKT_JOURNEY_ACTION && n->kind == MKT_JOURNEY_SEND && n->offer &&
+                 (!e->opts.promo_format || !e->opts.promo_secret ||
+                  e->opts.promo_secret_len < MKT_PROMO_MIN_SECRET))
+            /* Sending the message without the code it promises would be worse than not
+             * running the journey at all. */
+            return mkt__error(ctx, MKT_EUNSUPPORTED, "journey engine: %s node %s: a send with "
+                              "offer %s needs promo_format and a promo_secret of at least %d "
+                              "bytes (engine options)", jj->id, n->id, n->offer,
+                              MKT_PROMO_MIN_SECRET);
+        else if (n->type == MKT_JOURNEY_ACTION && n->kind == MKT_JOURNEY_SEND && n->offer &&
+                 !offer_id_ok(n->offer))
+            /* caught here, not at every send: mkt_promo_bind() would refuse it each time */
+            return mkt__error(ctx, MKT_EINVAL, "journey engine: %s node %s: offer id '%s' must "
+                              "have 1..256 bytes and no 0x1F byte", jj->id, n->id, n->offer);
     }
     return rc;
 }

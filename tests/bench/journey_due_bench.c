@@ -78,11 +78,18 @@ static void timed_call(mkt_ctx *ctx, mkt_journey_engine *e, mkt_time to, const c
            (unsigned long long)entered);
 }
 
-static mkt_journey_engine *engine(mkt_ctx *ctx, const mkt_journey *j, const mkt_table *t)
+/* The birthday email issues an offer code: the engine needs a format and a secret. */
+static const char bench_secret[] = "journey-due-bench-secret-0123456789";
+
+static mkt_journey_engine *engine(mkt_ctx *ctx, const mkt_journey *j, const mkt_table *t,
+                                  const mkt_promo_format *fmt)
 {
     mkt_journey_engine_options o;
     mkt_journey_engine_options_init(&o);
     o.customers = t;
+    o.promo_format = fmt;
+    o.promo_secret = bench_secret;
+    o.promo_secret_len = sizeof bench_secret - 1;
     mkt_journey_engine *e = NULL;
     check(ctx, "engine", mkt_journey_engine_new(&e, ctx, &j, 1, &o));
     return e;
@@ -99,6 +106,8 @@ int main(int argc, char **argv)
     host.send = no_send;
     mkt_ctx *ctx = NULL;
     check(NULL, "context", mkt_ctx_new(&ctx, &host, NULL));
+    mkt_promo_format *fmt = NULL;
+    check(ctx, "promo format", mkt_promo_format_new(&fmt, ctx, NULL));
     mkt_table *t = customers(ctx, n);
     printf("%llu customers\n", (unsigned long long)n);
     mkt_journey_options jo;
@@ -106,7 +115,7 @@ int main(int argc, char **argv)
     jo.schema = t;
     mkt_journey *bday = NULL, *gold = NULL;
     check(ctx, path, mkt_journey_load_xml_file(&bday, ctx, path, &jo));
-    mkt_journey_engine *e = engine(ctx, bday, t);
+    mkt_journey_engine *e = engine(ctx, bday, t, fmt);
     check(ctx, "advance", mkt_journey_engine_advance(e, JAN1_2027, NULL));
     timed_call(ctx, e, JAN1_2027 + DAY, "birthday: one day (2027-01-01 .. 01-02)");
     timed_call(ctx, e, JAN1_2027 + 2 * DAY, "birthday: the next day");
@@ -117,13 +126,14 @@ int main(int argc, char **argv)
         "<send id=\"s\" channel=\"email\" template=\"t\"/><exit id=\"x\"/></journey>";
     check(ctx, "gold", mkt_journey_load_xml_memory(&gold, ctx, gold_xml, sizeof gold_xml - 1,
                                                    "gold.xml", &jo));
-    e = engine(ctx, gold, t);
+    e = engine(ctx, gold, t, fmt);
     timed_call(ctx, e, JAN1_2027, "segment: first call (every member enters)");
     timed_call(ctx, e, JAN1_2027 + DAY, "segment: second call (no transition)");
     mkt_journey_engine_free(e);
     mkt_journey_free(gold);
     mkt_journey_free(bday);
     mkt_table_free(t);
+    mkt_promo_format_free(fmt);
     mkt_ctx_free(ctx);
     return 0;
 }

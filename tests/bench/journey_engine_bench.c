@@ -107,10 +107,17 @@ static void run_mode(const char *path, long n, int32_t timer_records)
     mkt_ctx *ctx = NULL;
     mkt_journey *j = NULL;
     mkt_journey_engine *e = NULL;
+    mkt_promo_format *fmt = NULL;
+    static const char secret[] = "journey-bench-secret-0123456789"; /* email-2 has an offer */
     mkt_journey_engine_options o;
     mkt_journey_engine_options_init(&o);
     o.timer_records = timer_records;
+    o.promo_secret = secret;
+    o.promo_secret_len = sizeof secret - 1;
     int rc = mkt_ctx_new(&ctx, &host, NULL);
+    if (rc == MKT_OK)
+        rc = mkt_promo_format_new(&fmt, ctx, NULL);
+    o.promo_format = fmt;
     if (rc == MKT_OK)
         rc = mkt_journey_load_xml_file(&j, ctx, path, NULL);
     const mkt_journey *js[1] = { j };
@@ -143,6 +150,7 @@ static void run_mode(const char *path, long n, int32_t timer_records)
            "a send\n", per_entry, per_wait);
     mkt_journey_engine_free(e);
     mkt_journey_free(j);
+    mkt_promo_format_free(fmt);
     mkt_ctx_free(ctx);
 }
 

@@ -1634,14 +1634,18 @@ class JourneyTest(UsageAssertions, unittest.TestCase):
                       r.stdout)
         self.assertRegex(r.stdout, r"\nbooked +2 +0 +0 +2 ")
         self.assertRegex(r.stdout, r"\nemail-1 +3 +3 +0 +0 +0 +3 ")
+        # no --promo-secret-file: email-2's CART10 codes come from a random secret
+        self.assertIn("codes are random per run", r.stderr)
         with open(outbox, encoding="utf-8") as f:
-            self.assertEqual(f.read(), "time,customer_id,channel,template,node,action,detail\n"
-                             "2027-01-15T09:00:00Z,C1,EMAIL,abandoned-cart-1,email-1,send,\n"
-                             "2027-01-15T10:00:00Z,C2,EMAIL,abandoned-cart-1,email-1,send,\n"
-                             "2027-01-15T11:00:00Z,C3,EMAIL,abandoned-cart-1,email-1,send,\n"
-                             "2027-01-16T09:00:00Z,C1,EMAIL,abandoned-cart-2,email-2,send,\n"
-                             "2027-01-16T11:00:00Z,C3,EMAIL,abandoned-cart-2,email-2,send,\n"
-                             "2027-01-17T07:00:00Z,C1,SMS,abandoned-cart-sms,sms,send,\n")
+            text = f.read()
+        code = "offer=CART10:[2-9A-HJKMNP-Z]{8}"  # default format: 8 unambiguous characters
+        self.assertRegex(text, "^time,customer_id,channel,template,node,action,detail\n"
+                         "2027-01-15T09:00:00Z,C1,EMAIL,abandoned-cart-1,email-1,send,\n"
+                         "2027-01-15T10:00:00Z,C2,EMAIL,abandoned-cart-1,email-1,send,\n"
+                         "2027-01-15T11:00:00Z,C3,EMAIL,abandoned-cart-1,email-1,send,\n"
+                         "2027-01-16T09:00:00Z,C1,EMAIL,abandoned-cart-2,email-2,send," + code +
+                         "\n2027-01-16T11:00:00Z,C3,EMAIL,abandoned-cart-2,email-2,send," + code +
+                         "\n2027-01-17T07:00:00Z,C1,SMS,abandoned-cart-sms,sms,send,\n$")
         # --to stops the clock ([from, to) half-open): E3 at 10:00 is out, and so is C2's
         # email due at 10:00; only C1's at 09:00 is sent
         r = run("journey", "simulate", "--journey",
@@ -1649,6 +1653,54 @@ class JourneyTest(UsageAssertions, unittest.TestCase):
                 "--to", "2027-01-15T10:00:00Z", "--no-progress")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn(": 2 events replayed, 1 messages, 0 actions\n", r.stdout)
+
+    def test_simulate_offer_codes(self):
+        # The abandoned cart's email-2 issues CART10: with --promo-secret-file and format
+        # options the codes are those of mkt promo derive with the same secret and format,
+        # the same on every run; C1 and C3 get email-2 (C2 booked before it).
+        events = self.write("events.csv", self.SIM_EVENTS)
+        bookings = self.write("bookings.csv", self.SIM_BOOKINGS)
+        secret = self.write("secret", "cart-secret-0123456789abcdef\n")
+        fmt = ["--prefix", "C10-", "--length", "6", "--charset", "numeric"]
+        outbox = os.path.join(self.tmp, "offer-out.csv")
+        args = ["journey", "simulate", "--journey",
+                os.path.join(self.EXAMPLES, "abandoned-cart.xml"), "--events", events,
+                "--bookings", bookings, "--outbox", outbox, "--no-progress",
+                "--promo-secret-file", secret] + ["--promo-" + a[2:] if a.startswith("--")
+                                                   else a for a in fmt]
+        r = run(*args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("random per run", r.stderr)
+        with open(outbox, encoding="utf-8") as f:
+            first = f.read()
+        rows = [line.split(",") for line in first.splitlines()[1:]]
+        offers = {(row[1], row[4]): row[6] for row in rows if row[6]}
+        codes = {}
+        for customer in ("C1", "C3"):
+            d = run("promo", "derive", "--secret-file", secret, "--offer-id", "CART10",
+                    "--customer", customer, *fmt)
+            self.assertEqual(d.returncode, 0, d.stderr)
+            codes[customer] = d.stdout.strip()
+            self.assertRegex(codes[customer], r"^C10-[0-9]{6}$")
+        self.assertEqual(offers, {("C1", "email-2"): "offer=CART10:" + codes["C1"],
+                                  ("C3", "email-2"): "offer=CART10:" + codes["C3"]})
+        r = run(*args)  # deterministic: the same outbox again
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(outbox, encoding="utf-8") as f:
+            self.assertEqual(f.read(), first)
+        # a secret shorter than 16 bytes: the engine refuses the journey, naming the node
+        short = self.write("short", "too-short\n")
+        r = run("journey", "simulate", "--journey",
+                os.path.join(self.EXAMPLES, "abandoned-cart.xml"), "--events", events,
+                "--no-progress", "--promo-secret-file", short)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("node email-2", r.stderr)
+        r = run("journey", "simulate", "--journey",
+                os.path.join(self.EXAMPLES, "abandoned-cart.xml"), "--events", events,
+                "--no-progress", "--promo-secret-file", os.path.join(self.tmp, "none"))
+        self.assertEqual(r.returncode, 1)
+        self.assert_usage_error("journey", "simulate", "--journey", "j.xml",
+                                "--promo-length", "0", needle="--promo-length")
 
     ACTIONS = """<?xml version="1.0"?>
 <journey xmlns="https://libmarketing.dev/ns/journeys/1" id="acts">
@@ -1699,17 +1751,28 @@ class JourneyTest(UsageAssertions, unittest.TestCase):
         # --to, at 09:00 in the customer's zone
         customers = self.write("bd.csv", self.BIRTHDAYS)
         outbox = os.path.join(self.tmp, "bd-out.csv")
+        secret = self.write("bd-secret", "birthday-secret-0123456789\n")
         r = run("journey", "simulate", "--journey", os.path.join(self.EXAMPLES, "birthday.xml"),
                 "--customers", customers, "--from", "2027-01-01T00:00:00Z",
-                "--to", "2027-12-01T00:00:00Z", "--outbox", outbox, "--no-progress")
+                "--to", "2027-12-01T00:00:00Z", "--outbox", outbox, "--no-progress",
+                "--promo-secret-file", secret)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("journey birthday: 0 events replayed, 3 messages, 0 actions, "
                       "3 segment or date entries\n", r.stdout)
+
+        def bday(customer):  # the code mkt promo derive gives with the same secret
+            d = run("promo", "derive", "--secret-file", secret, "--offer-id", "BDAY15",
+                    "--customer", customer)
+            self.assertEqual(d.returncode, 0, d.stderr)
+            return "offer=BDAY15:" + d.stdout.strip()
         with open(outbox, encoding="utf-8") as f:
             self.assertEqual(f.read(), "time,customer_id,channel,template,node,action,detail\n"
-                             "2027-02-28T09:00:00Z,C2,EMAIL,birthday-offer,birthday-email,send,\n"
-                             "2027-03-28T07:00:00Z,C1,EMAIL,birthday-offer,birthday-email,send,\n"
-                             "2027-07-01T13:00:00Z,C4,EMAIL,birthday-offer,birthday-email,send,\n")
+                             "2027-02-28T09:00:00Z,C2,EMAIL,birthday-offer,birthday-email,send,"
+                             + bday("C2") + "\n"
+                             "2027-03-28T07:00:00Z,C1,EMAIL,birthday-offer,birthday-email,send,"
+                             + bday("C1") + "\n"
+                             "2027-07-01T13:00:00Z,C4,EMAIL,birthday-offer,birthday-email,send,"
+                             + bday("C4") + "\n")
         # without --customers the engine is not asked: nobody enters
         r = run("journey", "simulate", "--journey", os.path.join(self.EXAMPLES, "birthday.xml"),
                 "--from", "2027-01-01T00:00:00Z", "--no-progress")
@@ -1730,9 +1793,13 @@ class JourneyTest(UsageAssertions, unittest.TestCase):
         self.assertIn(", 6 messages, 0 actions, 2 segment or date entries\n", r.stdout)
         with open(outbox, encoding="utf-8") as f:
             lines = f.read().splitlines()
-        self.assertEqual(lines[1:3], ["2024-09-01T00:00:00Z,C1,EMAIL,winback-1,winback-1,send,",
-                                      "2024-09-01T00:00:00Z,C3,EMAIL,winback-1,winback-1,send,"])
-        self.assertEqual(lines[6], "2024-09-15T00:00:00Z,C3,EMAIL,winback-3-final,winback-3,send,")
+        code = ",offer=WINBACK2[05]:[2-9A-HJKMNP-Z]{8}$"  # random secret: only the shape
+        self.assertRegex(lines[1], "^2024-09-01T00:00:00Z,C1,EMAIL,winback-1,winback-1,send"
+                         + code.replace("2[05]", "20"))
+        self.assertRegex(lines[2], "^2024-09-01T00:00:00Z,C3,EMAIL,winback-1,winback-1,send"
+                         + code.replace("2[05]", "20"))
+        self.assertRegex(lines[6], "^2024-09-15T00:00:00Z,C3,EMAIL,winback-3-final,winback-3,"
+                         "send" + code.replace("2[05]", "25"))
 
     def test_simulate_field_waits(self):
         # events.csv properties reach the engine: C1 leaves 2027-02-01 18:30 at +01:00 =

@@ -7,13 +7,16 @@
  * against the columns of --customers when given. `mkt journey simulate` replays events
  * through the engine (journey-sim.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "journey-sim.h"
 
 enum { OPT_CATALOG = OPT_FIRST_OWN_OPTION, OPT_TEMPLATES, OPT_OFFERS, OPT_EVENTS_LIST, OPT_NOW,
-       OPT_JOURNEY, OPT_FROM, OPT_TO, OPT_OUTBOX };
+       OPT_JOURNEY, OPT_FROM, OPT_TO, OPT_OUTBOX, OPT_PROMO_LENGTH, OPT_PROMO_CHARSET,
+       OPT_PROMO_PREFIX, OPT_PROMO_SUFFIX, OPT_PROMO_PATTERN, OPT_PROMO_CHECK_CHAR,
+       OPT_PROMO_SECRET_FILE };
 
 void cmd_journey_usage(FILE *out)
 {
@@ -21,6 +24,7 @@ void cmd_journey_usage(FILE *out)
           "       mkt journey show F.xml [registries]\n"
           "       mkt journey simulate --journey F.xml [--customers F] [--bookings F]\n"
           "                            [--events F] [--from T] [--to T] [--outbox F]\n"
+          "                            [--promo-secret-file F] [promo format options]\n"
           "\n"
           "Journey definitions (doc/journeys.md).\n"
           "  validate  load F.xml with every load-time check; print each problem as\n"
@@ -35,7 +39,14 @@ void cmd_journey_usage(FILE *out)
           "            [from, to) and stop the clock at --to (default: 366 days after the\n"
           "            last event); --outbox F writes every message and every\n"
           "            update/tag/emit action as CSV\n"
-          "            time,customer_id,channel,template,node,action,detail.\n"
+          "            time,customer_id,channel,template,node,action,detail (a send\n"
+          "            that issued an offer code has detail offer=ID:CODE).\n"
+          "            Sends with an offer issue the customer's code (as mkt promo derive):\n"
+          "            keyed by --promo-secret-file F (as promo derive's --secret-file), in\n"
+          "            the format of --promo-length, --promo-charset, --promo-prefix,\n"
+          "            --promo-suffix, --promo-pattern, --promo-check-char (as promo\n"
+          "            generate's options; default 8 unambiguous characters). Without a\n"
+          "            secret file the run draws a random secret: codes are random per run.\n"
           "\n"
           "Registries (a registry not given is not checked):\n"
           "  --catalog F.xml        more segment definitions beside the built-in ones\n"
@@ -60,6 +71,13 @@ static const struct option journey_options[] = {
     { "from", required_argument, NULL, OPT_FROM },
     { "to", required_argument, NULL, OPT_TO },
     { "outbox", required_argument, NULL, OPT_OUTBOX },
+    { "promo-length", required_argument, NULL, OPT_PROMO_LENGTH },
+    { "promo-charset", required_argument, NULL, OPT_PROMO_CHARSET },
+    { "promo-prefix", required_argument, NULL, OPT_PROMO_PREFIX },
+    { "promo-suffix", required_argument, NULL, OPT_PROMO_SUFFIX },
+    { "promo-pattern", required_argument, NULL, OPT_PROMO_PATTERN },
+    { "promo-check-char", no_argument, NULL, OPT_PROMO_CHECK_CHAR },
+    { "promo-secret-file", required_argument, NULL, OPT_PROMO_SECRET_FILE },
     MKT_INPUT_LONG_OPTIONS,
     MKT_COMMON_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
@@ -143,8 +161,34 @@ static int parse_time_option(const char *name, const char *arg, mkt_time *out)
     return -1;
 }
 
+/* The promo code options of simulate (the format and secret of issued offer codes). */
+static int promo_option(sim_options *o, int c, const char *arg)
+{
+    char *end = NULL;
+    long len = 0;
+    switch (c) {
+    case OPT_PROMO_LENGTH:
+        errno = 0;
+        len = (*arg >= '0' && *arg <= '9') ? strtol(arg, &end, 10) : 0;
+        if (errno || len < 1 || len >= MKT_PROMO_MAX_LEN || *end)
+            return usage_error("journey", "invalid --promo-length '%s': expected 1..%d", arg,
+                               MKT_PROMO_MAX_LEN - 1);
+        o->promo.length = (int32_t)len;
+        break;
+    case OPT_PROMO_CHARSET: o->promo.charset = arg; break;
+    case OPT_PROMO_PREFIX: o->promo.prefix = arg; break;
+    case OPT_PROMO_SUFFIX: o->promo.suffix = arg; break;
+    case OPT_PROMO_PATTERN: o->promo.pattern = arg; break;
+    case OPT_PROMO_CHECK_CHAR: o->promo.check_char = 1; break;
+    default: o->promo_secret_file = arg; break;
+    }
+    return -1;
+}
+
 static int own_option(journey_args *a, int c, const char *arg)
 {
+    if (c >= OPT_PROMO_LENGTH)
+        return promo_option(&a->sim, c, arg);
     name_list *l = c == OPT_TEMPLATES ? &a->templates : c == OPT_OFFERS ? &a->offers
                    : c == OPT_EVENTS_LIST ? &a->events : NULL;
     if (c == OPT_CATALOG) {
@@ -281,12 +325,13 @@ int cmd_journey(mkt_app *app, int argc, char **argv)
     memset(&a, 0, sizeof a);
     a.now = MKT_NULL_INT64;
     a.sim.from = a.sim.to = MKT_NULL_INT64;
+    mkt_promo_options_init(&a.sim.promo);
     input_init(&a.in);
     opterr = 0;
     int c, rc = -1;
     while (rc < 0 && (c = getopt_long(argc, argv, ":h", journey_options, NULL)) != -1)
         rc = IS_INPUT_OPTION(c) ? input_option(&a.in, "journey", c, optarg)
-             : c >= OPT_CATALOG && c <= OPT_OUTBOX ? own_option(&a, c, optarg)
+             : c >= OPT_CATALOG && c <= OPT_PROMO_SECRET_FILE ? own_option(&a, c, optarg)
                                                 : common_option(app, self, c, argv);
     int simulate = rc < 0 && optind < argc && strcmp(argv[optind], "simulate") == 0;
     if (rc < 0 && optind >= argc)

@@ -250,7 +250,7 @@ static int promo_check(mkt_app *app, int argc, char **argv)
 
 /* The secret: the file's bytes, without one final newline (a secret written by a text
  * editor or `echo`). Prints the error and returns MKT_EXIT_FAIL. */
-static int read_secret(const char *path, char *buf, size_t cap, size_t *len)
+int promo_read_secret(const char *path, char *buf, size_t cap, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
@@ -282,7 +282,8 @@ static int promo_derive(mkt_app *app, int argc, char **argv)
                                     "--customer C");
     char secret[4096], code[MKT_PROMO_MAX_DISPLAY + 1];
     size_t secret_len = 0;
-    if ((rc = read_secret(a.secret_file, secret, sizeof secret, &secret_len)) != MKT_EXIT_OK)
+    rc = promo_read_secret(a.secret_file, secret, sizeof secret, &secret_len);
+    if (rc != MKT_EXIT_OK)
         return rc;
     mkt_ctx *ctx;
     if ((rc = app_ctx(app, &ctx)) != MKT_EXIT_OK)

@@ -14,5 +14,9 @@
 int promo_offer_run(mkt_app *app, int argc, char **argv);
 /* Usage lines and descriptions of the offer subcommands, printed by `mkt promo --help`. */
 void promo_offer_usage(FILE *out);
+/* Read the secret of `mkt promo derive --secret-file F` (also `mkt journey simulate
+ * --promo-secret-file F`): the file's bytes into @buf of @cap bytes, without one final
+ * newline. Prints the error and returns MKT_EXIT_FAIL, else MKT_EXIT_OK. */
+int promo_read_secret(const char *path, char *buf, size_t cap, size_t *len);
 
 #endif /* MKT_CMD_PROMO_H */

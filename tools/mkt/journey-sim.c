@@ -63,6 +63,7 @@ static const char *channel_name(int32_t ch)
     return ch >= 1 && ch <= 6 ? names[ch] : "?";
 }
 
+/* The host's send: one outbox line; detail "offer=ID:CODE" when the engine issued a code. */
 static int outbox_send(const mkt_message *m, void *data)
 {
     sim *s = data;
@@ -71,8 +72,10 @@ static int outbox_send(const mkt_message *m, void *data)
         return MKT_OK;
     char when[MKT_TIME_BUFSZ];
     fmt_time(when, m->at);
-    fprintf(s->outbox, "%s,%s,%s,%s,%s,send,\n", when, m->customer_id,
+    fprintf(s->outbox, "%s,%s,%s,%s,%s,send,", when, m->customer_id,
             channel_name(m->channel), m->template_id, m->node_id);
+    sim_offer_detail(s->outbox, m);
+    fputc('\n', s->outbox);
     return MKT_OK;
 }
 
@@ -357,6 +360,8 @@ int journey_simulate(mkt_app *app, const mkt_journey *j, const mkt_table *table,
     host.user_data = &s;
     mkt_ctx *ctx = NULL;
     mkt_journey_engine *e = NULL;
+    mkt_promo_format *fmt = NULL;
+    char secret[4096];
     int rc = v ? mkt_ctx_new(&ctx, &host, NULL) : MKT_ENOMEM;
     /* The profiles feed rule decisions, customer.NAME field waits and customer zones;
      * update, tag and emit actions are listed, not refused. */
@@ -365,6 +370,8 @@ int journey_simulate(mkt_app *app, const mkt_journey *j, const mkt_table *table,
     eo.customers = table;
     eo.action = outbox_action;
     eo.action_user = &s;
+    if (rc == MKT_OK)
+        rc = sim_promo_setup(ctx, j, o, &s.reported, &fmt, secret, sizeof secret, &eo);
     if (rc == MKT_OK)
         rc = mkt_journey_engine_new(&e, ctx, &j, 1, &eo);
     if (rc == MKT_OK)
@@ -380,6 +387,8 @@ int journey_simulate(mkt_app *app, const mkt_journey *j, const mkt_table *table,
     }
     (void)app;
     mkt_journey_engine_free(e);
+    mkt_promo_format_free(fmt);
+    memset(secret, 0, sizeof secret);
     mkt_ctx_free(ctx);
     free(v);
     if (s.outbox && fclose(s.outbox) != 0 && exit_code == MKT_EXIT_OK) {

@@ -410,6 +410,9 @@ class JourneyEngineOptions(ctypes.Structure):
         ("timer_records", c_int32),
         ("action", JOURNEY_ACTION_FN),
         ("action_user", c_void_p),
+        ("promo_format", c_void_p),
+        ("promo_secret", c_void_p),
+        ("promo_secret_len", c_size_t),
     ]
 
 

@@ -112,12 +112,17 @@ class JourneyEngine(ChildHandle):
     instead), None (default) the library's choice: records over a host's store only;
     ``action(a)`` performs update, tag and emit actions (an :class:`Action`; raising an
     IOFailure retries it, another MarketingError fails it for good, any other exception
-    aborts the engine call with UserAbort), or None."""
+    aborts the engine call with UserAbort), or None; ``promo_format`` (a
+    :class:`libmarketing.promo.Format`) and ``promo_secret`` (str or bytes, at least 16 bytes)
+    let send nodes with an ``offer`` issue the customer's code (derived, bound before the
+    send, in the message's context as "offer_id" and "offer_code"); journeys with offers are
+    refused without them."""
 
     _free_name = "mkt_journey_engine_free"
 
     def __init__(self, ctx, journeys, *, consent=None, customers=None, message_class=2,
-                 max_attempts=5, retry_delay=60, timer_records=None, action=None):
+                 max_attempts=5, retry_delay=60, timer_records=None, action=None,
+                 promo_format=None, promo_secret=None):
         o = _lib.new_struct(_lib.JourneyEngineOptions)
         _lib.lib().mkt_journey_engine_options_init(ctypes.byref(o))
         o.consent = consent._ptr() if consent is not None else None
@@ -130,6 +135,16 @@ class JourneyEngine(ChildHandle):
             # kept by the context (its other trampolines live there too): the engine may call
             # it until it is freed, which the context outlives
             o.action = ctx._cb(_lib.JOURNEY_ACTION_FN, _action_tramp(ctx, action))
+        # borrowed by the engine: kept alive with it
+        self._promo_format = promo_format
+        self._promo_secret = None
+        if promo_format is not None:
+            o.promo_format = promo_format._ptr()
+        if promo_secret is not None:
+            key = _lib.enc(promo_secret)
+            self._promo_secret = ctypes.create_string_buffer(key, len(key))
+            o.promo_secret = ctypes.cast(self._promo_secret, ctypes.c_void_p)
+            o.promo_secret_len = len(key)
         self._journeys = list(journeys)  # kept alive: the engine borrows them
         self._consent, self._customers = consent, customers
         arr = (ctypes.c_void_p * max(len(self._journeys), 1))(

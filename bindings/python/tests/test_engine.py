@@ -13,6 +13,13 @@ ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
 CART = os.path.join(ROOT, "examples", "journeys", "abandoned-cart.xml")
 T0 = 1800000000
 HOUR = 3600
+SECRET = b"python-test-secret-0123456789"
+
+
+def _engine(ctx, journeys, **kw):
+    """An engine whose sends with an offer issue codes (default format, SECRET)."""
+    return mkt.JourneyEngine(ctx, journeys, promo_format=mkt.promo.Format(ctx),
+                             promo_secret=SECRET, **kw)
 
 
 class Store:
@@ -67,7 +74,7 @@ class EngineTest(unittest.TestCase):
     def test_abandoned_cart(self):
         with mkt.Context(send=self.send) as ctx:
             j = mkt.Journey.load(ctx, CART)
-            eng = mkt.JourneyEngine(ctx, [j])
+            eng = _engine(ctx, [j])
             self.assertIsNone(eng.next_due())
             eng.event("C1", "CART_ABANDONED", T0)
             self.assertEqual(eng.next_due(), T0 + HOUR)
@@ -104,7 +111,7 @@ class EngineTest(unittest.TestCase):
         with mkt.Context(send=self.send) as ctx:
             j = mkt.Journey.load(ctx, os.path.join(ROOT, "examples", "journeys",
                                                    "welcome-opened.xml"))
-            eng = mkt.JourneyEngine(ctx, [j], max_attempts=2, retry_delay=30)
+            eng = _engine(ctx, [j], max_attempts=2, retry_delay=30)
             self.assertTrue(eng.enter("welcome-opened", "C1", T0))
             self.assertFalse(eng.enter("welcome-opened", "C1", T0))
             self.fail.append(mkt.IOFailure("gateway busy", -8))
@@ -119,7 +126,7 @@ class EngineTest(unittest.TestCase):
         with mkt.Context(send=self.send) as ctx:
             j = mkt.Journey.load(ctx, CART)
             policy = mkt.consent.Policy(ctx)
-            eng = mkt.JourneyEngine(ctx, [j], consent=policy)
+            eng = _engine(ctx, [j], consent=policy)
             eng.event("C1", "CART_ABANDONED", T0)
             eng.advance(T0 + HOUR)
             c = eng.counts("abandoned-cart", "email-1")
@@ -137,14 +144,14 @@ class EngineTest(unittest.TestCase):
         store = Store()
         with mkt.Context(send=self.send, store=store) as ctx:
             j = mkt.Journey.load(ctx, CART)
-            eng = mkt.JourneyEngine(ctx, [j], timer_records=timer_records)
+            eng = _engine(ctx, [j], timer_records=timer_records)
             eng.event("C1", "CART_ABANDONED", T0)
             eng.close()
             j.close()
         self.assertEqual(any(ns == "journey.timer" for ns, _ in store.data), timer_records)
         with mkt.Context(send=self.send, store=store) as ctx:
             j = mkt.Journey.load(ctx, CART)
-            eng = mkt.JourneyEngine(ctx, [j], timer_records=timer_records)
+            eng = _engine(ctx, [j], timer_records=timer_records)
             self.assertEqual(eng.next_due(), T0 + HOUR)
             eng.advance(T0 + 47 * HOUR)
             self.assertEqual([m.idempotency_key.split(":")[3] for m in self.sent],
@@ -170,8 +177,8 @@ class EngineTest(unittest.TestCase):
             table.add_customer("S", tier="SILVER")
             j = mkt.Journey.from_xml(ctx, xml, schema=table)
             with self.assertRaises(mkt.Unsupported):
-                mkt.JourneyEngine(ctx, [j])  # no customers table
-            eng = mkt.JourneyEngine(ctx, [j], customers=table)
+                _engine(ctx, [j])  # no customers table
+            eng = _engine(ctx, [j], customers=table)
             for c in ("G", "S"):
                 eng.enter("r", c, T0)
             self.assertEqual([m.template_id for m in self.sent], ["t-gold", "t-other"])
@@ -195,11 +202,11 @@ class EngineTest(unittest.TestCase):
             table.add_customer("G", tier="GOLD")
             b = mkt.Journey.load(ctx, bday, schema=table)
             g = mkt.Journey.from_xml(ctx, seg, schema=table)
-            eng = mkt.JourneyEngine(ctx, [b], customers=None)
+            eng = _engine(ctx, [b], customers=None)
             with self.assertRaises(mkt.Unsupported):
                 eng.enter_due(T0)  # no customers table
             eng.close()
-            eng = mkt.JourneyEngine(ctx, [b, g], customers=table)
+            eng = _engine(ctx, [b, g], customers=table)
             # 2027-01-01 is day 20819 (1798761600); 09:00 in Paris (CET) is 08:00 UTC
             eng.advance(1798761600 - 86400)
             self.assertEqual(eng.enter_due(1798761600 + 8 * HOUR - 1), 1)  # G joins GOLD
@@ -234,8 +241,8 @@ class EngineTest(unittest.TestCase):
         with mkt.Context() as ctx:
             j = mkt.Journey.from_xml(ctx, self.ACTIONS)
             with self.assertRaises(mkt.Unsupported):
-                mkt.JourneyEngine(ctx, [j])  # no action callback
-            eng = mkt.JourneyEngine(ctx, [j], action=action)
+                _engine(ctx, [j])  # no action callback
+            eng = _engine(ctx, [j], action=action)
             eng.enter("acts", "A", T0)  # the update fails once: retried 60 s later
             self.assertEqual(done, [])
             self.assertEqual(eng.counts("acts", "tier").retried, 1)
@@ -264,11 +271,35 @@ class EngineTest(unittest.TestCase):
             eng.close()
             j.close()
 
+    def test_offer_code_issued(self):
+        # email-2 carries CART10: the code is mkt_promo_derive's for (CART10, C1), bound to
+        # C1 in the store, and in the message's context_json
+        with mkt.Context(send=self.send) as ctx:
+            j = mkt.Journey.load(ctx, CART)
+            with self.assertRaises(mkt.Unsupported):
+                mkt.JourneyEngine(ctx, [j])  # an offer without format and secret
+            with self.assertRaises(mkt.Unsupported):
+                mkt.JourneyEngine(ctx, [j], promo_format=mkt.promo.Format(ctx),
+                                  promo_secret=b"15 bytes secret")
+            fmt = mkt.promo.Format(ctx, prefix="C10-", length=6, charset="numeric")
+            eng = mkt.JourneyEngine(ctx, [j], promo_format=fmt, promo_secret=SECRET)
+            eng.event("C1", "CART_ABANDONED", T0)
+            eng.advance(T0 + 26 * HOUR)
+            self.assertEqual([m.node_id for m in self.sent], ["email-1", "email-2"])
+            code = fmt.derive(SECRET, "CART10", "C1")
+            self.assertRegex(code, r"^C10-[0-9]{6}$")
+            ctx_json = json.loads(self.sent[1].context_json)
+            self.assertEqual((ctx_json["offer_id"], ctx_json["offer_code"]), ("CART10", code))
+            self.assertNotIn("offer_code", json.loads(self.sent[0].context_json))
+            self.assertEqual(mkt.promo.lookup(ctx, code), ("CART10", "C1"))
+            eng.close()
+            j.close()
+
     def test_counts_survive_a_restart(self):
         store = Store()
         with mkt.Context(send=self.send, store=store) as ctx:
             j = mkt.Journey.load(ctx, CART)
-            eng = mkt.JourneyEngine(ctx, [j])
+            eng = _engine(ctx, [j])
             eng.event("C1", "CART_ABANDONED", T0)
             eng.flush()
             eng.flush()  # adds nothing
@@ -280,7 +311,7 @@ class EngineTest(unittest.TestCase):
             j.close()
         with mkt.Context(send=self.send, store=store) as ctx:
             j = mkt.Journey.load(ctx, CART)
-            eng = mkt.JourneyEngine(ctx, [j])
+            eng = _engine(ctx, [j])
             c = eng.counts("abandoned-cart", "cart-abandoned")
             self.assertEqual((c.entered, c.waiting), (2, 2))
             eng.close()
@@ -298,7 +329,7 @@ class EngineTest(unittest.TestCase):
 </journey>"""
         with mkt.Context(send=self.send) as ctx:
             j = mkt.Journey.from_xml(ctx, xml)
-            eng = mkt.JourneyEngine(ctx, [j])
+            eng = _engine(ctx, [j])
             eng.event("C1", "BOOKED", T0, {"departure_date": "2027-02-01", "seat": "12A"})
             # 2027-02-01 - 3 days = 2027-01-29 09:00 UTC = T0 (2027-01-15 08:00) + 14 d + 1 h
             self.assertEqual(eng.instance("fw", "C1").wake_at, T0 + 14 * 86400 + HOUR)
@@ -318,10 +349,10 @@ class EngineTest(unittest.TestCase):
         with mkt.Context() as ctx:
             j = mkt.Journey.load(ctx, CART)
             with self.assertRaises(mkt.InvalidArgument):
-                mkt.JourneyEngine(ctx, [])
+                _engine(ctx, [])
             with self.assertRaises(mkt.InvalidArgument):
-                mkt.JourneyEngine(ctx, [j], max_attempts=0)
-            eng = mkt.JourneyEngine(ctx, [j])
+                _engine(ctx, [j], max_attempts=0)
+            eng = _engine(ctx, [j])
             with self.assertRaises(mkt.InvalidArgument):
                 eng.event("", "CART_ABANDONED", T0)
             eng.event("C1", "CART_ABANDONED", T0)

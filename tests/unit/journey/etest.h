@@ -22,14 +22,18 @@ typedef struct et_sent {
     char template_id[64];
     char idem[160];
     char node_id[64];
-    char context[256];
+    char context[512];
     uint32_t entry, step;
     int32_t channel;
 } et_sent;
 
+/* The promo secret of the engines of these suites (send nodes with an offer need one). */
+#define ET_PROMO_SECRET "journey-test-secret-0123456789"
+
 typedef struct et_host {
     faultstore fs;
     mkt_ctx *ctx;
+    mkt_promo_format *promo; /* default format (8 unambiguous characters), on ctx */
     et_sent sent[ET_MAX_SENT];
     int nsent;      /* delivered messages */
     int calls;      /* send callback calls */
@@ -82,10 +86,20 @@ static inline void et_init(et_host *h)
     faultstore_init(&h->fs);
     h->fail_from = -1;
     h->ctx = et_ctx(h);
+    ck_assert_int_eq(mkt_promo_format_new(&h->promo, h->ctx, NULL), MKT_OK);
+}
+
+/* Give @o the suites' promo format and secret, so journeys with offers run. */
+static inline void et_promo(const et_host *h, mkt_journey_engine_options *o)
+{
+    o->promo_format = h->promo;
+    o->promo_secret = ET_PROMO_SECRET;
+    o->promo_secret_len = strlen(ET_PROMO_SECRET);
 }
 
 static inline void et_free(et_host *h)
 {
+    mkt_promo_format_free(h->promo);
     mkt_ctx_free(h->ctx);
     faultstore_free(&h->fs);
 }
@@ -109,12 +123,16 @@ static inline mkt_journey *et_load(mkt_ctx *ctx, const char *xml)
     return j;
 }
 
-static inline mkt_journey_engine *et_engine(mkt_ctx *ctx, const mkt_journey *j)
+/* An engine over @h's context with default options and @h's promo format and secret. */
+static inline mkt_journey_engine *et_engine(et_host *h, const mkt_journey *j)
 {
     mkt_journey_engine *e = NULL;
     const mkt_journey *js[1] = { j };
-    ck_assert_msg(mkt_journey_engine_new(&e, ctx, js, 1, NULL) == MKT_OK, "%s",
-                  mkt_ctx_last_error(ctx)->message);
+    mkt_journey_engine_options o;
+    mkt_journey_engine_options_init(&o);
+    et_promo(h, &o);
+    ck_assert_msg(mkt_journey_engine_new(&e, h->ctx, js, 1, &o) == MKT_OK, "%s",
+                  mkt_ctx_last_error(h->ctx)->message);
     return e;
 }
 

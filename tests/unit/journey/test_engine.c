@@ -15,7 +15,7 @@ START_TEST(abandoned_cart_runs_to_the_end)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     mkt_time due = 0;
     ck_assert_int_eq(mkt_journey_engine_next_due(e, &due), MKT_ENOTFOUND);
 
@@ -80,7 +80,7 @@ START_TEST(goal_event_converts_and_stops_sends)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     ck_assert_int_eq(mkt_journey_engine_advance(e, T0 + HOUR, NULL), MKT_OK);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "BOOKING_COMPLETED", T0 + 2 * HOUR),
@@ -121,7 +121,7 @@ START_TEST(event_exactly_at_timeout_is_too_late)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load(h.ctx, wait_event_xml);
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     int32_t entered = 0;
     ck_assert_int_eq(mkt_journey_engine_enter(e, "we", "A", T0, &entered), MKT_OK);
     ck_assert_int_eq(entered, 1);
@@ -164,7 +164,7 @@ START_TEST(decision_on_event_since_node)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "welcome-opened.xml");
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     int32_t entered = 0;
     ck_assert_int_eq(mkt_journey_engine_enter(e, "welcome-opened", "C1", T0, &entered), MKT_OK);
     ck_assert_int_eq(entered, 1);
@@ -200,7 +200,7 @@ START_TEST(reentry_after_interval)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml"); /* allowed after 7 days */
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "BOOKING_COMPLETED", T0 + 10), MKT_OK);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0 + DAY), MKT_OK);
@@ -234,7 +234,7 @@ START_TEST(time_of_day_across_dst)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load(h.ctx, tod_xml);
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     /* 2026-03-27 10:00 UTC = 11:00 CET: next 09:00 CET is 2026-03-28 08:00 UTC. */
     ck_assert_int_eq(mkt_journey_engine_enter(e, "tod", "A", 1774605600, NULL), MKT_OK);
     ck_assert_int_eq(et_instance(e, "tod", "A").wake_at, 1774684800);
@@ -268,7 +268,7 @@ START_TEST(split_follows_ab_allocation)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load(h.ctx, split_xml);
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     static const double w[2] = { 1, 3 };
     char id[16];
     for (int i = 0; i < 20; i++) {
@@ -305,7 +305,7 @@ START_TEST(maximum_time_in_journey)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load(h.ctx, max_xml);
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     ck_assert_int_eq(mkt_journey_engine_enter(e, "mx", "A", T0, NULL), MKT_OK);
     /* w times out at T0 + 20 h; w2 would end at T0 + 26 h, past the day: the wake-up is
      * moved to T0 + 24 h, where the instance expires without sending */
@@ -332,7 +332,10 @@ static void scenario(char *out, size_t size)
     mkt_journey *b = et_load_file(h.ctx, "welcome-opened.xml");
     const mkt_journey *js[2] = { b, a };
     mkt_journey_engine *e = NULL;
-    ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, js, 2, NULL), MKT_OK);
+    mkt_journey_engine_options o;
+    mkt_journey_engine_options_init(&o);
+    et_promo(&h, &o);
+    ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, js, 2, &o), MKT_OK);
     static const char *const who[] = { "C3", "C1", "C2" };
     for (int i = 0; i < 3; i++) {
         ck_assert_int_eq(mkt_journey_engine_event(e, who[i], "CART_ABANDONED", T0), MKT_OK);

@@ -264,7 +264,7 @@ START_TEST(counts_persist_across_engines)
     char text[32];
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C2", "CART_ABANDONED", T0 + 10), MKT_OK);
     /* events only gather: nothing stored until a flush */
@@ -284,7 +284,7 @@ START_TEST(counts_persist_across_engines)
 
     /* a second engine sees the totals, and wakes the instances the first put to sleep:
      * waiting moves from the entry (2 - 2 = 0) to wait-24h (2), a true total */
-    e = et_engine(h.ctx, j);
+    e = et_engine(&h, j);
     ck_assert_uint_eq(et_counts(e, j, "abandoned-cart", "cart-abandoned").entered, 2);
     ck_assert_int_eq(mkt_journey_engine_advance(e, T0 + HOUR + 10, NULL), MKT_OK);
     mkt_journey_node_counts c = et_counts(e, j, "abandoned-cart", "cart-abandoned");
@@ -297,7 +297,7 @@ START_TEST(counts_persist_across_engines)
     ck_assert_int_eq(mkt_journey_engine_event(e, "C2", "BOOKING_COMPLETED", T0 + 2 * HOUR),
                      MKT_OK);
     mkt_journey_engine_free(e); /* flushes */
-    e = et_engine(h.ctx, j);
+    e = et_engine(&h, j);
     ck_assert_uint_eq(et_counts(e, j, "abandoned-cart", "email-1").sent, 2);
     ck_assert_int_eq(et_counts(e, j, "abandoned-cart", "wait-24h").waiting, 1);
     ck_assert_uint_eq(et_counts(e, j, "abandoned-cart", "booked").converted, 1);
@@ -319,7 +319,7 @@ START_TEST(flush_failures_keep_what_is_pending)
     char text[32];
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     /* the second increment (waiting) fails: entered is stored, waiting stays pending */
     h.fs.only_ns = "journey.count";

@@ -20,7 +20,8 @@ START_TEST(argument_errors)
     ck_assert_int_eq(mkt_journey_engine_new(NULL, h.ctx, two, 1, NULL), MKT_EINVAL);
     ck_assert_int_eq(mkt_journey_engine_new(&e, NULL, two, 1, NULL), MKT_EINVAL);
     ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, two, 0, NULL), MKT_EINVAL);
-    ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, two, 2, NULL), MKT_EINVAL);
+    et_promo(&h, &o);
+    ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, two, 2, &o), MKT_EINVAL);
     ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(h.ctx)->message, "given twice"));
     o.max_attempts = 0;
     ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, two, 1, &o), MKT_EINVAL);
@@ -32,7 +33,7 @@ START_TEST(argument_errors)
     ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, two, 1, &o), MKT_EINVAL);
     ck_assert_ptr_null(e);
 
-    e = et_engine(h.ctx, j);
+    e = et_engine(&h, j);
     char longid[300];
     memset(longid, 'x', 257);
     longid[257] = '\0';

@@ -365,7 +365,7 @@ START_TEST(errors)
     ck_assert_uint_eq(n, 0);
     /* no customers table: refused, naming the journey */
     mkt_journey *j = load_date(h.ctx, "date_of_birth", "0 days", "true");
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     ck_assert_int_eq(mkt_journey_engine_enter_due(e, T0, NULL), MKT_EUNSUPPORTED);
     ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(h.ctx)->message, "bd entry e"));
     ck_assert_int_eq(mkt_journey_engine_advance(e, T0, NULL), MKT_OK);
@@ -397,7 +397,7 @@ START_TEST(errors)
     mkt_journey_free(j);
     /* a journey without segment or date entries: nothing to do, the clock moves */
     j = et_load_file(h.ctx, "abandoned-cart.xml");
-    e = et_engine(h.ctx, j);
+    e = et_engine(&h, j);
     ck_assert_uint_eq(due(e, T0), 0);
     ck_assert_int_eq(mkt_journey_engine_enter_due(e, T0 - 1, NULL), MKT_ERANGE);
     mkt_journey_engine_free(e);

@@ -21,12 +21,18 @@ static const char *send_xml =
     "  <exit id=\"x\"/>\n"
     "</journey>\n";
 
-static mkt_journey_engine *engine_with(mkt_ctx *ctx, const mkt_journey *j,
+/* An engine over @h with options @o (NULL: defaults) plus @h's promo format and secret. */
+static mkt_journey_engine *engine_with(et_host *h, const mkt_journey *j,
                                        const mkt_journey_engine_options *o)
 {
     mkt_journey_engine *e = NULL;
     const mkt_journey *js[1] = { j };
-    ck_assert_int_eq(mkt_journey_engine_new(&e, ctx, js, 1, o), MKT_OK);
+    mkt_journey_engine_options p;
+    mkt_journey_engine_options_init(&p);
+    if (o)
+        p = *o;
+    et_promo(h, &p);
+    ck_assert_int_eq(mkt_journey_engine_new(&e, h->ctx, js, 1, &p), MKT_OK);
     return e;
 }
 
@@ -38,7 +44,7 @@ START_TEST(transient_error_retries_with_backoff)
     mkt_journey_engine_options o;
     mkt_journey_engine_options_init(&o);
     o.max_attempts = 3;
-    mkt_journey_engine *e = engine_with(h.ctx, j, &o);
+    mkt_journey_engine *e = engine_with(&h, j, &o);
     h.fail_from = 0, h.fail_count = 1, h.fail_rc = MKT_EIO;
     ck_assert_int_eq(mkt_journey_engine_enter(e, "s", "A", T0, NULL), MKT_OK);
     mkt_journey_instance in = et_instance(e, "s", "A");
@@ -70,7 +76,7 @@ START_TEST(permanent_error_and_abort)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load(h.ctx, send_xml);
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     h.fail_from = 0, h.fail_count = 1, h.fail_rc = MKT_EINVAL;
     ck_assert_int_eq(mkt_journey_engine_enter(e, "s", "A", T0, NULL), MKT_OK);
     ck_assert_uint_eq(et_counts(e, j, "s", "m1").failed, 1);
@@ -96,7 +102,10 @@ END_TEST
 static int run_to_end(et_host *h, const mkt_journey *j, mkt_journey_engine **out)
 {
     const mkt_journey *js[1] = { j };
-    int rc = mkt_journey_engine_new(out, h->ctx, js, 1, NULL);
+    mkt_journey_engine_options o;
+    mkt_journey_engine_options_init(&o);
+    et_promo(h, &o);
+    int rc = mkt_journey_engine_new(out, h->ctx, js, 1, &o);
     if (rc == MKT_OK)
         rc = mkt_journey_engine_advance(*out, T0 + 3 * DAY, NULL);
     return rc;
@@ -107,7 +116,7 @@ START_TEST(crash_before_instance_write_sends_once)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     /* the next instance write fails: email-1 is delivered and marked done, the instance is
      * not moved on (as if the process died before writing it) */
@@ -140,7 +149,7 @@ START_TEST(crash_after_send_before_done_resends_same_key)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     /* journey.sent writes: 0 = intent, 1 = done (fails: the process "dies" after sending) */
     h.fs.only_ns = "journey.sent";
@@ -171,7 +180,7 @@ static void store_fails_from_n_on_in_mode(int32_t timer_records)
         et_host h;
         et_init(&h);
         mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-        mkt_journey_engine *e = engine_with(h.ctx, j, &o);
+        mkt_journey_engine *e = engine_with(&h, j, &o);
         h.fs.kinds = FS_WRITE;
         faultstore_arm(&h.fs, n, 1);
         int rc = mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0);
@@ -183,7 +192,9 @@ static void store_fails_from_n_on_in_mode(int32_t timer_records)
         faultstore_arm(&h.fs, -1, 0);
         e = NULL;
         const mkt_journey *js[1] = { j };
-        ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, js, 1, &o), MKT_OK);
+        mkt_journey_engine_options po = o;
+        et_promo(&h, &po);
+        ck_assert_int_eq(mkt_journey_engine_new(&e, h.ctx, js, 1, &po), MKT_OK);
         /* the entry event itself may have been lost with the store: the host redelivers it */
         mkt_journey_instance in = { sizeof in, 0, 0, 0, 0, 0, 0 };
         if (mkt_journey_engine_instance(e, "abandoned-cart", "C1", &in) == MKT_ENOTFOUND)
@@ -229,13 +240,13 @@ START_TEST(restart_without_timer_records)
     mkt_journey_engine_options o;
     mkt_journey_engine_options_init(&o);
     o.timer_records = 0;
-    mkt_journey_engine *e = engine_with(h.ctx, j, &o);
+    mkt_journey_engine *e = engine_with(&h, j, &o);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C2", "CART_ABANDONED", T0), MKT_OK);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0 + 10), MKT_OK);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C2", "BOOKING_COMPLETED", T0 + 20), MKT_OK);
     ck_assert_int_eq(et_count_ns(&h, "journey.timer"), 0);
     mkt_journey_engine_free(e);
-    e = engine_with(h.ctx, j, &o);
+    e = engine_with(&h, j, &o);
     mkt_time due = 0;
     /* C2 converted: only C1 sleeps, until T0 + 10 + 1 h */
     ck_assert_int_eq(mkt_journey_engine_next_due(e, &due), MKT_OK);
@@ -267,7 +278,7 @@ START_TEST(timer_records_default_follows_the_store)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-    mkt_journey_engine *e = engine_with(h.ctx, j, NULL);
+    mkt_journey_engine *e = engine_with(&h, j, NULL);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     ck_assert_int_eq(et_count_ns(&h, "journey.timer"), 1);
     mkt_journey_engine_free(e);
@@ -275,7 +286,10 @@ START_TEST(timer_records_default_follows_the_store)
     ck_assert_int_eq(mkt_ctx_new(&plain, NULL, NULL), MKT_OK);
     mkt_journey *pj = et_load_file(plain, "abandoned-cart.xml");
     const mkt_journey *js[1] = { pj };
-    ck_assert_int_eq(mkt_journey_engine_new(&e, plain, js, 1, NULL), MKT_OK);
+    mkt_journey_engine_options o;
+    mkt_journey_engine_options_init(&o);
+    et_promo(&h, &o);
+    ck_assert_int_eq(mkt_journey_engine_new(&e, plain, js, 1, &o), MKT_OK);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     long timers = 0, instances = 0;
     ck_assert_int_eq(mkt_store_scan(plain, "journey.timer", "", 0, count_key, &timers), MKT_OK);
@@ -299,7 +313,7 @@ START_TEST(erasure_removes_the_customers_journey_state)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-    mkt_journey_engine *e = engine_with(h.ctx, j, NULL);
+    mkt_journey_engine *e = engine_with(&h, j, NULL);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C2", "CART_ABANDONED", T0), MKT_OK);
     mkt_journey_engine_free(e);
@@ -315,7 +329,7 @@ START_TEST(erasure_removes_the_customers_journey_state)
                      MKT_OK);
     ck_assert_int_eq(c1, 0);
     ck_assert_int_eq(c2, 1);
-    e = engine_with(h.ctx, j, NULL); /* a new engine finds only C2 asleep */
+    e = engine_with(&h, j, NULL); /* a new engine finds only C2 asleep */
     ck_assert_int_eq(mkt_journey_engine_advance(e, T0 + 3 * DAY, NULL), MKT_OK);
     ck_assert_int_gt(h.nsent, 0);
     for (int i = 0; i < h.nsent; i++)
@@ -338,7 +352,7 @@ START_TEST(consent_suppresses_and_caps_defer)
     mkt_journey_engine_options o;
     mkt_journey_engine_options_init(&o);
     o.consent = c;
-    mkt_journey_engine *e = engine_with(h.ctx, j, &o);
+    mkt_journey_engine *e = engine_with(&h, j, &o);
     /* no consent on record: both promotional emails suppressed, the path goes on */
     ck_assert_int_eq(mkt_journey_engine_enter(e, "s", "A", T0, NULL), MKT_OK);
     ck_assert_int_eq(h.calls, 0);
@@ -354,7 +368,7 @@ START_TEST(consent_suppresses_and_caps_defer)
     co.daily_cap = 1;
     ck_assert_int_eq(mkt_consent_new(&c, h.ctx, &co), MKT_OK);
     o.consent = c;
-    e = engine_with(h.ctx, j, &o);
+    e = engine_with(&h, j, &o);
     ck_assert_int_eq(mkt_journey_engine_enter(e, "s", "B", T0, NULL), MKT_OK);
     ck_assert_int_eq(h.nsent, 1);
     ck_assert_uint_eq(et_counts(e, j, "s", "m2").deferred, 1);

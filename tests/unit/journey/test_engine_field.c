@@ -312,7 +312,7 @@ START_TEST(journeys_without_field_waits_keep_format_1)
     et_host h;
     et_init(&h);
     mkt_journey *j = et_load_file(h.ctx, "abandoned-cart.xml");
-    mkt_journey_engine *e = et_engine(h.ctx, j);
+    mkt_journey_engine *e = et_engine(&h, j);
     ck_assert_int_eq(mkt_journey_engine_event(e, "C1", "CART_ABANDONED", T0), MKT_OK);
     char *rec = NULL;
     size_t len = 0;
