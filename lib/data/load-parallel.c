@@ -162,9 +162,10 @@ static void fill_chunk(struct par *p, struct slot *s)
     s->state = SLOT_READY;
 }
 
-/* Stage the records of a parsed chunk left to stage(). *line is the chunk's first line, moved
- * past it; *rows counts records. *stopped is set when a record stopped the chunk: the reader is then at that
- * record, and p->seq_until at the end of the chunk. */
+/* Stage the records of a parsed chunk that its parse left to stage(). *line is the chunk's
+ * first line, moved past it; *rows counts records (all of them). *stopped is set when a
+ * record stopped the chunk: the reader is then at that record, and p->seq_until at the end
+ * of the chunk. */
 static int consume_chunk(struct par *p, struct slot *s, uint64_t *line, uint64_t *rows,
                          int *stopped)
 {
