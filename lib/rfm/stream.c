@@ -214,7 +214,8 @@ static int add(void *data, mkt__csv *r, const int *map, const struct mkt__bk_in 
     if (!x->counts && f->rfm)
         return MKT_OK; /* RFM scores only customers with bookings in the window */
     uint32_t cust, cur = 0;
-    int rc = mkt__feed_customer_index(f, in->cust, &cust); /* lifecycle: every customer, prospects too */
+    /* lifecycle: every customer, prospects too */
+    int rc = mkt__feed_customer_index(f, in->cust, &cust);
     if (rc == MKT_OK && f->rfm)
         rc = currency_id(f, r, map, x->currency, &cur);
     if (rc || !x->counts)
