@@ -37,13 +37,6 @@ static inline uint64_t mix(uint64_t a, uint64_t b)
     return a ^ b;
 }
 
-static inline uint64_t rd8(const unsigned char *p)
-{
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-           (uint64_t)p[7] << 56;
-}
-
 static inline uint64_t rd4(const unsigned char *p)
 {
     return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
@@ -63,21 +56,21 @@ static uint64_t hash_long(const unsigned char *p, size_t len, uint64_t seed, uin
     if (i > 48) {
         uint64_t s1 = seed, s2 = seed;
         do {
-            seed = mix(rd8(p) ^ secret[1], rd8(p + 8) ^ seed);
-            s1 = mix(rd8(p + 16) ^ secret[2], rd8(p + 24) ^ s1);
-            s2 = mix(rd8(p + 32) ^ secret[3], rd8(p + 40) ^ s2);
+            seed = mix(mkt__load_le64(p) ^ secret[1], mkt__load_le64(p + 8) ^ seed);
+            s1 = mix(mkt__load_le64(p + 16) ^ secret[2], mkt__load_le64(p + 24) ^ s1);
+            s2 = mix(mkt__load_le64(p + 32) ^ secret[3], mkt__load_le64(p + 40) ^ s2);
             p += 48;
             i -= 48;
         } while (i > 48);
         seed ^= s1 ^ s2;
     }
     while (i > 16) {
-        seed = mix(rd8(p) ^ secret[1], rd8(p + 8) ^ seed);
+        seed = mix(mkt__load_le64(p) ^ secret[1], mkt__load_le64(p + 8) ^ seed);
         i -= 16;
         p += 16;
     }
-    *a = rd8(p + i - 16);
-    *b = rd8(p + i - 8);
+    *a = mkt__load_le64(p + i - 16);
+    *b = mkt__load_le64(p + i - 8);
     return seed;
 }
 

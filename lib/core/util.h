@@ -105,6 +105,16 @@ void mkt__arena_free(mkt__arena *a);
 
 /* ---- hashing (lib/core/hash.c) ----------------------------------------------------------- */
 
+/* Bytes p[0..7] as a little-endian number, whatever the host's byte order (one load where
+ * the compiler can). */
+static inline uint64_t mkt__load_le64(const void *p)
+{
+    const unsigned char *b = p;
+    return (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 |
+           (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 |
+           (uint64_t)b[7] << 56;
+}
+
 /* A fast non-cryptographic 64-bit hash (wyhash "final 4" with its default secret _wyp,
  * reading input bytes little-endian explicitly). Its output is FIXED FOREVER: it is used for
  * deterministic A/B allocation, so the same (data, seed) gives the same value on every platform

@@ -11,6 +11,7 @@
 
 #include "core-private.h"
 #include "libmarketing/values.h"
+#include "util.h"
 
 #define SECS_PER_DAY INT64_C(86400)
 
@@ -92,15 +93,6 @@ static int digits(const char *s, int n, int *v)
     return 1;
 }
 
-/* Bytes s[0..7] as a little-endian number (one load where the compiler can). */
-static uint64_t load8(const char *s)
-{
-    const unsigned char *b = (const unsigned char *)s;
-    return (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 |
-           (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 |
-           (uint64_t)b[7] << 56;
-}
-
 #define BYTES(x) (UINT64_C(0x0101010101010101) * (x))
 
 /* "YYYY-MM-DD" at @s (10 bytes available) into days. Loaders parse two dates per booking, so
@@ -111,7 +103,7 @@ static int parse_ymd(const char *s, int64_t *days)
 {
     const uint64_t dash = (uint64_t)'-' << 32 | (uint64_t)'-' << 56;
     const uint64_t dash_mask = UINT64_C(0xff) << 32 | UINT64_C(0xff) << 56;
-    uint64_t w = load8(s);
+    uint64_t w = mkt__load_le64(s);
     if ((w & dash_mask) != dash)
         return 0;
     w ^= ('-' ^ '0') * (UINT64_C(1) << 32 | UINT64_C(1) << 56);

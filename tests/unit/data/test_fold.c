@@ -192,15 +192,25 @@ static char *loaded(mkt_ctx *ctx, const char *bookings)
     return loaded_fields(ctx, bookings, FIELDS, NFIELDS);
 }
 
-static char *folded(mkt_ctx *ctx, const char *bookings, int threads, size_t chunk)
+/* A table of the customers (and the events with @events) with @bookings folded as of D by
+ * @threads threads in chunks of @chunk bytes (0: the default); the fold's status in *rc. */
+static mkt_table *fold_table(mkt_ctx *ctx, const char *bookings, int events, int threads,
+                             size_t chunk, int *rc)
 {
-    mkt_table *t = with_customers(ctx, 1);
+    mkt_table *t = with_customers(ctx, events);
     mkt_load_options o;
     mkt_load_options_init(&o);
     o.threads = threads;
     mkt__par_chunk_bytes = chunk;
-    int rc = mkt_table_fold_bookings(t, bookings, D, NULL, 0, &o);
+    *rc = mkt_table_fold_bookings(t, bookings, D, NULL, 0, &o);
     mkt__par_chunk_bytes = 0;
+    return t;
+}
+
+static char *folded(mkt_ctx *ctx, const char *bookings, int threads, size_t chunk)
+{
+    int rc;
+    mkt_table *t = fold_table(ctx, bookings, 1, threads, chunk, &rc);
     ck_assert_msg(rc == MKT_OK, "%s", mkt_ctx_last_error(ctx)->message);
     mkt_date at;
     ck_assert_int_eq(mkt_table_as_of(t, &at), MKT_OK);
@@ -373,13 +383,8 @@ static const char *write_amounts(int n, const char *who, const char *amount, int
  * the error message. */
 static char *fold_outcome(mkt_ctx *ctx, const char *path, int threads, size_t chunk)
 {
-    mkt_table *t = with_customers(ctx, 0);
-    mkt_load_options o;
-    mkt_load_options_init(&o);
-    o.threads = threads;
-    mkt__par_chunk_bytes = chunk;
-    int rc = mkt_table_fold_bookings(t, path, D, NULL, 0, &o);
-    mkt__par_chunk_bytes = 0;
+    int rc;
+    mkt_table *t = fold_table(ctx, path, 0, threads, chunk, &rc);
     char *s = rc == MKT_OK ? dump_fields(t, FIELDS, NFIELDS)
                            : strdup(mkt_ctx_last_error(ctx)->message);
     mkt_table_free(t);
