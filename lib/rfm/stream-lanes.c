@@ -69,20 +69,11 @@ static int64_t by_shape(const struct mkt__dense_ids *shape, const struct fact *x
     return mkt__dense_number(shape, x->id, x->id_len) == x->number ? x->number : -1;
 }
 
-/* The id of currency @key in @keys[0..n), or -1. */
-static int find_currency(const uint32_t *keys, size_t n, uint32_t key)
-{
-    for (size_t i = 0; i < n; i++)
-        if (keys[i] == key)
-            return (int)i;
-    return -1;
-}
-
 /* The calling thread's lane: the accumulators, while they are numbered. */
 static int local_calling(struct feed *f, const struct fact *x)
 {
     int64_t v = f->by_number ? by_shape(&f->shape, x, f->room) : -1;
-    int cur = v >= 0 ? find_currency(f->cur_key, f->ncur, x->currency) : -1;
+    int cur = v >= 0 ? mkt__feed_find_currency(f->cur_key, f->ncur, x->currency) : -1;
     if (cur < 0)
         return 0;
     if (!f->met[v]) {
@@ -101,7 +92,7 @@ static int local_worker(const struct feed *f, struct lane *l, const struct fact 
     int64_t v = by_shape(&l->shape, x, l->acc.ncust);
     if (v < 0)
         return 0;
-    int cur = find_currency(l->cur_key, l->ncur, x->currency);
+    int cur = mkt__feed_find_currency(l->cur_key, l->ncur, x->currency);
     if (cur < 0 && l->ncur < 64) {
         char code[3] = {(char)(x->currency >> 16), (char)(x->currency >> 8), (char)x->currency};
         l->rates[l->ncur] = f->fx ? mkt__fx_rate(f->fx, code, 3) : 0;

@@ -76,6 +76,15 @@ struct feed {
     struct mkt__life_acc *life;
 };
 
+/* The id of currency @key (mkt__currency_key()) in @keys[0..n), or -1. */
+static inline int mkt__feed_find_currency(const uint32_t *keys, size_t n, uint32_t key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (keys[i] == key)
+            return (int)i;
+    return -1;
+}
+
 /* The accumulator index of the booking's customer, making its entry when new (stream.c). */
 int mkt__feed_customer_index(struct feed *f, struct mkt__str cust, uint32_t *index);
 /* Fold RFM in the parsing threads: set @k's lane operations (stream-lanes.c). */

@@ -58,11 +58,11 @@ static void add_ahead(const void *data, const void *fact)
 /* The id of currency @key, made when new (64 currencies at most: ISO 4217 use in one file). */
 static int currency_id(struct feed *f, mkt__csv *r, const int *map, uint32_t key, uint32_t *id)
 {
-    for (size_t i = 0; i < f->ncur; i++)
-        if (f->cur_key[i] == key) {
-            *id = (uint32_t)i;
-            return MKT_OK;
-        }
+    int known = mkt__feed_find_currency(f->cur_key, f->ncur, key);
+    if (known >= 0) {
+        *id = (uint32_t)known;
+        return MKT_OK;
+    }
     if (f->ncur == 64)
         return mkt__csv_error(r, MKT_ETOOBIG, (size_t)map[B_CURRENCY],
                               "more than 64 currencies in one file");
