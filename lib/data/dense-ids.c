@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Customer ids that are a fixed prefix and a fixed number of digits ("C0000001" ..
- * "C1000000", "12345678") are the common case. When every customer id of a table has that
- * shape and the numbers are dense, a lookup is a digit parse and one read of a small array
- * (4 bytes per number), instead of a probe of the 16-byte id index: what a perfect hash join
- * does for dense integer keys. The map is built for a table that does not change while it is
- * used (a fold); any other table keeps using the id index.
+ * The dense form of the customer-id index (idindex.c). Customer ids that are a fixed prefix and
+ * a fixed number of digits ("C0000001" .. "C1000000", "12345678") are the common case. While
+ * every id of a table has the shape of the first and the numbers stay dense (at most
+ * DENSE_SLACK numbers per customer), a lookup is a digit parse and one read of an array
+ * indexed by number (4 bytes per number) instead of a probe of 16-byte hash slots.
  */
 #include <string.h>
 
@@ -44,36 +43,58 @@ int mkt__dense_shape(struct mkt__dense_ids *d, const char *s, size_t len)
     return 1;
 }
 
-int mkt__dense_ids_build(const mkt_table *t, struct mkt__dense_ids *d)
+/* Whether adding number @v as customer number @rows keeps the numbers dense enough. */
+static int dense_enough(const struct mkt__dense_ids *d, int64_t v, size_t rows)
 {
-    memset(d, 0, sizeof *d);
-    size_t rows = mkt__table_rows(t);
-    size_t len0;
-    const char *first = rows ? mkt__intern_str(&t->ids, 0, &len0) : NULL;
-    if (!first || !mkt__dense_shape(d, first, len0))
-        return MKT_OK;
-    int64_t lo = INT64_MAX, hi = -1;
-    for (size_t r = 0; r < rows; r++) {
-        size_t len;
-        const char *s = mkt__intern_str(&t->ids, (uint32_t)r, &len);
-        int64_t v = mkt__dense_number(d, s, len);
-        if (v < 0)
-            return MKT_OK; /* another shape: no map */
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
+    int64_t lo = rows > 1 && d->min < v ? d->min : v, hi = rows > 1 && d->max > v ? d->max : v;
+    return (uint64_t)(hi - lo) < (uint64_t)rows * DENSE_SLACK + 1024;
+}
+
+/* Grow row1 to cover @v, with room beyond it in the direction it grew (ids often come in
+ * ascending, sometimes descending order): amortized O(1) per id either way. */
+static int grow(mkt_ctx *ctx, struct mkt__dense_ids *d, int64_t v)
+{
+    int64_t lo = v, hi = v;
+    if (d->row1) {
+        lo = d->lo < v ? d->lo : v;
+        hi = d->lo + (int64_t)d->n - 1 > v ? d->lo + (int64_t)d->n - 1 : v;
     }
-    if ((uint64_t)(hi - lo) >= (uint64_t)rows * DENSE_SLACK + 1024)
-        return MKT_OK; /* too sparse to be worth the array */
-    d->row1 = mkt__calloc(t->ctx, (size_t)(hi - lo) + 1, sizeof *d->row1);
-    if (!d->row1)
-        return mkt__oom(t->ctx);
+    int64_t extra = (hi - lo) / 2 + 1024;
+    if (v == lo) /* grew downwards, or the first id */
+        lo = lo > extra ? lo - extra : 0;
+    if (v == hi)
+        hi += extra;
+    size_t n = (size_t)(hi - lo) + 1, below = d->row1 ? (size_t)(d->lo - lo) : 0;
+    uint32_t *row1 = mkt__reallocarray(ctx, d->row1, n, sizeof *row1);
+    if (!row1)
+        return MKT_ENOMEM;
+    if (below) /* the old entries move up; what they leave and the new top start empty */
+        memmove(row1 + below, row1, d->n * sizeof *row1);
+    memset(row1, 0, below * sizeof *row1);
+    memset(row1 + below + d->n, 0, (n - below - d->n) * sizeof *row1);
+    d->row1 = row1;
     d->lo = lo;
-    d->n = (size_t)(hi - lo) + 1;
-    for (size_t r = 0; r < rows; r++) {
-        size_t len;
-        const char *s = mkt__intern_str(&t->ids, (uint32_t)r, &len);
-        d->row1[mkt__dense_number(d, s, len) - lo] = (uint32_t)r + 1;
+    d->n = n;
+    return MKT_OK;
+}
+
+int mkt__dense_cover(mkt_ctx *ctx, struct mkt__dense_ids *d, const char *s, size_t len,
+                     size_t rows, int *fits)
+{
+    *fits = 0;
+    if (!d->len && !mkt__dense_shape(d, s, len))
+        return MKT_OK;
+    int64_t v = mkt__dense_number(d, s, len);
+    if (v < 0 || !dense_enough(d, v, rows))
+        return MKT_OK;
+    if ((v < d->lo || (uint64_t)(v - d->lo) >= d->n) && grow(ctx, d, v)) {
+        if (!d->row1)
+            d->len = 0; /* the shape was taken from this id: nothing changed after all */
+        return MKT_ENOMEM;
     }
+    d->min = rows > 1 && d->min < v ? d->min : v;
+    d->max = rows > 1 && d->max > v ? d->max : v;
+    *fits = 1;
     return MKT_OK;
 }
 

@@ -25,7 +25,6 @@ struct folder {
     struct mkt__fold *fd;
     struct mkt__window w;
     mkt_time from; /* bookings before it change no field asked for */
-    struct mkt__dense_ids dense; /* row1 NULL: look customers up in the id index */
 };
 
 /* The earliest booking time that matters: only the all-time fields look before the 12-month
@@ -77,10 +76,7 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
     const struct folder *f = data;
     struct fact *x = out;
     uint32_t row;
-    if (f->dense.row1)
-        x->row1 = mkt__dense_ids_find(&f->dense, in->cust.p, in->cust.n);
-    else
-        x->row1 = mkt__idindex_find(f->t, in->cust.p, in->cust.n, &row) ? row + 1 : 0;
+    x->row1 = mkt__idindex_find(f->t, in->cust.p, in->cust.n, &row) ? row + 1 : 0;
     /* Most of a long history is decided here, before the accumulator is touched. */
     x->counts = in->status != MKT_BOOKING_CANCELLED && in->time < f->w.end &&
                 in->time >= f->from;
@@ -100,10 +96,7 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
 static void condense_ahead(const void *data, const struct mkt__bk_in *in)
 {
     const struct folder *f = data;
-    if (f->dense.row1)
-        mkt__dense_ids_prefetch(&f->dense, in->cust.p, in->cust.n);
-    else
-        mkt__idindex_prefetch(f->t, in->cust.p, in->cust.n);
+    mkt__idindex_prefetch(f->t, in->cust.p, in->cust.n);
 }
 
 /* In the calling thread, a few records ahead of add(): the record it will fold into. */
@@ -243,10 +236,7 @@ MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date 
     f.from = earliest_needed(mask, &f.w);
     struct mkt__bk_sink sink = {condense, condense_ahead, add_ahead, add, reset, &f,
                                 NULL, NULL, NULL, NULL};
-    rc = mkt__dense_ids_build(t, &f.dense);
-    if (rc == MKT_OK)
-        rc = mkt__bk_stream(t->ctx, path, &o, &sink);
-    mkt__dense_ids_free(t->ctx, &f.dense);
+    rc = mkt__bk_stream(t->ctx, path, &o, &sink);
     if (rc) {
         mkt__fold_free(t->ctx, f.fd);
         return rc;

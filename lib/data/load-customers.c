@@ -113,8 +113,9 @@ static void presize(mkt_table *t, const mkt__csv *r, size_t seen)
     size_t more = mkt__records_ahead(r, seen), n = mkt__table_rows(t);
     if (more == 0 || more > UINT32_MAX - n)
         return;
+    size_t id_bytes = t->ids.nbytes / (n ? n : 1) + 1;
     if (mkt__table_reserve_rows(t, n + more) != MKT_OK || mkt__idindex_reserve(t, n + more) ||
-        mkt__intern_reserve(&t->ids, n + more))
+        mkt__idstore_reserve(&t->ids, more, more * id_bytes))
         mkt_ctx_clear_error(t->ctx);
 }
 
@@ -178,14 +179,12 @@ static int par_stage(void *cfg, void *rec)
     return store_record(l);
 }
 
-/* The slots of a record staged soon in the id index and the id dictionary: the cache misses
- * every new customer costs. */
+/* The id index entry of a record staged soon: the cache miss every new customer costs. */
 static void par_prefetch(const void *cfg, const void *rec)
 {
     const struct load *l = cfg;
     const struct mkt__csv_field *id = &((const struct rec *)rec)->f[l->id_col];
     mkt__idindex_prefetch(l->t, id->ptr, id->len);
-    mkt__intern_prefetch(&l->t->ids, id->ptr, id->len);
 }
 
 static int load_rows(struct load *l, size_t threads)

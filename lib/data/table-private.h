@@ -121,14 +121,28 @@ struct mkt__idx_slot {
     uint32_t len;
 };
 
+/* dense-ids.c: customer ids of one shape (prefix + fixed-width number) mapped straight to
+ * rows by their number. */
+struct mkt__dense_ids {
+    char prefix[16];
+    size_t plen, len;  /* prefix bytes; whole id bytes (0: no shape taken yet) */
+    int64_t lo;        /* the number of row1[0] */
+    size_t n;          /* numbers lo .. lo + n - 1 have an entry */
+    int64_t min, max;  /* the smallest and largest number given to mkt__dense_cover() */
+    uint32_t *row1;    /* row + 1 by number - lo; 0: no such customer */
+};
+
+/* The customer-id index (idindex.c): dense while the ids allow, else hashed. */
 struct mkt__idindex {
-    struct mkt__idx_slot *slots;
+    int hashed;
+    struct mkt__dense_ids dense; /* !hashed */
+    struct mkt__idx_slot *slots; /* hashed */
     uint32_t mask;
 };
 
 struct mkt_table {
     mkt_ctx *ctx;
-    mkt__intern ids; /* customer ids, id == row */
+    struct mkt__idstore ids; /* customer id of row r: mkt__table_id(t, r, &len) */
     struct mkt__idindex index; /* customer id -> row, one cache miss per lookup */
     size_t row_cap;
     MKT__VEC(struct mkt__col *) cols;
@@ -181,7 +195,7 @@ enum { MKT__BAD_ID = 1, MKT__BAD_CUSTOMER, MKT__BAD_AMOUNT };
 
 static inline size_t mkt__table_rows(const mkt_table *t)
 {
-    return mkt__intern_count(&t->ids);
+    return t->ids.len;
 }
 
 /* strcache.c: mkt__str_id() through a cache (@c may be NULL); cleared on rollback. */
@@ -209,15 +223,24 @@ int mkt__idstore_find(const struct mkt__idstore *s, const char *p, size_t n);
 /* Forget ids >= n. Never fails. */
 void mkt__idstore_truncate(struct mkt__idstore *s, size_t n);
 
+/* The customer id of row @r (NUL-terminated; *len may be NULL), NULL past the last row. */
+static inline const char *mkt__table_id(const mkt_table *t, size_t r, size_t *len)
+{
+    return mkt__idstore_str(&t->ids, r, len);
+}
+
 /* idindex.c: the customer-id index (see there). */
 int mkt__idindex_find(const mkt_table *t, const char *s, size_t len, uint32_t *row);
 /* Start loading the slot of an id that mkt__idindex_find() will look up soon: a booking's
  * customer is prefetched before its other fields are parsed, hiding most of a cache miss. */
 void mkt__idindex_prefetch(const mkt_table *t, const char *s, size_t len);
-/* Room for @rows customers, so that mkt__idindex_add() cannot fail. */
+/* Room for @rows customers in a hashed index (a dense one grows by mkt__idindex_make_room()). */
 int mkt__idindex_reserve(mkt_table *t, size_t rows);
+/* Make sure mkt__idindex_add() of id @s for the next row cannot fail. */
+int mkt__idindex_make_room(mkt_table *t, const char *s, size_t len);
 void mkt__idindex_add(mkt_table *t, const char *s, size_t len, uint32_t row);
-/* Forget rows >= n; call before truncating the id dictionary. */
+void mkt__idindex_free(mkt_table *t);
+/* Forget rows >= n; call before truncating the ids. */
 void mkt__idindex_truncate(mkt_table *t, uint32_t n);
 
 /* table-rows.c */
@@ -281,22 +304,17 @@ int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o
                             size_t threads);
 int mkt__load_bookings_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
 int mkt__load_events_csv(mkt_table *t, mkt__csv *r, int32_t unknown);
-/* dense-ids.c: customer ids of one shape (prefix + fixed-width number) mapped straight to
- * rows. row1 is NULL when the table's ids have no such shape or are too sparse. */
-struct mkt__dense_ids {
-    char prefix[16];
-    size_t plen, len;  /* prefix bytes; whole id bytes */
-    int64_t lo;        /* smallest number */
-    size_t n;          /* numbers lo .. lo + n - 1 */
-    uint32_t *row1;    /* row + 1 by number - lo; 0: no such customer */
-};
-/* Take the shape of id @s (its non-digit prefix, then digits to the end): 1, or 0 when it has
- * none. The number of an id of that shape, or -1 for an id of another shape. */
+/* dense-ids.c (see there). Take the shape of id @s (its non-digit prefix, then digits to the
+ * end): 1, or 0 when it has none. The number of an id of that shape, or -1 for an id of
+ * another shape. */
 int mkt__dense_shape(struct mkt__dense_ids *d, const char *s, size_t len);
 int64_t mkt__dense_number(const struct mkt__dense_ids *d, const char *s, size_t len);
-/* Build the map of @t's ids (MKT_OK with row1 NULL when they do not fit; MKT_ENOMEM). */
-int mkt__dense_ids_build(const mkt_table *t, struct mkt__dense_ids *d);
-/* The row + 1 of id @s, or 0 when no customer has it (d->row1 must be set). */
+/* Make row1 cover id @s, the id of customer number @rows (counting from 1), taking the shape
+ * from the first id: MKT_OK with *fits 1, or 0 when @s has another shape or the numbers would
+ * be too sparse (nothing changed); MKT_ENOMEM. */
+int mkt__dense_cover(mkt_ctx *ctx, struct mkt__dense_ids *d, const char *s, size_t len,
+                     size_t rows, int *fits);
+/* The row + 1 of id @s, or 0 when no customer has it. */
 uint32_t mkt__dense_ids_find(const struct mkt__dense_ids *d, const char *s, size_t len);
 void mkt__dense_ids_prefetch(const struct mkt__dense_ids *d, const char *s, size_t len);
 void mkt__dense_ids_free(mkt_ctx *ctx, struct mkt__dense_ids *d);

@@ -128,7 +128,7 @@ MKT_EXPORT int mkt_table_get_booking(const mkt_table *t, uint64_t index, mkt_boo
     r.struct_size = sizeof r;
     r.booking_id = mkt__idstore_str(&b->ids, i, NULL);
     r.customer_row = b->cust[i];
-    r.customer_id = mkt__intern_str(&t->ids, b->cust[i], NULL);
+    r.customer_id = mkt__table_id(t, b->cust[i], NULL);
     r.booking_time = b->time[i];
     r.departure_date = b->dep[i];
     r.origin = str_of(&t->strings, b->origin[i]);
@@ -215,7 +215,7 @@ MKT_EXPORT int mkt_table_get_event(const mkt_table *t, uint64_t index, mkt_event
     r.struct_size = sizeof r;
     r.event_id = mkt__idstore_str(&e->ids, i, NULL);
     r.customer_row = e->cust[i];
-    r.customer_id = mkt__intern_str(&t->ids, e->cust[i], NULL);
+    r.customer_id = mkt__table_id(t, e->cust[i], NULL);
     r.ts = e->ts[i];
     r.type = str_of(&t->strings, e->type[i]);
     r.campaign = str_of(&t->strings, e->campaign[i]);

@@ -84,20 +84,15 @@ int mkt__table_append_row(mkt_table *t, const char *id, size_t len, uint32_t *ro
         return mkt__error(t->ctx, MKT_ETOOBIG, "too many customers");
     int rc = mkt__table_reserve_rows(t, n + 1);
     if (rc == MKT_OK)
-        rc = mkt__idindex_reserve(t, n + 1);
+        rc = mkt__idindex_make_room(t, id, len);
+    if (rc == MKT_OK)
+        rc = mkt__idstore_append(&t->ids, id, len); /* the callers found no such id */
     if (rc)
         return rc;
-    uint32_t rid;
-    int is_new;
-    rc = mkt__intern_put(&t->ids, id, len, &rid, &is_new);
-    if (rc)
-        return rc;
-    if (!is_new || rid != n)
-        return mkt__error(t->ctx, MKT_EINTERNAL, "customer id interned out of order");
-    mkt__idindex_add(t, id, len, rid);
+    mkt__idindex_add(t, id, len, (uint32_t)n);
     mkt__as_of_invalidate(t);
-    init_derived(t, rid);
-    *row = rid;
+    init_derived(t, n);
+    *row = (uint32_t)n;
     return MKT_OK;
 }
 
@@ -158,7 +153,7 @@ void mkt__table_rollback(mkt_table *t)
     clear_range(&t->stub, m->nrows, nrows);
     zero_derived(t, m->nrows, nrows);
     mkt__idindex_truncate(t, (uint32_t)m->nrows);
-    mkt__intern_truncate(&t->ids, (uint32_t)m->nrows);
+    mkt__idstore_truncate(&t->ids, m->nrows);
     t->bk.len = m->bookings;
     mkt__idstore_truncate(&t->bk.ids, m->bookings);
     t->ev.len = m->events;

@@ -119,7 +119,7 @@ MKT_EXPORT int mkt_table_get_string(const mkt_table *t, uint32_t column, uint64_
         return type_error(t, c, "mkt_table_get_string");
     size_t n = 0;
     if (column == MKT__COL_CUSTOMER_ID)
-        *out = mkt__intern_str(&t->ids, (uint32_t)row, &n);
+        *out = mkt__table_id(t, row, &n);
     else if (mkt__bitmap_test(&c->valid, row))
         *out = mkt__intern_str(c->dict, c->v.u32[row], &n);
     else

@@ -79,7 +79,7 @@ MKT_EXPORT int mkt_table_new(mkt_table **out, mkt_ctx *ctx)
     if (!t)
         return mkt__oom(ctx);
     t->ctx = ctx;
-    mkt__intern_init(&t->ids, ctx);
+    mkt__idstore_init(&t->ids, ctx);
     mkt__bitmap_init(&t->stub, ctx);
     mkt__idstore_init(&t->bk.ids, ctx);
     mkt__idstore_init(&t->ev.ids, ctx);
@@ -107,8 +107,8 @@ MKT_EXPORT void mkt_table_free(mkt_table *t)
     MKT__VEC_FREE(ctx, &t->filled);
     MKT__VEC_FREE(ctx, &t->cur_bookings);
     MKT__VEC_FREE(ctx, &t->cur_amount);
-    mkt__intern_free(&t->ids);
-    mkt__free(ctx, t->index.slots);
+    mkt__idindex_free(t);
+    mkt__idstore_free(&t->ids);
     mkt__as_of_free(t);
     mkt__bitmap_free(&t->stub);
     mkt__bookings_free(ctx, &t->bk);
@@ -140,7 +140,7 @@ MKT_EXPORT const char *mkt_table_customer_id(const mkt_table *t, uint64_t row)
 {
     if (!t || row >= mkt__table_rows(t))
         return NULL;
-    return mkt__intern_str(&t->ids, (uint32_t)row, NULL);
+    return mkt__table_id(t, row, NULL);
 }
 
 MKT_EXPORT uint32_t mkt_table_column_count(const mkt_table *t)

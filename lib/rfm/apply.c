@@ -74,7 +74,7 @@ static int put_str(mkt_table *t, uint32_t col, uint32_t row, const char *s)
 static uint32_t row_of(const mkt_table *t, uint32_t hint, const char *id, size_t len)
 {
     size_t have;
-    const char *at = hint < mkt__table_rows(t) ? mkt__intern_str(&t->ids, hint, &have) : NULL;
+    const char *at = hint < mkt__table_rows(t) ? mkt__table_id(t, hint, &have) : NULL;
     if (at && have == len && memcmp(at, id, len) == 0)
         return hint;
     uint32_t row;

@@ -230,7 +230,7 @@ int mkt__life_result(mkt_ctx *ctx, struct mkt__life_acc *a, mkt__id_fn id, const
 
 static const char *table_id(const void *t, uint32_t row, size_t *len)
 {
-    return mkt__intern_str(&((const mkt_table *)t)->ids, row, len);
+    return mkt__table_id(t, row, len);
 }
 
 MKT_EXPORT int mkt_lifecycle_compute(mkt_lifecycle **out, mkt_ctx *ctx, const mkt_table *t,

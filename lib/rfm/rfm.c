@@ -224,7 +224,7 @@ int mkt__rfm_result(mkt_ctx *ctx, const struct mkt__rfm_acc *a, mkt__id_fn id,
 
 static const char *table_id(const void *t, uint32_t row, size_t *len)
 {
-    return mkt__intern_str(&((const mkt_table *)t)->ids, row, len);
+    return mkt__table_id(t, row, len);
 }
 
 MKT_EXPORT int mkt_rfm_compute(mkt_rfm **out, mkt_ctx *ctx, const mkt_table *t,

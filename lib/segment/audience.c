@@ -135,8 +135,8 @@ static int after(const struct sampler *s, const struct ranked *a, const struct r
     if (a->key != b->key)
         return a->key > b->key;
     size_t na, nb;
-    const char *x = mkt__intern_str(&s->t->ids, (uint32_t)a->row, &na);
-    const char *y = mkt__intern_str(&s->t->ids, (uint32_t)b->row, &nb);
+    const char *x = mkt__table_id(s->t, a->row, &na);
+    const char *y = mkt__table_id(s->t, b->row, &nb);
     int c = memcmp(x, y, na < nb ? na : nb);
     return c ? c > 0 : na > nb;
 }
@@ -212,7 +212,7 @@ MKT_EXPORT int mkt_members_sample(mkt_members **out, mkt_ctx *ctx, const mkt_mem
     }
     for (uint64_t r = 0; n && mkt_members_next(m, r, &r) == MKT_OK; r++) {
         size_t len;
-        const char *id = mkt__intern_str(&t->ids, (uint32_t)r, &len);
+        const char *id = mkt__table_id(t, r, &len);
         offer(&s, (struct ranked){mkt__hash64(id, len, seed), r});
     }
     for (size_t i = 0; i < s.len; i++)

@@ -167,13 +167,32 @@ static void set_f64(const struct batch *b, const struct mkt__node *lf, const str
 
 #define LUT_UNKNOWN 2
 
+/* The strings of string column @c by entry: its dictionary's, or for customer_id (no
+ * dictionary; entry = row) the table's ids. */
+static const char *entry_str(const mkt_table *t, const struct mkt__col *c, uint32_t id,
+                             size_t *n)
+{
+    return c->dict ? mkt__intern_str(c->dict, id, n) : mkt__table_id(t, id, n);
+}
+
+static size_t entry_count(const mkt_table *t, const struct mkt__col *c)
+{
+    return c->dict ? mkt__intern_count(c->dict) : mkt__table_rows(t);
+}
+
+static int entry_find(const mkt_table *t, const struct mkt__col *c, const char *s, size_t n,
+                      uint32_t *id)
+{
+    return c->dict ? mkt__intern_find(c->dict, s, n, id) : mkt__idindex_find(t, s, n, id);
+}
+
 /* Evaluate a string predicate on dictionary entry @id the first time a row holds it: only
  * values present are tested (a dictionary keeps strings no row uses any more). */
 static uint8_t lut_fill(const struct batch *b, const struct mkt__node *lf, uint32_t id)
 {
     const struct mkt__col *c = b->t->cols.data[lf->col];
     size_t n;
-    const char *s = mkt__intern_str(c->dict ? c->dict : &b->t->ids, id, &n);
+    const char *s = entry_str(b->t, c, id, &n);
     int r = mkt__str_test(lf, s, n, &b->rx);
     if (r < 0) {
         if (*b->status == MKT_OK)
@@ -394,9 +413,8 @@ static int build_luts(struct batch *b, const struct mkt__node *n)
     if (n->kind != MKT__N_LEAF || (n->leaf != MKT__L_STR && n->leaf != MKT__L_LIST))
         return MKT_OK;
     const struct mkt__col *c = b->t->cols.data[n->col];
-    const mkt__intern *dict = c->dict ? c->dict : &b->t->ids;
     /* A list without a dictionary (never made by the library) has no item that can match. */
-    uint32_t len = n->leaf == MKT__L_LIST && !c->dict ? 0 : mkt__intern_count(dict);
+    uint32_t len = n->leaf == MKT__L_LIST && !c->dict ? 0 : (uint32_t)entry_count(b->t, c);
     uint8_t *lut = mkt__calloc(b->ctx, (size_t)len + 1, 1);
     if (!lut)
         return mkt__oom(b->ctx);
@@ -405,7 +423,7 @@ static int build_luts(struct batch *b, const struct mkt__node *n)
     if (n->sop == MKT__S_EQ && !n->strs[0].re) { /* exact: look the literals up */
         for (size_t i = 0; i < n->nstrs; i++) {
             uint32_t id;
-            if (mkt__intern_find(dict, n->strs[i].s, n->strs[i].n, &id) && id < len)
+            if (entry_find(b->t, c, n->strs[i].s, n->strs[i].n, &id) && id < len)
                 lut[id] = 1;
         }
         return MKT_OK;

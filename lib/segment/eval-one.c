@@ -151,7 +151,7 @@ void mkt__row_value(const mkt_table *t, uint32_t col, size_t row, struct mkt__va
     const struct mkt__col *c = t->cols.data[col];
     memset(v, 0, sizeof *v);
     if (col == MKT__COL_CUSTOMER_ID) {
-        v->s = mkt__intern_str(&t->ids, (uint32_t)row, &v->n);
+        v->s = mkt__table_id(t, row, &v->n);
         return;
     }
     v->is_null = !mkt__bitmap_test(&c->valid, row);

@@ -113,7 +113,7 @@ static int sorted_ids(mkt_ctx *ctx, const mkt_members *m, const mkt_table *t,
     if (!ids)
         return mkt__oom(ctx);
     for (uint64_t r = 0; k < count && mkt_members_next(m, r, &r) == MKT_OK; r++) {
-        ids[k].s = mkt__intern_str(&t->ids, (uint32_t)r, &ids[k].n);
+        ids[k].s = mkt__table_id(t, r, &ids[k].n);
         k++;
     }
     qsort(ids, k, sizeof *ids, by_bytes);

@@ -434,42 +434,6 @@ START_TEST(test_threads_fold_exactly)
 }
 END_TEST
 
-static mkt_table *customers_of(mkt_ctx *ctx, const char *text)
-{
-    mkt_table *t;
-    ck_assert_int_eq(mkt_table_new(&t, ctx), MKT_OK);
-    ck_assert_int_eq(mkt_table_load_customers(t, write_text("ids.csv", text), NULL), MKT_OK);
-    return t;
-}
-
-START_TEST(test_dense_ids)
-{
-    mkt_ctx *ctx = new_ctx();
-    struct mkt__dense_ids d;
-    mkt_table *t = customers_of(ctx, "customer_id\nC07\nC09\nC08\n");
-    ck_assert_int_eq(mkt__dense_ids_build(t, &d), MKT_OK);
-    ck_assert_ptr_nonnull(d.row1);
-    ck_assert_uint_eq(mkt__dense_ids_find(&d, "C08", 3), 3); /* row 2, + 1 */
-    ck_assert_uint_eq(mkt__dense_ids_find(&d, "C07", 3), 1);
-    static const char *const strangers[] = {"C06", "C10", "C8", "C008", "X08", "C0a", ""};
-    for (size_t i = 0; i < sizeof strangers / sizeof strangers[0]; i++)
-        ck_assert_uint_eq(mkt__dense_ids_find(&d, strangers[i], strlen(strangers[i])), 0);
-    mkt__dense_ids_free(ctx, &d);
-    mkt_table_free(t);
-    /* Another shape, too sparse, no digits: no map. */
-    static const char *const no_map[] = {"customer_id\nC07\nVIP-1\n",
-                                         "customer_id\nC0000001\nC9999999\n",
-                                         "customer_id\nann\nbob\n", "customer_id\n"};
-    for (size_t i = 0; i < sizeof no_map / sizeof no_map[0]; i++) {
-        t = customers_of(ctx, no_map[i]);
-        ck_assert_int_eq(mkt__dense_ids_build(t, &d), MKT_OK);
-        ck_assert_ptr_null(d.row1);
-        mkt_table_free(t);
-    }
-    mkt_ctx_free(ctx);
-}
-END_TEST
-
 START_TEST(test_column_projection)
 {
     mkt_ctx *ctx = new_ctx();
@@ -504,7 +468,6 @@ int main(void)
     tcase_add_test(tc, test_each_field_alone);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_threads_fold_exactly);
-    tcase_add_test(tc, test_dense_ids);
     tcase_add_test(tc, test_column_projection);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
