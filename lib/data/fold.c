@@ -25,6 +25,7 @@ struct folder {
     struct mkt__fold *fd;
     struct mkt__window w;
     mkt_time from; /* bookings before it change no field asked for */
+    int cabin, channel, trip; /* the fields asked for read these columns */
 };
 
 /* The earliest booking time that matters: only the all-time fields look before the 12-month
@@ -40,11 +41,14 @@ static mkt_time earliest_needed(uint64_t fields, const struct mkt__window *w)
     return w->start12;
 }
 
-/* Whether @s is @name; most values differ in their first byte, which is tested first (this
- * runs for every booking, against each cabin, channel and trip name). */
+/* Whether @s is @name. Runs for every booking against each cabin, channel and trip name, and
+ * most differ in their first byte: a plain loop beats a call to strncmp(). */
 static int str_is(struct mkt__str s, const char *name)
 {
-    return s.p && s.n && name[0] == s.p[0] && strncmp(name, s.p, s.n) == 0 && name[s.n] == 0;
+    size_t i = 0;
+    while (i < s.n && name[i] && name[i] == s.p[i])
+        i++;
+    return s.p && i == s.n && name[i] == 0;
 }
 
 /* The code k >= 1 whose name is @s, or 0. */
@@ -80,10 +84,10 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
     /* Most of a long history is decided here, before the accumulator is touched. */
     x->counts = in->status != MKT_BOOKING_CANCELLED && in->time < f->w.end &&
                 in->time >= f->from;
-    x->cabin = code_of(in->cabin, mkt__cabin_names, MKT__CABINS);
-    x->channel = code_of(in->channel, mkt__channel_names, MKT__CHANNELS);
-    x->transcon = str_is(in->trip, mkt__intl_trip_names[1]);
-    x->intl = x->transcon || str_is(in->trip, mkt__intl_trip_names[0]);
+    x->cabin = f->cabin ? code_of(in->cabin, mkt__cabin_names, MKT__CABINS) : 0;
+    x->channel = f->channel ? code_of(in->channel, mkt__channel_names, MKT__CHANNELS) : 0;
+    x->transcon = f->trip && str_is(in->trip, mkt__intl_trip_names[1]);
+    x->intl = x->transcon || (f->trip && str_is(in->trip, mkt__intl_trip_names[0]));
     x->has_route = in->route.p != NULL;
     x->dep = in->dep;
     x->pax = in->pax;
@@ -234,6 +238,9 @@ MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date 
     if (rc)
         return rc;
     f.from = earliest_needed(mask, &f.w);
+    f.cabin = f.fd->off[MKT__G_CABIN] >= 0;
+    f.channel = f.fd->off[MKT__G_CHANNEL] >= 0;
+    f.trip = f.fd->off[MKT__G_FLAGS] >= 0;
     struct mkt__bk_sink sink = {condense, condense_ahead, add_ahead, add, reset, &f,
                                 NULL, NULL, NULL, NULL};
     rc = mkt__bk_stream(t->ctx, path, &o, &sink);
