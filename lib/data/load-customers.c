@@ -124,7 +124,10 @@ struct load {
     mkt_table *t;
     mkt__csv *r;
     const uint32_t *map;
+    uint32_t *cols; /* the header columns kept (id included), in order: all a record needs */
+    size_t ncols;
     int id_col;
+    size_t id_k; /* cols[id_k] == id_col */
     size_t rows;
 };
 
@@ -135,8 +138,9 @@ static int store_record(struct load *l)
     mkt__csv *r = l->r;
     uint32_t row;
     int rc = customer_row(t, r, l->id_col, &row);
-    for (size_t col = 0; rc == MKT_OK && col < r->nfields; col++) {
-        if ((int)col == l->id_col || r->fields[col].len == 0 || l->map[col] == SKIP)
+    for (size_t k = 0; rc == MKT_OK && k < l->ncols; k++) {
+        uint32_t col = l->cols[k];
+        if ((int)col == l->id_col || r->fields[col].len == 0)
             continue; /* empty = null, and the row's values start null */
         rc = store_field(t, r, col, l->map[col], row);
     }
@@ -155,26 +159,29 @@ static int rows(void *cfg)
     return rc;
 }
 
-/* ---- parsing threads (load-parallel.c): a record is its fields, pointing into the chunk -- */
+/* ---- parsing threads (load-parallel.c): a record is its kept fields, pointing into the
+ * chunk (a projection of two columns out of twenty copies two) ---------------------------- */
 
 struct rec {
     struct mkt__par_rec h;
-    struct mkt__csv_field f[]; /* the header's width */
+    struct mkt__csv_field f[]; /* field cols[k] of the record */
 };
 
 static int par_parse(mkt__csv *r, const void *cfg, void *rec)
 {
-    (void)cfg;
+    const struct load *l = cfg;
     int rc = mkt__check_width(r);
-    if (rc == MKT_OK)
-        memcpy(((struct rec *)rec)->f, r->fields, r->nheader * sizeof *r->fields);
+    for (size_t k = 0; rc == MKT_OK && k < l->ncols; k++)
+        ((struct rec *)rec)->f[k] = r->fields[l->cols[k]];
     return rc;
 }
 
+/* The reader's fields are the record's where store_record() reads them: the kept columns. */
 static int par_stage(void *cfg, void *rec)
 {
     struct load *l = cfg;
-    memcpy(l->r->fields, ((struct rec *)rec)->f, l->r->nheader * sizeof *l->r->fields);
+    for (size_t k = 0; k < l->ncols; k++)
+        l->r->fields[l->cols[k]] = ((struct rec *)rec)->f[k];
     l->r->nfields = l->r->nheader;
     return store_record(l);
 }
@@ -183,7 +190,7 @@ static int par_stage(void *cfg, void *rec)
 static void par_prefetch(const void *cfg, const void *rec)
 {
     const struct load *l = cfg;
-    const struct mkt__csv_field *id = &((const struct rec *)rec)->f[l->id_col];
+    const struct mkt__csv_field *id = &((const struct rec *)rec)->f[l->id_k];
     mkt__idindex_prefetch(l->t, id->ptr, id->len);
 }
 
@@ -192,7 +199,7 @@ static int load_rows(struct load *l, size_t threads)
     if (!l->t->scache) /* without it (no memory) every lookup goes to the dictionary */
         l->t->scache = mkt__calloc(l->t->ctx, 1, mkt__strcache_size());
     struct mkt__par_ops ops = {
-        sizeof(struct rec) + l->r->nheader * sizeof(struct mkt__csv_field),
+        sizeof(struct rec) + l->ncols * sizeof(struct mkt__csv_field),
         par_parse, par_stage, rows, par_prefetch, NULL,
     };
     return mkt__load_parallel(l->r, threads, &ops, l);
@@ -206,12 +213,17 @@ int mkt__load_customers_csv(mkt_table *t, mkt__csv *r, const mkt_load_options *o
         return mkt__error_at(t->ctx, MKT_EPARSE, r->name, 1, 0, NULL, "empty file: no header");
     if (rc < 0)
         return rc;
-    uint32_t *map = mkt__reallocarray(t->ctx, NULL, r->nheader, sizeof *map);
+    uint32_t *map = mkt__reallocarray(t->ctx, NULL, 2 * r->nheader, sizeof *map);
     if (!map)
         return mkt__oom(t->ctx);
     mkt__table_mark(t);
-    struct load l = {t, r, map, -1, 0};
+    struct load l = {t, r, map, map + r->nheader, 0, -1, 0, 0};
     rc = map_columns(t, r, o, map, &l.id_col);
+    for (size_t col = 0; rc == MKT_OK && col < r->nheader; col++) {
+        l.id_k = (int)col == l.id_col ? l.ncols : l.id_k;
+        if (map[col] != SKIP)
+            l.cols[l.ncols++] = (uint32_t)col;
+    }
     if (rc == MKT_OK)
         rc = load_rows(&l, threads);
     if (rc == MKT_OK)
