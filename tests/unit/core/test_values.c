@@ -306,6 +306,11 @@ START_TEST(money_parse)
         { "9223372036854775807", 0, INT64_MAX },
         { "-9223372036854775808", 0, INT64_MIN },
         { "0000000000000000000000012.34", 2, 1234 },
+        /* where the one-pass path (at most 18 digits once scaled) hands over to the checked
+         * one: 16 + 2 digits, 9 + 9, fewer decimals than allowed, leading zeros */
+        { "9999999999999999.99", 2, 999999999999999999 }, { "123456789.5", 9, 123456789500000000 },
+        { "12", 9, 12000000000 },  { "1.5", 2, 150 },       { "071.58", 2, 7158 },
+        { "92233720368547758", 2, 9223372036854775800 },
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         int64_t v = 42;
@@ -322,6 +327,8 @@ START_TEST(money_parse)
         { "-92233720368547758.09", 2, MKT_ERANGE },
         { "9223372036854775808", 0, MKT_ERANGE },
         { "99999999999999999999999", 2, MKT_ERANGE },
+        { "99999999999999999.99", 2, MKT_ERANGE }, /* 19 digits: the checked path */
+        { "1.5.", 2, MKT_EPARSE },   { "1.5-", 2, MKT_EPARSE },
         { "1", 10, MKT_EINVAL },     { "1", -1, MKT_EINVAL },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
