@@ -108,6 +108,10 @@ int mkt__csv_fill_(mkt__csv *r, size_t *got);
  * fields_cap, no final line feed). Quoted fields are taken, their "" pairs collapsed in
  * place. */
 int mkt__csv_next_fast(mkt__csv *r);
+/* csv-plain.c: the record at r->start when it is plain (ASCII, no quote, no CR, 64 bytes or
+ * more before r->end; skip_blank() done): 1 with the record taken as fast_record() takes it,
+ * or 0 with nothing changed. */
+int mkt__csv_plain_record(mkt__csv *r);
 /* Read up to @n more stored bytes of a plain file past what the reader buffered; *got 0 at
  * the end. Counts them for progress, which is reported (@rows records so far). */
 int mkt__csv_read_more(mkt__csv *r, void *dst, size_t n, size_t *got);

@@ -7,10 +7,11 @@
  * the block; only fields containing "" escapes are copied, into one scratch buffer per record.
  * Physical line numbers count every newline, including those inside quoted fields.
  *
- * Most records have no quotes and are ASCII: fast_record() parses those on its own, finding
- * separators and line ends 16 bytes at a time (SSE2 on x86-64, a portable word-at-a-time scan
- * elsewhere), and hands anything unusual (a quote, a cut sequence, the end of the block, a
- * limit) back to the general parser, which then parses the record from its start.
+ * Most records have no quotes and are ASCII: mkt__csv_plain_record() (csv-plain.c) takes the
+ * plainest, fast_record() the rest of those it can, finding separators and line ends 16 bytes
+ * at a time (SSE2 on x86-64, a portable word-at-a-time scan elsewhere), and hands anything
+ * unusual (a cut sequence, the end of the block, a limit, a stray quote) back to the general
+ * parser, which then parses the record from its start.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -430,7 +431,7 @@ int mkt__csv_next_fast(mkt__csv *r)
     int rc = skip_blank(r); /* at the end of the input: never NEED_MORE */
     if (rc == 3)
         return 0;
-    return rc == 0 && fast_record(r) ? 1 : -1;
+    return rc == 0 && (mkt__csv_plain_record(r) || fast_record(r)) ? 1 : -1;
 }
 
 /* Parse one record from r->start: 1 record, 0 end of input, NEED_MORE, or an error. */
@@ -441,7 +442,7 @@ static int parse_once(mkt__csv *r)
         return 0;
     if (rc)
         return rc;
-    if (fast_record(r))
+    if (mkt__csv_plain_record(r) || fast_record(r))
         return 1;
     mkt__buf_reset(&r->scratch);
     size_t pos = r->start, nf = 0;
