@@ -49,14 +49,7 @@ int mkt__check_width(mkt__csv *r)
                           r->nfields);
 }
 
-struct mkt__str mkt__field(const mkt__csv *r, int col)
-{
-    if (col < 0 || r->fields[col].len == 0)
-        return (struct mkt__str){NULL, 0};
-    return (struct mkt__str){r->fields[col].ptr, r->fields[col].len};
-}
-
-static int missing(mkt__csv *r, int col)
+int mkt__field_missing(mkt__csv *r, int col)
 {
     return mkt__csv_error(r, MKT_EPARSE, (size_t)col, "missing value");
 }
@@ -66,20 +59,12 @@ static int bad_value(mkt__csv *r, int col, int code, const char *what, struct mk
     return mkt__csv_error(r, code, (size_t)col, "%s '%.*s'", what, mkt__quote_len(s.p, s.n), s.p);
 }
 
-int mkt__field_str(mkt__csv *r, int col, int required, struct mkt__str *out)
-{
-    *out = mkt__field(r, col);
-    if (!out->p && required)
-        return missing(r, col);
-    return MKT_OK;
-}
-
 int mkt__field_time(mkt__csv *r, int col, int required, const char *what, mkt_time *out)
 {
     struct mkt__str s = mkt__field(r, col);
     *out = MKT_NULL_INT64;
     if (!s.p)
-        return required ? missing(r, col) : MKT_OK;
+        return required ? mkt__field_missing(r, col) : MKT_OK;
     if (mkt_time_parse(out, s.p, s.n) != MKT_OK)
         return bad_value(r, col, MKT_EPARSE, what, s);
     return MKT_OK;
@@ -101,7 +86,7 @@ int mkt__field_money(mkt__csv *r, int col, int required, int nonneg, int64_t *ou
     struct mkt__str s = mkt__field(r, col);
     *out = MKT_NULL_INT64;
     if (!s.p)
-        return required ? missing(r, col) : MKT_OK;
+        return required ? mkt__field_missing(r, col) : MKT_OK;
     int rc = mkt_money_parse(out, s.p, s.n, 2);
     if (rc == MKT_ERANGE)
         return bad_value(r, col, MKT_ERANGE, "amount out of range", s);

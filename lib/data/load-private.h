@@ -19,14 +19,25 @@ struct mkt__field_spec {
 int mkt__map_header(mkt__csv *r, const struct mkt__field_spec *spec, size_t n, int *map);
 /* Check the record has as many fields as the header. */
 int mkt__check_width(mkt__csv *r);
-/* The text of header column @col (-1: absent) of the current record; empty means null. */
-struct mkt__str mkt__field(const mkt__csv *r, int col);
+/* The text of header column @col (-1: absent) of the current record; empty means null.
+ * Inline: it runs for every field of every record. */
+static inline struct mkt__str mkt__field(const mkt__csv *r, int col)
+{
+    if (col < 0 || r->fields[col].len == 0)
+        return (struct mkt__str){NULL, 0};
+    return (struct mkt__str){r->fields[col].ptr, r->fields[col].len};
+}
 /* Bytes of @s to quote in a message: at most 60, cut at a character boundary. */
 int mkt__quote_len(const char *s, size_t n);
 
 /* Typed fields. A null (absent or empty) value gives the null marker, or an error when
  * @required. */
-int mkt__field_str(mkt__csv *r, int col, int required, struct mkt__str *out);
+int mkt__field_missing(mkt__csv *r, int col); /* MKT_EPARSE "missing value" */
+static inline int mkt__field_str(mkt__csv *r, int col, int required, struct mkt__str *out)
+{
+    *out = mkt__field(r, col);
+    return !out->p && required ? mkt__field_missing(r, col) : MKT_OK;
+}
 /* @what names the kind in messages ("invalid date '...'"). */
 int mkt__field_time(mkt__csv *r, int col, int required, const char *what, mkt_time *out);
 int mkt__field_date(mkt__csv *r, int col, mkt_date *out);
