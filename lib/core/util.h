@@ -105,14 +105,41 @@ void mkt__arena_free(mkt__arena *a);
 
 /* ---- hashing (lib/core/hash.c) ----------------------------------------------------------- */
 
-/* Bytes p[0..7] as a little-endian number, whatever the host's byte order (one load where
- * the compiler can). */
+/* Bytes p[0..7] as a little-endian number, whatever the host's byte order: one load (GCC
+ * does not always merge the eight byte loads of the portable form, e.g. at negative offsets
+ * from a pointer). */
 static inline uint64_t mkt__load_le64(const void *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+#else
     const unsigned char *b = p;
     return (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 |
            (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 |
            (uint64_t)b[7] << 56;
+#endif
+}
+
+/* The value of the @n (1..8) ASCII digits that end just before @end, where the 8 bytes
+ * before @end are readable; -1 when one of them is not a digit. Eight at a time (SWAR): the
+ * bytes before the digits become '0', every byte is checked to be a digit, then pairs,
+ * quads and halves are combined by three multiplications. Customer ids ("C0000001") are
+ * turned into numbers this way for every booking. */
+static inline int64_t mkt__digits_before(const char *end, size_t n)
+{
+    const uint64_t zeros = UINT64_C(0x3030303030303030), tops = UINT64_C(0x8080808080808080);
+    uint64_t w = mkt__load_le64(end - 8);
+    uint64_t keep = n >= 8 ? ~UINT64_C(0) : ~UINT64_C(0) << (8 * (8 - n)); /* the last n */
+    w = (w & keep) | (zeros & ~keep);
+    /* a byte is a digit exactly when neither b - '0' nor b + (0x7f - '9') sets its top bit */
+    if (((w - zeros) | (w + UINT64_C(0x4646464646464646))) & tops)
+        return -1;
+    w -= zeros; /* byte 0 (the first in memory) is the most significant digit */
+    w = (w * 2561) >> 8; /* 10 * 256 + 1: pairs */
+    w = ((w & UINT64_C(0x00FF00FF00FF00FF)) * 6553601) >> 16; /* 100 * 65536 + 1: quads */
+    return (int64_t)(((w & UINT64_C(0x0000FFFF0000FFFF)) * UINT64_C(42949672960001)) >> 32);
 }
 
 /* A fast non-cryptographic 64-bit hash (wyhash "final 4" with its default secret _wyp,

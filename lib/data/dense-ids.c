@@ -20,6 +20,8 @@ int64_t mkt__dense_number(const struct mkt__dense_ids *d, const char *s, size_t 
     for (size_t i = 0; i < d->plen; i++) /* a prefix is short: a loop beats memcmp() */
         if (s[i] != d->prefix[i])
             return -1;
+    if (len - d->plen <= 8 && len >= 8)
+        return mkt__digits_before(s + len, len - d->plen);
     uint64_t v = 0;
     for (size_t i = d->plen; i < len; i++) {
         unsigned digit = (unsigned char)s[i] - '0';

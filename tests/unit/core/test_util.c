@@ -445,6 +445,35 @@ END_TEST
 
 /* ---- bitmap ---------------------------------------------------------------------------- */
 
+/* The last n digits of a buffer, eight bytes read at a time; worked by hand. */
+START_TEST(digits_before_values)
+{
+    static const char text[] = "C0000001C1234567899876543210XY12345678";
+    ck_assert_int_eq(mkt__digits_before(text + 8, 7), 1);        /* "0000001" */
+    ck_assert_int_eq(mkt__digits_before(text + 8, 8), -1);       /* "C0000001": a letter */
+    ck_assert_int_eq(mkt__digits_before(text + 16, 7), 1234567); /* "1234567" after 'C' */
+    ck_assert_int_eq(mkt__digits_before(text + 18, 8), 23456789);
+    ck_assert_int_eq(mkt__digits_before(text + 18, 1), 9);
+    ck_assert_int_eq(mkt__digits_before(text + 18, 2), 89);
+    ck_assert_int_eq(mkt__digits_before(text + 26, 8), 98765432);
+    ck_assert_int_eq(mkt__digits_before(text + 28, 8), 76543210);
+    ck_assert_int_eq(mkt__digits_before(text + 38, 8), 12345678);
+    ck_assert_int_eq(mkt__digits_before(text + 30, 3), -1);      /* "0XY" */
+    ck_assert_int_eq(mkt__digits_before(text + 30, 1), -1);      /* "Y" */
+    /* every byte that is not a digit, in every position, is refused */
+    char buf[8];
+    for (int pos = 0; pos < 8; pos++)
+        for (int c = 0; c < 256; c++) {
+            memset(buf, '5', sizeof buf);
+            buf[pos] = (char)c;
+            int digit = c >= '0' && c <= '9';
+            int64_t got = mkt__digits_before(buf + 8, 8);
+            ck_assert_msg(digit ? got >= 0 : got == -1, "byte %d at %d: %lld", c, pos,
+                          (long long)got);
+        }
+}
+END_TEST
+
 START_TEST(bitmap_ops)
 {
     mkt_ctx *ctx = new_ctx();
@@ -561,6 +590,7 @@ int main(void)
     tcase_add_test(tc, intern_basic);
     tcase_add_test(tc, intern_many_and_truncate);
     tcase_add_test(tc, intern_failalloc);
+    tcase_add_test(tc, digits_before_values);
     tcase_add_test(tc, bitmap_ops);
     tcase_add_test(tc, vec_push_resize);
     tcase_add_test(tc, vec_failalloc);
