@@ -72,6 +72,14 @@ START_TEST(date_walk_all_days)
                 if (rc != MKT_OK || got != expect || yy != y || mm != m || dd != d)
                     ck_abort_msg("%04d-%02d-%02d: rc %d, days %d (want %d), back %d-%d-%d", y,
                                  m, d, rc, got, expect, yy, mm, dd);
+                /* every day through the parser too (its own day count for 4-digit years) */
+                char text[10] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10),
+                                 (char)('0' + y / 10 % 10), (char)('0' + y % 10), '-',
+                                 (char)('0' + m / 10), (char)('0' + m % 10), '-',
+                                 (char)('0' + d / 10), (char)('0' + d % 10)};
+                mkt_date parsed = 0;
+                if (mkt_date_parse(&parsed, text, 10) != MKT_OK || parsed != expect)
+                    ck_abort_msg("parse %.10s: %d (want %d)", text, parsed, expect);
                 if (d == 1 || d == n) { /* format/parse round trip at month edges */
                     mkt_date back = 0;
                     snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, d);
