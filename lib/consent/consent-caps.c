@@ -33,16 +33,19 @@ void mkt__consent_caps_empty(mkt__consent_caps *k)
     }
 }
 
-int mkt__consent_caps_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
-                             size_t len, mkt__consent_caps *k)
+/* Decode the scopes of bitmask @scopes (bit s: scope s); the others are not touched. */
+static int decode_scopes(mkt_ctx *ctx, const char *customer, const unsigned char *p, size_t len,
+                         mkt__consent_caps *k, uint32_t scopes)
 {
     if (len != MKT__CAPS_RECORD_LEN || p[0] != MKT__CAPS_VERSION)
         return mkt__error(ctx, MKT_EPARSE, "consent: the cap counters of customer '%s' in '%s' "
                           "are corrupt: %zu bytes or version %u, not %d bytes of version %d",
                           customer, MKT__CONSENT_NS_CAPS, len, len ? p[0] : 0u,
                           MKT__CAPS_RECORD_LEN, MKT__CAPS_VERSION);
-    const unsigned char *q = p + 1;
     for (int s = 0; s < MKT__CAPS_SCOPES; s++) {
+        if (!(scopes >> s & 1u))
+            continue;
+        const unsigned char *q = p + 1 + (size_t)s * MKT__NPERIODS * SLOT_BYTES;
         for (int per = 0; per < MKT__NPERIODS; per++, q += SLOT_BYTES) {
             uint32_t w = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
                          (uint32_t)q[3] << 24;
@@ -53,6 +56,12 @@ int mkt__consent_caps_decode(mkt_ctx *ctx, const char *customer, const unsigned 
         }
     }
     return MKT_OK;
+}
+
+int mkt__consent_caps_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
+                             size_t len, mkt__consent_caps *k)
+{
+    return decode_scopes(ctx, customer, p, len, k, (1u << MKT__CAPS_SCOPES) - 1);
 }
 
 void mkt__consent_caps_encode(const mkt__consent_caps *k, unsigned char *out)
@@ -72,15 +81,19 @@ void mkt__consent_caps_encode(const mkt__consent_caps *k, unsigned char *out)
     }
 }
 
-int mkt__consent_caps_load(mkt_ctx *ctx, const char *customer, mkt__consent_caps *k,
-                           uint64_t *version)
+/* The counters of bitmask @scopes read through @ref (a decision) or by namespace name (@ref
+ * NULL). */
+static int caps_load(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
+                     const struct mkt__record_key *key, mkt__consent_caps *k,
+                     uint64_t *version, uint32_t scopes)
 {
-    char key[MKT__CONSENT_KEY_MAX];
-    size_t klen = mkt__consent_key(key, customer);
     unsigned char buf[MKT__CAPS_RECORD_LEN];
+    const unsigned char *value = buf; /* or the record inside the memory store */
     size_t len = 0;
-    int rc = mkt__store_get_buf(ctx, MKT__CONSENT_NS_CAPS, key, klen, buf, sizeof buf, &len,
-                                version);
+    int rc = ref ? mkt__store_view_hashed(ctx, MKT__CONSENT_NS_CAPS, ref, key->key, key->len,
+                                          key->hash, buf, sizeof buf, &value, &len, version)
+                 : mkt__store_get_buf(ctx, MKT__CONSENT_NS_CAPS, key->key, key->len, buf,
+                                      sizeof buf, &len, version);
     if (rc == MKT_ENOTFOUND) {
         mkt__consent_caps_empty(k);
         *version = MKT_VERSION_ABSENT;
@@ -90,7 +103,23 @@ int mkt__consent_caps_load(mkt_ctx *ctx, const char *customer, mkt__consent_caps
         return mkt__error(ctx, MKT_EPARSE, "consent: the cap counters of customer '%s' in "
                           "'%s' are corrupt: %zu bytes, not %d", customer,
                           MKT__CONSENT_NS_CAPS, len, MKT__CAPS_RECORD_LEN);
-    return rc ? rc : mkt__consent_caps_decode(ctx, customer, buf, len, k);
+    return rc ? rc : decode_scopes(ctx, customer, value, len, k, scopes);
+}
+
+int mkt__consent_caps_load(mkt_ctx *ctx, const char *customer, mkt__consent_caps *k,
+                           uint64_t *version)
+{
+    struct mkt__record_key key;
+    key.len = mkt__consent_key(key.key, customer);
+    return caps_load(ctx, NULL, customer, &key, k, version, (1u << MKT__CAPS_SCOPES) - 1);
+}
+
+int mkt__consent_caps_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
+                           const struct mkt__record_key *key, int channel,
+                           mkt__consent_caps *k)
+{
+    uint64_t version;
+    return caps_load(ctx, ref, customer, key, k, &version, 1u | 1u << channel);
 }
 
 uint32_t mkt__cap_count(const struct mkt__cap_counter *e, int64_t window)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The contact decision. Reads the customer's state record (one store get, no allocation in
- * the common case), collects EVERY reason that applies (so that a caller sees all of them,
- * and a test can compare the whole set), reads the customer's cap counters (one more get,
- * only when a cap applies), and for a real send counts it against the caps under
- * compare-and-set (consent-caps.c), so that concurrent senders cannot pass a cap. Any failure
- * turns into a deny with a reason: never an allow.
+ * The contact decision. Reads the customer's state record (one store get, no allocation; with
+ * the memory store read in place), collects EVERY reason that applies (so that a caller sees
+ * all of them, and a test can compare the whole set), reads the customer's cap counters (one
+ * more get, only when a cap applies; prefetched while the state is read), and for a real send
+ * counts it against the caps under compare-and-set (consent-caps.c), so that concurrent
+ * senders cannot pass a cap. Any failure turns into a deny with a reason: never an allow.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,6 +35,7 @@ MKT_EXPORT int mkt_contact_request_init(mkt_contact_request *r)
 struct decision {
     mkt_consent *c;
     mkt_contact_request q;
+    struct mkt__record_key key; /* the customer's records' key */
     const mkt__tz *zone;     /* NULL until needed and loaded */
     int64_t local;           /* local civil time of q.at */
     int32_t caps[2][MKT__NPERIODS]; /* effective caps: [0] channel, [1] all channels */
@@ -58,7 +59,10 @@ static int read_request(mkt_consent *c, const mkt_contact_request *in, struct de
         return mkt__error(c->ctx, MKT_EINVAL, "%s: request is NULL or its struct_size is not "
                           "valid", where);
     mkt_contact_request q = MKT_CONTACT_REQUEST_INIT;
-    memcpy(&q, in, in->struct_size < sizeof q ? in->struct_size : sizeof q);
+    if (in->struct_size >= sizeof q)
+        q = *in; /* the usual case: a fixed-size copy, no variable-length memcpy */
+    else
+        memcpy(&q, in, in->struct_size);
     int rc = mkt__consent_check_customer(c->ctx, where, q.customer_id);
     if (rc)
         return rc;
@@ -186,18 +190,22 @@ static void cap_plan(const struct decision *d, struct mkt__cap_plan *plan)
 static int cap_reasons(struct decision *d)
 {
     mkt__consent_caps k;
-    uint64_t version;
-    int rc = mkt__consent_caps_load(d->c->ctx, d->q.customer_id, &k, &version);
+    int rc = mkt__consent_caps_read(d->c->ctx, &d->c->ns_caps, d->q.customer_id, &d->key,
+                                    d->q.channel, &k);
     if (rc)
         return rc;
-    struct mkt__cap_plan plan;
-    cap_plan(d, &plan);
+    const int scope[2] = { d->q.channel, 0 };
     uint32_t bits = 0;
-    for (int g = 0; g < 2; g++)
-        for (int p = 0; p < MKT__NPERIODS; p++)
+    for (int p = 0; p < MKT__NPERIODS; p++) {
+        if (!(d->caps[0][p] | d->caps[1][p]))
+            continue; /* only the windows of capped periods: a month costs a calendar step */
+        int64_t next_local;
+        const int64_t window = mkt__period_number(p, d->local, &next_local);
+        for (int g = 0; g < 2; g++)
             if (d->caps[g][p] &&
-                mkt__cap_count(&k.c[plan.scope[g]][p], plan.window[p]) >= (uint32_t)d->caps[g][p])
+                mkt__cap_count(&k.c[scope[g]][p], window) >= (uint32_t)d->caps[g][p])
                 bits |= 1u << (g * MKT__NPERIODS + p);
+    }
     d->reasons |= reached_reasons(bits);
     push_next(d, bits);
     return MKT_OK;
@@ -289,6 +297,12 @@ static int record_send(struct decision *d, mkt_contact_decision *out)
 MKT_EXPORT int mkt_consent_check(mkt_consent *c, const mkt_contact_request *req,
                                  mkt_contact_decision *out)
 {
+    return mkt__consent_decide(c, req, out, 0);
+}
+
+int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
+                        mkt_contact_decision *out, int prefetched)
+{
     if (c == NULL || out == NULL)
         return c ? mkt__error(c->ctx, MKT_EINVAL, "mkt_consent_check: out is NULL")
                  : MKT_EINVAL;
@@ -299,7 +313,7 @@ MKT_EXPORT int mkt_consent_check(mkt_consent *c, const mkt_contact_request *req,
         if (size < offsetof(mkt_contact_decision, reasons) + sizeof full.reasons)
             return mkt__error(c->ctx, MKT_EINVAL, "mkt_consent_check: decision struct_size "
                               "%zu is too small", size);
-        int rc = mkt_consent_check(c, req, &full);
+        int rc = mkt__consent_decide(c, req, &full, prefetched);
         memcpy(out, &full, size);
         out->struct_size = size;
         return rc;
@@ -318,13 +332,20 @@ MKT_EXPORT int mkt_consent_check(mkt_consent *c, const mkt_contact_request *req,
         return rc;
     out->at = d.q.at;
     mkt__consent_state s;
-    uint64_t version;
-    rc = mkt__consent_state_load(c->ctx, d.q.customer_id, &s, &version);
+    mkt__consent_key_make(&d.key, d.q.customer_id);
+    /* A promotional decision reads the counters too: their hash slot (then their record,
+     * once the slot is there) comes in while the state is read and judged. */
+    const int promo = d.q.message_class == MKT_CLASS_PROMOTIONAL;
+    if (promo && !prefetched)
+        mkt__store_prefetch_ref(c->ctx, &c->ns_caps, d.key.hash, 0);
+    rc = mkt__consent_state_read(c->ctx, &c->ns_state, d.q.customer_id, &d.key, &s);
+    if (promo && !prefetched)
+        mkt__store_prefetch_ref(c->ctx, &c->ns_caps, d.key.hash, 1);
     if (rc)
         return deny(out, BIT(MKT_REASON_STORE_ERROR), rc);
     state_reasons(&d, &s);
     int64_t next_allowed = 0;
-    if (d.q.message_class == MKT_CLASS_PROMOTIONAL) {
+    if (promo) {
         effective_caps(&d, &s);
         rc = time_reasons(&d, &next_allowed);
         if (rc)

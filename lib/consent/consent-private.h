@@ -91,6 +91,19 @@ size_t mkt__consent_key(char *key, const char *id);
 int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
                             uint64_t *version);
 
+/* A customer's record key "<id>\x1f" and its mkt__memstore_hash(): a decision reads the
+ * same key in two namespaces. */
+struct mkt__record_key {
+    char key[MKT__CONSENT_KEY_MAX];
+    size_t len;
+    uint64_t hash;
+};
+void mkt__consent_key_make(struct mkt__record_key *k, const char *customer);
+/* mkt__consent_state_load() for a decision: key made and hashed once, the namespace found
+ * through @ref. */
+int mkt__consent_state_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
+                            const struct mkt__record_key *k, mkt__consent_state *s);
+
 /* A change to apply under compare-and-set: @apply edits the state (returns MKT_OK, or an
  * error that stops without writing; MKT__NO_CHANGE skips the write). */
 #define MKT__NO_CHANGE 1
@@ -159,6 +172,11 @@ void mkt__consent_caps_encode(const mkt__consent_caps *k, unsigned char *out);
 /* Read the counters (absent: all empty, *version MKT_VERSION_ABSENT); MKT_EPARSE if corrupt. */
 int mkt__consent_caps_load(mkt_ctx *ctx, const char *customer, mkt__consent_caps *k,
                            uint64_t *version);
+/* The same for a decision (see mkt__consent_state_read()), only the scopes it looks at: all
+ * channels (0) and @channel; the others are left unset. */
+int mkt__consent_caps_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
+                           const struct mkt__record_key *key, int channel,
+                           mkt__consent_caps *k);
 /* The count of a slot for @window: its count, 0 for a later window, 65535 (reached) for an
  * earlier one (that count is gone). */
 uint32_t mkt__cap_count(const struct mkt__cap_counter *e, int64_t window);
@@ -188,7 +206,13 @@ struct mkt_consent {
     mkt__tz_cache tz;
     struct mkt__quiet_rule *rules;
     uint32_t nrules, rules_cap;
+    mkt__ns_ref ns_state, ns_caps; /* the decision's two namespaces, resolved once */
 };
+
+/* mkt_consent_check(); @prefetched: the caller (a batch) has prefetched the customer's
+ * records, so the decision issues no hints of its own (they cost ~30 ns for nothing). */
+int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
+                        mkt_contact_decision *out, int prefetched);
 
 /* The rule for @region (NULL or ""): exact region, then its country, then the default rule,
  * then the built-in 08:00-21:00 every day. */

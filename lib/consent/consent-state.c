@@ -208,33 +208,57 @@ size_t mkt__consent_key(char *key, const char *id)
     return n + 1;
 }
 
-int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
-                            uint64_t *version)
+void mkt__consent_key_make(struct mkt__record_key *k, const char *customer)
 {
-    char key[MKT__CONSENT_KEY_MAX];
-    size_t klen = mkt__consent_key(key, customer);
+    k->len = mkt__consent_key(k->key, customer);
+    k->hash = mkt__memstore_hash(k->key, k->len);
+}
+
+/* The state read through @ref (a decision) or by namespace name (@ref NULL). */
+static int state_load(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
+                      const struct mkt__record_key *k, mkt__consent_state *s,
+                      uint64_t *version)
+{
     unsigned char small[512]; /* a typical record is ~130 bytes: no allocation */
+    const unsigned char *value = small; /* or the record inside the memory store */
     size_t len = 0;
-    int rc = mkt__store_get_buf(ctx, MKT__CONSENT_NS_STATE, key, klen, small, sizeof small,
-                                &len, version);
+    int rc = ref ? mkt__store_view_hashed(ctx, MKT__CONSENT_NS_STATE, ref, k->key, k->len,
+                                          k->hash, small, sizeof small, &value, &len, version)
+                 : mkt__store_get_buf(ctx, MKT__CONSENT_NS_STATE, k->key, k->len, small,
+                                      sizeof small, &len, version);
     if (rc == MKT_ENOTFOUND) {
         mkt__consent_state_empty(s);
         *version = MKT_VERSION_ABSENT;
         return MKT_OK;
     }
     if (rc == MKT_OK)
-        return mkt__consent_state_decode(ctx, customer, small, len, s);
+        return mkt__consent_state_decode(ctx, customer, value, len, s);
     if (rc != MKT_ETOOBIG)
         return rc;
-    char *value = NULL;
-    rc = mkt_store_get(ctx, MKT__CONSENT_NS_STATE, key, klen, &value, &len, version);
+    char *big = NULL;
+    rc = mkt_store_get(ctx, MKT__CONSENT_NS_STATE, k->key, k->len, &big, &len, version);
     if (rc == MKT_ENOTFOUND) { /* deleted between the two reads */
         mkt__consent_state_empty(s);
         *version = MKT_VERSION_ABSENT;
         return MKT_OK;
     }
     if (rc == MKT_OK)
-        rc = mkt__consent_state_decode(ctx, customer, (const unsigned char *)value, len, s);
-    mkt_free(value);
+        rc = mkt__consent_state_decode(ctx, customer, (const unsigned char *)big, len, s);
+    mkt_free(big);
     return rc;
+}
+
+int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
+                            uint64_t *version)
+{
+    struct mkt__record_key k;
+    k.len = mkt__consent_key(k.key, customer);
+    return state_load(ctx, NULL, customer, &k, s, version);
+}
+
+int mkt__consent_state_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
+                            const struct mkt__record_key *k, mkt__consent_state *s)
+{
+    uint64_t version;
+    return state_load(ctx, ref, customer, k, s, &version);
 }

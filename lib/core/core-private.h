@@ -105,11 +105,39 @@ int mkt__store_get_buf(mkt_ctx *ctx, const char *ns, const char *key, size_t key
 long mkt__store_prefetch_ns(mkt_ctx *ctx, const char *ns);
 void mkt__store_prefetch(mkt_ctx *ctx, long ns_index, uint64_t hash, int stage);
 
+/* A namespace resolved once for a hot read path (zero-initialize it; it belongs to one
+ * context): with the built-in memory store, mkt__store_view_hashed() then finds the
+ * namespace by index instead of comparing names, and takes the key's mkt__memstore_hash()
+ * from the caller (one key read in several namespaces is hashed once). */
+typedef struct mkt__ns_ref {
+    const void *store; /* the memory store @index belongs to; NULL: not resolved */
+    long index;
+} mkt__ns_ref;
+
+/* mkt__store_prefetch() through @ref once a read has resolved it (a no-op before, and for a
+ * host store). */
+void mkt__store_prefetch_ref(mkt_ctx *ctx, const mkt__ns_ref *ref, uint64_t hash, int stage);
+/* mkt__store_get_buf() without the copy where it can: @hash = mkt__memstore_hash(key,
+ * key_len) and a valid key (the caller has checked it: 1..MKT_STORE_MAX_KEY bytes). With the
+ * built-in memory store *value points at the value inside the store (valid until the next
+ * write to it; any length); with a host store the value is copied to @buf as by
+ * mkt__store_get_buf() (MKT_ETOOBIG when it does not fit) and *value is @buf. */
+int mkt__store_view_hashed(mkt_ctx *ctx, const char *ns, mkt__ns_ref *ref, const char *key,
+                           size_t key_len, uint64_t hash, void *buf, size_t cap,
+                           const unsigned char **value, size_t *value_len, uint64_t *version);
+
 /* ---- the built-in memory store (lib/core/memstore.c) ------------------------------------ */
 int mkt__memstore_init(mkt_ctx *ctx, mkt_store_ops *ops);
 uint64_t mkt__memstore_hash(const char *key, size_t key_len);
 long mkt__memstore_ns_index(void *user_data, const char *ns);
 void mkt__memstore_prefetch(void *user_data, long ns_index, uint64_t hash, int stage);
+/* The index of namespace @ns (any size), or -1 when it does not exist (yet). */
+long mkt__memstore_ns_lookup(void *user_data, const char *ns);
+/* The value of @key (of hash @hash) in namespace @ns_index, in place: MKT_OK or
+ * MKT_ENOTFOUND. */
+int mkt__memstore_view_at(void *user_data, long ns_index, const char *key, size_t key_len,
+                          uint64_t hash, const unsigned char **value, size_t *value_len,
+                          uint64_t *version);
 /* Whether @ctx keeps its state in the built-in memory store (gone with the context). */
 int mkt__store_is_builtin(const mkt_ctx *ctx);
 

@@ -154,6 +154,31 @@ void mkt__store_prefetch(mkt_ctx *ctx, long ns_index, uint64_t hash, int stage)
         mkt__memstore_prefetch(ctx->store.user_data, ns_index, hash, stage);
 }
 
+void mkt__store_prefetch_ref(mkt_ctx *ctx, const mkt__ns_ref *ref, uint64_t hash, int stage)
+{
+    if (ref->store != NULL && mkt__store_is_builtin(ctx) && ref->store == ctx->store.user_data)
+        mkt__memstore_prefetch(ctx->store.user_data, ref->index, hash, stage);
+}
+
+int mkt__store_view_hashed(mkt_ctx *ctx, const char *ns, mkt__ns_ref *ref, const char *key,
+                           size_t key_len, uint64_t hash, void *buf, size_t cap,
+                           const unsigned char **value, size_t *value_len, uint64_t *version)
+{
+    if (!mkt__store_is_builtin(ctx)) {
+        *value = buf;
+        return mkt__store_get_buf(ctx, ns, key, key_len, buf, cap, value_len, version);
+    }
+    void *m = ctx->store.user_data;
+    if (ref->store != m) {
+        long index = mkt__memstore_ns_lookup(m, ns);
+        if (index < 0)
+            return MKT_ENOTFOUND; /* no such namespace yet: no such key */
+        ref->store = m;
+        ref->index = index;
+    }
+    return mkt__memstore_view_at(m, ref->index, key, key_len, hash, value, value_len, version);
+}
+
 MKT_EXPORT int mkt_store_put(mkt_ctx *ctx, const char *ns, const char *key, size_t key_len,
                              const void *value, size_t value_len, uint64_t expected_version,
                              uint64_t *new_version)

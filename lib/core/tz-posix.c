@@ -201,8 +201,13 @@ static int64_t rule_day(const struct mkt__tz_date_rule *r, int64_t y)
     return first + day - 1;
 }
 
-static int32_t footer_offset(const struct mkt__tz_posix *f, int64_t t)
+/* The footer's offset at @t and the span [*lo, *hi) around @t where it holds: the offset
+ * depends only on the year (of local standard time) and on which side of that year's two
+ * changes @t lies, so the span is the year cut at the changes. */
+static int32_t footer_offset(const struct mkt__tz_posix *f, int64_t t, int64_t *lo, int64_t *hi)
 {
+    *lo = INT64_MIN;
+    *hi = INT64_MAX;
     if (!f->has_dst)
         return f->std_off;
     int64_t y;
@@ -211,22 +216,50 @@ static int32_t footer_offset(const struct mkt__tz_posix *f, int64_t t)
     int64_t start = rule_day(&f->start, y) * 86400 + f->start.secs - f->std_off;
     int64_t end = rule_day(&f->end, y) * 86400 + f->end.secs - f->dst_off;
     int dst = start < end ? (t >= start && t < end) : !(t >= end && t < start);
+    if (y < -1000000 || y > 1000000) {
+        *lo = *hi = t; /* far away (no overflow below): nothing to remember */
+        return dst ? f->dst_off : f->std_off;
+    }
+    *lo = mkt__days_from_civil(y, 1, 1) * 86400 - f->std_off;
+    *hi = mkt__days_from_civil(y + 1, 1, 1) * 86400 - f->std_off;
+    const int64_t changes[2] = { start, end };
+    for (int i = 0; i < 2; i++) {
+        if (changes[i] <= t && changes[i] > *lo)
+            *lo = changes[i];
+        if (changes[i] > t && changes[i] < *hi)
+            *hi = changes[i];
+    }
     return dst ? f->dst_off : f->std_off;
+}
+
+/* Remember that @off holds over [lo, hi) (see the memo fields in tz-private.h). */
+static int32_t memo(const mkt__tz *z, int64_t lo, int64_t hi, int32_t off)
+{
+    mkt__tz *m = (mkt__tz *)(uintptr_t)z;
+    m->memo_lo = lo;
+    m->memo_hi = hi;
+    m->memo_off = off;
+    return off;
 }
 
 int32_t mkt__tz_offset(const mkt__tz *z, int64_t t)
 {
+    if (t >= z->memo_lo && t < z->memo_hi)
+        return z->memo_off;
     if (z->ntrans == 0 || t >= z->trans[z->ntrans - 1]) {
-        if (z->has_footer)
-            return footer_offset(&z->footer, t);
+        if (z->has_footer) {
+            int64_t lo, hi;
+            int32_t off = footer_offset(&z->footer, t, &lo, &hi);
+            if (z->ntrans && lo < z->trans[z->ntrans - 1])
+                lo = z->trans[z->ntrans - 1]; /* before it, the table rules */
+            return memo(z, lo, hi, off);
+        }
         if (z->ntrans == 0)
             return z->type_off[0];
         return z->type_off[z->trans_type[z->ntrans - 1]];
     }
     if (t < z->trans[0])
         return z->type_off[0];
-    if (t >= z->memo_lo && t < z->memo_hi)
-        return z->memo_off;
     uint32_t lo = 0, hi = z->ntrans - 1; /* trans[lo] <= t < trans[hi] */
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -235,11 +268,7 @@ int32_t mkt__tz_offset(const mkt__tz *z, int64_t t)
         else
             hi = mid;
     }
-    mkt__tz *memo = (mkt__tz *)z; /* see the memo fields in tz-private.h */
-    memo->memo_lo = z->trans[lo];
-    memo->memo_hi = z->trans[hi];
-    memo->memo_off = z->type_off[z->trans_type[lo]];
-    return memo->memo_off;
+    return memo(z, z->trans[lo], z->trans[hi], z->type_off[z->trans_type[lo]]);
 }
 
 int64_t mkt__tz_local_to_utc(const mkt__tz *z, int64_t local)

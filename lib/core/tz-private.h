@@ -35,8 +35,10 @@ typedef struct mkt__tz {
     uint32_t ntypes;
     int has_footer;
     struct mkt__tz_posix footer;
-    /* The table span [memo_lo, memo_hi) found last and its offset: consecutive questions
-     * are mostly about the same months, and the binary search would touch ~8 cache lines.
+    /* The span [memo_lo, memo_hi) found last and its offset (a span of the table, or a
+     * footer year cut at its two changes): consecutive questions are mostly about the same
+     * months, and the binary search would touch ~8 cache lines, the footer's rules cost a
+     * calendar computation or three (~40 ns a decision).
      * Written by lookups on a const zone: a zone belongs to one cache, used by one thread. */
     int64_t memo_lo, memo_hi;
     int32_t memo_off;

@@ -2,9 +2,10 @@
 /*
  * Time zones (lib/core/tz.c, tz-posix.c): TZif files from the system's zoneinfo, DST
  * transitions of Europe/Paris, America/New_York and Australia/Lord_Howe (a 30-minute DST),
- * a far-future date answered by the POSIX footer, gaps and folds, calendar arithmetic, and
- * the errors (unknown zone, bad names, corrupt files). Expected instants come from timegm()
- * (libc, independent of the library) and the published rules, worked out in the comments.
+ * a far-future date answered by the POSIX footer, the offset memo against fresh lookups, gaps
+ * and folds, calendar arithmetic, and the errors (unknown zone, bad names, corrupt files).
+ * Expected instants come from timegm() (libc, independent of the library) and the published
+ * rules, worked out in the comments.
  */
 #include <check.h>
 #include <stdio.h>
@@ -132,6 +133,59 @@ START_TEST(far_future_footer)
                      39600);
     ck_assert_int_eq(mkt__tz_local_to_utc(z, LOCAL(2100, 3, 28, 2, 30, 0)),
                      utc(2100, 3, 28, 1, 30, 0));
+}
+END_TEST
+
+/* The offset of @f at @t with its memo cleared first: the table search or footer rule alone. */
+static int32_t fresh_offset(const mkt__tz *f, int64_t t)
+{
+    mkt__tz *w = (mkt__tz *)(uintptr_t)f;
+    w->memo_lo = w->memo_hi = 0;
+    return mkt__tz_offset(f, t);
+}
+
+START_TEST(offset_memo_is_exact)
+{
+    /* A random walk through 1990..2150 (table and footer years; Lord Howe's DST spans the
+     * new year) asks a zone that keeps its memo and a copy that forgets it before every
+     * question. Wherever the offset changes between two steps, the exact transition T is
+     * bisected on the copy and T - 1, T, T + 1 are asked too: a memo span one second off
+     * at either end shows there. */
+    static const char *const names[] = { "Europe/Paris", "America/New_York",
+                                         "Australia/Lord_Howe" };
+    mkt__tz_cache other;
+    ck_assert_int_eq(mkt__tz_cache_init(&other, ctx, NULL), MKT_OK);
+    long asked = 0, wrong = 0;
+    uint64_t x = 88172645463325252u;
+    for (int n = 0; n < 3; n++) {
+        const mkt__tz *z = zone(names[n]), *f = NULL;
+        ck_assert_int_eq(mkt__tz_get(&other, names[n], &f), MKT_OK);
+        int64_t t = utc(1990, 1, 1, 0, 0, 0), end = utc(2150, 1, 1, 0, 0, 0);
+        int32_t prev = fresh_offset(f, t);
+        while (t < end) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+            int64_t step = (int64_t)(x % (30 * 86400)) - 5 * 86400; /* mostly forward */
+            int64_t u = t + step;
+            int32_t off = fresh_offset(f, u);
+            wrong += mkt__tz_offset(z, u) != off;
+            asked++;
+            if (off != prev) { /* bisect the transition between t and u on the copy */
+                int64_t lo = t < u ? t : u, hi = t < u ? u : t;
+                int32_t at_lo = fresh_offset(f, lo);
+                while (hi - lo > 1) {
+                    int64_t mid = lo + (hi - lo) / 2;
+                    *(fresh_offset(f, mid) == at_lo ? &lo : &hi) = mid;
+                }
+                for (int64_t k = hi - 1; k <= hi + 1; k++, asked++)
+                    wrong += mkt__tz_offset(z, k) != fresh_offset(f, k);
+            }
+            t = u;
+            prev = off;
+        }
+    }
+    mkt__tz_cache_free(&other);
+    ck_assert_int_eq(wrong, 0);
+    ck_assert_int_gt(asked, 4000); /* 160 years at ~12.5 days a step, three zones */
 }
 END_TEST
 
@@ -280,6 +334,7 @@ int main(void)
     tcase_add_test(tc, new_york_transitions);
     tcase_add_test(tc, lord_howe_half_hour);
     tcase_add_test(tc, far_future_footer);
+    tcase_add_test(tc, offset_memo_is_exact);
     tcase_add_test(tc, utc_and_cache);
     tcase_add_test(tc, errors);
     tcase_add_test(tc, truncated_files);

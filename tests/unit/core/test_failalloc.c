@@ -76,6 +76,12 @@ static int store_scenario(failalloc *fa, void *arg)
     ck_assert_str_eq(v, "20%");
     mkt_free(v);
     v = NULL;
+    /* a value kept apart (> 256 bytes), then one that moves the node to a bigger block */
+    static const char long_text[300] = "autumn";
+    STEP(fa, mkt_store_put(ctx, "offers", "AUTUMN", 6, long_text, 300, MKT_VERSION_ABSENT,
+                           NULL));
+    STEP(fa, mkt_store_put(ctx, "offers", "AUTUMN", 6, long_text, 100, 1, NULL));
+    STEP(fa, mkt_store_delete(ctx, "offers", "AUTUMN", 6, 2));
     STEP(fa, mkt_store_delete(ctx, "offers", "WINTER", 6, MKT_VERSION_ANY));
     STEP(fa, mkt_store_scan(ctx, "offers", NULL, 0, count_keys, &visits));
     /* expected outcomes still come back right under memory pressure */
