@@ -58,7 +58,7 @@ void *mkt__slab_alloc(mkt_ctx *ctx, struct mkt__slab *s, size_t size)
         return p;
     }
     size_t need = (c + 1) * MKT__SLAB_STEP;
-    if ((size_t)(s->end - s->next) < need && grow(ctx, s) != MKT_OK)
+    if ((!s->next || (size_t)(s->end - s->next) < need) && grow(ctx, s) != MKT_OK)
         return NULL;
     p = s->next;
     s->next += need;
