@@ -141,6 +141,21 @@ int mkt__memstore_view_at(void *user_data, long ns_index, const char *key, size_
 /* Whether @ctx keeps its state in the built-in memory store (gone with the context). */
 int mkt__store_is_builtin(const mkt_ctx *ctx);
 
+/* ---- dates of one month in a row (lib/core/values.c) ------------------------------------- */
+
+/* The month of the last "YYYY-MM-DD" parsed through it. Data files hold runs of dates in one
+ * month (bookings sorted by date, departures a few months on): a date of the remembered month
+ * is a day-number check and an addition. Zero-initialize; one per parsing thread. */
+struct mkt__month_memo {
+    uint64_t key;  /* the 8 bytes "YYYY-MM-" (0: none yet) */
+    int64_t first; /* the day number of the month's first day */
+    int dim;       /* days in the month */
+};
+
+/* mkt_date_parse() of @len bytes at @s through @memo: 1 with *days set, or 0 (not a date). */
+int mkt__date_parse_memo(struct mkt__month_memo *memo, const char *s, size_t len,
+                         int64_t *days);
+
 /* Size-checked read of a caller struct: the field is inside what the caller compiled. */
 #define MKT_HAS_FIELD(ptr, type, field) \
     ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))

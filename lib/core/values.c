@@ -108,11 +108,12 @@ static int64_t days_from_ymd4(int y, int m, int d)
     return ((int64_t)y - 1970) * 365 + leap_days + doy;
 }
 
-/* "YYYY-MM-DD" at @s (10 bytes available) into days. Loaders parse two dates per booking, so
- * "YYYY-MM-" is checked eight bytes at a time: the dashes become '0', then every byte is a
- * digit exactly when neither b - '0' nor b + ('~' - '9') sets its top bit (a byte outside the
- * digits sets one of them; a borrow or carry between bytes only follows a byte that failed). */
-static int parse_ymd(const char *s, int64_t *days)
+/* "YYYY-MM-DD" at @s (10 bytes available) into its parts. Loaders parse two dates per
+ * booking, so "YYYY-MM-" is checked eight bytes at a time: the dashes become '0', then every
+ * byte is a digit exactly when neither b - '0' nor b + ('~' - '9') sets its top bit (a byte
+ * outside the digits sets one of them; a borrow or carry between bytes only follows a byte
+ * that failed). */
+static int parse_ymd_parts(const char *s, int *yp, int *mp, int *dp)
 {
     const uint64_t dash = (uint64_t)'-' << 32 | (uint64_t)'-' << 56;
     const uint64_t dash_mask = UINT64_C(0xff) << 32 | UINT64_C(0xff) << 56;
@@ -128,7 +129,41 @@ static int parse_ymd(const char *s, int64_t *days)
     int m = (int)(d >> 40 & 0xff) * 10 + (int)(d >> 48 & 0xff), day;
     if (!digits(s + 8, 2, &day) || !valid_ymd(y, m, day))
         return 0;
-    *days = days_from_ymd4(y, m, day);
+    *yp = y;
+    *mp = m;
+    *dp = day;
+    return 1;
+}
+
+static int parse_ymd(const char *s, int64_t *days)
+{
+    int y, m, d;
+    if (!parse_ymd_parts(s, &y, &m, &d))
+        return 0;
+    *days = days_from_ymd4(y, m, d);
+    return 1;
+}
+
+int mkt__date_parse_memo(struct mkt__month_memo *memo, const char *s, size_t len,
+                         int64_t *days)
+{
+    if (len != 10)
+        return 0;
+    if (mkt__load_le64(s) == memo->key) { /* the remembered month: only the day to check */
+        unsigned tens = (unsigned char)s[8] - '0', ones = (unsigned char)s[9] - '0';
+        int day = (int)(tens * 10 + ones);
+        if (tens > 9 || ones > 9 || day < 1 || day > memo->dim)
+            return 0;
+        *days = memo->first + day - 1;
+        return 1;
+    }
+    int y, m, d;
+    if (!parse_ymd_parts(s, &y, &m, &d))
+        return 0;
+    *days = days_from_ymd4(y, m, d);
+    memo->key = mkt__load_le64(s);
+    memo->first = *days - (d - 1);
+    memo->dim = days_in_month(y, m);
     return 1;
 }
 

@@ -79,6 +79,10 @@ typedef struct mkt__csv {
     uint64_t consumed_at;           /* non-zero: what mkt__csv_consumed() answers */
     uint64_t stop_at;               /* non-zero: mkt__csv_next() ends once this many stored
                                        bytes are consumed (plain files) */
+
+    /* for the typed field parsers (load-common.c): the month of the last date of a time
+     * column (0) and of a date column (1); a reader is parsed by one thread at a time */
+    struct mkt__month_memo months[2];
 } mkt__csv;
 
 /* Open a file (plain or gzip). Errors: MKT_EIO (naming the file), MKT_ENOMEM, MKT_EINVAL. */

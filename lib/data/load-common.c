@@ -65,6 +65,11 @@ int mkt__field_time(mkt__csv *r, int col, int required, const char *what, mkt_ti
     *out = MKT_NULL_INT64;
     if (!s.p)
         return required ? mkt__field_missing(r, col) : MKT_OK;
+    int64_t days;
+    if (mkt__date_parse_memo(&r->months[0], s.p, s.n, &days)) { /* a bare date: its midnight */
+        *out = days * 86400;
+        return MKT_OK;
+    }
     if (mkt_time_parse(out, s.p, s.n) != MKT_OK)
         return bad_value(r, col, MKT_EPARSE, what, s);
     return MKT_OK;
@@ -76,9 +81,31 @@ int mkt__field_date(mkt__csv *r, int col, mkt_date *out)
     *out = MKT_NULL_DATE;
     if (!s.p)
         return MKT_OK;
-    if (mkt_date_parse(out, s.p, s.n) != MKT_OK)
+    int64_t days;
+    if (!mkt__date_parse_memo(&r->months[1], s.p, s.n, &days))
         return bad_value(r, col, MKT_EPARSE, "invalid date", s);
+    *out = (mkt_date)days;
     return MKT_OK;
+}
+
+/* The amounts of nearly every file: digits, a point and two decimals, at most 15 digits
+ * before the point (so no overflow). 1 with *out set, or 0 for mkt_money_parse() to decide. */
+static int amount_plain(const char *p, size_t n, int64_t *out)
+{
+    if (n < 4 || n > 18 || p[n - 3] != '.')
+        return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n - 3; i++) {
+        unsigned d = (unsigned char)p[i] - '0';
+        if (d > 9)
+            return 0;
+        v = v * 10 + d;
+    }
+    unsigned tenths = (unsigned char)p[n - 2] - '0', cents = (unsigned char)p[n - 1] - '0';
+    if (tenths > 9 || cents > 9)
+        return 0;
+    *out = (int64_t)(v * 100 + tenths * 10 + cents);
+    return 1;
 }
 
 int mkt__field_money(mkt__csv *r, int col, int required, int nonneg, int64_t *out)
@@ -87,6 +114,8 @@ int mkt__field_money(mkt__csv *r, int col, int required, int nonneg, int64_t *ou
     *out = MKT_NULL_INT64;
     if (!s.p)
         return required ? mkt__field_missing(r, col) : MKT_OK;
+    if (amount_plain(s.p, s.n, out))
+        return MKT_OK; /* never negative */
     int rc = mkt_money_parse(out, s.p, s.n, 2);
     if (rc == MKT_ERANGE)
         return bad_value(r, col, MKT_ERANGE, "amount out of range", s);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core-private.h"
 #include "libmarketing.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -163,6 +164,43 @@ START_TEST(date_parse_matches_reference)
     /* (one check after the loop: valgrind runs this too) */
     ck_assert_msg(mismatches == 0, "%d mismatches, first \"%s\"", mismatches, first_bad);
     ck_assert_int_gt(valid, 50000); /* both outcomes are well represented */
+}
+END_TEST
+
+/* Dates through one month memo, as a loader parses a column: runs in one month (valid days,
+ * days past the month's end, Feb 29 in leap and common years, junk in the day or elsewhere)
+ * give exactly what mkt_date_parse() gives. */
+START_TEST(date_parse_memo_matches)
+{
+    struct mkt__month_memo memo = {0, 0, 0};
+    uint64_t x = 0x243f6a8885a308d3u;
+    int mismatches = 0, hits = 0;
+    char first_bad[11] = "";
+    static const unsigned years[] = {1999, 2000, 2023, 2024, 2100, 1, 9999};
+    unsigned y = 2024, m = 2;
+    for (int n = 0; n < 200000; n++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        if (x % 8 == 0) { /* a new month now and then; otherwise a run in this one */
+            y = years[(x >> 8) % 7];
+            m = (unsigned)(x >> 16) % 14; /* 0 and 13: no month */
+        }
+        char s[32];
+        snprintf(s, sizeof s, "%04u-%02u-%02u", y % 10000, m % 100, (unsigned)(x >> 24) % 33);
+        if ((x >> 40) % 16 == 0)
+            s[(x >> 44) % 10] = (char)(x >> 50); /* junk anywhere */
+        size_t len = (x >> 58) % 32 == 0 ? 9 : 10;
+        mkt_date want = 0;
+        int64_t got = 0;
+        int wok = mkt_date_parse(&want, s, len) == MKT_OK;
+        int ok = mkt__date_parse_memo(&memo, s, len, &got);
+        hits += ok;
+        if (ok != wok || (ok && got != want)) {
+            if (!mismatches++)
+                memcpy(first_bad, s, 10);
+        }
+    }
+    ck_assert_msg(mismatches == 0, "%d mismatches, first \"%s\"", mismatches, first_bad);
+    ck_assert_int_gt(hits, 100000);
 }
 END_TEST
 
@@ -382,6 +420,7 @@ int main(void)
     tcase_add_test(tc, date_reference_values);
     tcase_add_test(tc, date_invalid_ymd);
     tcase_add_test(tc, date_walk_all_days);
+    tcase_add_test(tc, date_parse_memo_matches);
     tcase_add_test(tc, date_parse_strict);
     tcase_add_test(tc, date_parse_matches_reference);
     tcase_add_test(tc, date_format_edges);
