@@ -20,11 +20,14 @@ int mkt__parse_int64(const char *s, size_t n, int64_t *out)
         return MKT_EPARSE;
     uint64_t v = 0;
     uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    /* v * 10 + d passes limit exactly when v > limit / 10, or v == limit / 10 and d exceeds
+     * the last digit (division by the constant 10 is a multiplication, done once) */
+    const uint64_t top = limit / 10, last = limit % 10;
     for (; i < n; i++) {
         unsigned d = (unsigned char)s[i] - '0';
         if (d > 9)
             return MKT_EPARSE;
-        if (v > (limit - d) / 10)
+        if (v > top || (v == top && d > last))
             return MKT_ERANGE;
         v = v * 10 + d;
     }
