@@ -25,7 +25,7 @@ struct folder {
     struct mkt__fold *fd;
     struct mkt__window w;
     mkt_time from; /* bookings before it change no field asked for */
-    int cabin, channel, trip; /* the fields asked for read these columns */
+    int cabin, channel, trip, depart; /* the fields asked for read these columns */
 };
 
 /* The earliest booking time that matters: only the all-time fields look before the 12-month
@@ -89,7 +89,7 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
     x->transcon = f->trip && str_is(in->trip, mkt__intl_trip_names[1]);
     x->intl = x->transcon || (f->trip && str_is(in->trip, mkt__intl_trip_names[0]));
     x->has_route = in->route.p != NULL;
-    x->dep = in->dep;
+    x->dep = f->depart ? in->dep : MKT_NULL_DATE; /* else the departure sums are skipped */
     x->pax = in->pax;
     x->currency = mkt__currency_key(in->currency);
     x->time = in->time;
@@ -241,6 +241,7 @@ MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date 
     f.cabin = f.fd->off[MKT__G_CABIN] >= 0;
     f.channel = f.fd->off[MKT__G_CHANNEL] >= 0;
     f.trip = f.fd->off[MKT__G_FLAGS] >= 0;
+    f.depart = f.fd->off[MKT__G_DEPART] >= 0;
     struct mkt__bk_sink sink = {condense, condense_ahead, add_ahead, add, reset, &f,
                                 NULL, NULL, NULL, NULL};
     rc = mkt__bk_stream(t->ctx, path, &o, &sink);
