@@ -20,12 +20,19 @@
 
 /* ---- the sink ----------------------------------------------------------------------------- */
 
+/* A name (a cabin, channel or trip type) and its length, measured once per fold. */
+struct name {
+    const char *text;
+    size_t len;
+};
+
 struct folder {
     mkt_table *t;
     struct mkt__fold *fd;
     struct mkt__window w;
     mkt_time from; /* bookings before it change no field asked for */
     int cabin, channel, trip, depart; /* the fields asked for read these columns */
+    struct name cabins[MKT__CABINS], channels[MKT__CHANNELS], trips[2];
 };
 
 /* The earliest booking time that matters: only the all-time fields look before the 12-month
@@ -41,21 +48,29 @@ static mkt_time earliest_needed(uint64_t fields, const struct mkt__window *w)
     return w->start12;
 }
 
-/* Whether @s is @name. Runs for every booking against each cabin, channel and trip name, and
- * most differ in their first byte: a plain loop beats a call to strncmp(). */
-static int str_is(struct mkt__str s, const char *name)
+static void measure(struct name *out, const char *const *names, int n)
 {
-    size_t i = 0;
-    while (i < s.n && name[i] && name[i] == s.p[i])
-        i++;
-    return s.p && i == s.n && name[i] == 0;
+    for (int k = 0; k < n; k++)
+        out[k] = (struct name){names[k], names[k] ? strlen(names[k]) : 0};
+}
+
+/* Whether @s is @name. Runs for every booking against each cabin, channel and trip name;
+ * their lengths differ, so most comparisons end at the length. */
+static int str_is(struct mkt__str s, const struct name *name)
+{
+    if (s.n != name->len || !s.p)
+        return 0;
+    for (size_t i = 0; i < s.n; i++)
+        if (s.p[i] != name->text[i])
+            return 0;
+    return 1;
 }
 
 /* The code k >= 1 whose name is @s, or 0. */
-static uint8_t code_of(struct mkt__str s, const char *const *names, int n)
+static uint8_t code_of(struct mkt__str s, const struct name *names, int n)
 {
     for (int k = 1; k < n; k++)
-        if (str_is(s, names[k]))
+        if (str_is(s, &names[k]))
             return (uint8_t)k;
     return 0;
 }
@@ -84,10 +99,10 @@ static void condense(const void *data, const struct mkt__bk_in *in, void *out)
     /* Most of a long history is decided here, before the accumulator is touched. */
     x->counts = in->status != MKT_BOOKING_CANCELLED && in->time < f->w.end &&
                 in->time >= f->from;
-    x->cabin = f->cabin ? code_of(in->cabin, mkt__cabin_names, MKT__CABINS) : 0;
-    x->channel = f->channel ? code_of(in->channel, mkt__channel_names, MKT__CHANNELS) : 0;
-    x->transcon = f->trip && str_is(in->trip, mkt__intl_trip_names[1]);
-    x->intl = x->transcon || (f->trip && str_is(in->trip, mkt__intl_trip_names[0]));
+    x->cabin = f->cabin ? code_of(in->cabin, f->cabins, MKT__CABINS) : 0;
+    x->channel = f->channel ? code_of(in->channel, f->channels, MKT__CHANNELS) : 0;
+    x->transcon = f->trip && str_is(in->trip, &f->trips[1]);
+    x->intl = x->transcon || (f->trip && str_is(in->trip, &f->trips[0]));
     x->has_route = in->route.p != NULL;
     x->dep = f->depart ? in->dep : MKT_NULL_DATE; /* else the departure sums are skipped */
     x->pax = in->pax;
@@ -242,6 +257,9 @@ MKT_EXPORT int mkt_table_fold_bookings(mkt_table *t, const char *path, mkt_date 
     f.channel = f.fd->off[MKT__G_CHANNEL] >= 0;
     f.trip = f.fd->off[MKT__G_FLAGS] >= 0;
     f.depart = f.fd->off[MKT__G_DEPART] >= 0;
+    measure(f.cabins, mkt__cabin_names, MKT__CABINS);
+    measure(f.channels, mkt__channel_names, MKT__CHANNELS);
+    measure(f.trips, mkt__intl_trip_names, 2);
     struct mkt__bk_sink sink = {condense, condense_ahead, add_ahead, add, reset, &f,
                                 NULL, NULL, NULL, NULL};
     rc = mkt__bk_stream(t->ctx, path, &o, &sink);
