@@ -228,11 +228,6 @@ int mkt__life_result(mkt_ctx *ctx, struct mkt__life_acc *a, mkt__id_fn id, const
     return MKT_OK;
 }
 
-static const char *table_id(const void *t, uint32_t row, size_t *len)
-{
-    return mkt__table_id(t, row, len);
-}
-
 MKT_EXPORT int mkt_lifecycle_compute(mkt_lifecycle **out, mkt_ctx *ctx, const mkt_table *t,
                                      mkt_date as_of)
 {
@@ -255,7 +250,7 @@ MKT_EXPORT int mkt_lifecycle_compute(mkt_lifecycle **out, mkt_ctx *ctx, const mk
         mkt__life_acc_add(&a, b->cust[i], mkt_time_to_date(b->time[i]),
                           b->status[i] == MKT_BOOKING_CONFIRMED);
     }
-    return mkt__life_result(ctx, &a, table_id, t, out);
+    return mkt__life_result(ctx, &a, mkt__rfm_table_id, t, out);
 }
 
 MKT_EXPORT uint64_t mkt_lifecycle_count(const mkt_lifecycle *lc)

@@ -212,6 +212,8 @@ struct mkt_lifecycle {
 
 /* The id bytes of customer @index (a table row, or a streaming producer's own numbering). */
 typedef const char *(*mkt__id_fn)(const void *data, uint32_t index, size_t *len);
+/* The mkt__id_fn of a table (@data): its customer ids by row (rfm.c). */
+const char *mkt__rfm_table_id(const void *t, uint32_t row, size_t *len);
 /* The result of accumulated facts (after a successful mkt__rfm_acc_check()): the scored
  * customers in id order, scored with @o (checked options; @o->as_of is a->as_of), their
  * percentiles and the summaries. The result's rows hold the customer indexes. This is where a

@@ -222,7 +222,7 @@ int mkt__rfm_result(mkt_ctx *ctx, const struct mkt__rfm_acc *a, mkt__id_fn id,
     return MKT_OK;
 }
 
-static const char *table_id(const void *t, uint32_t row, size_t *len)
+const char *mkt__rfm_table_id(const void *t, uint32_t row, size_t *len)
 {
     return mkt__table_id(t, row, len);
 }
@@ -249,7 +249,7 @@ MKT_EXPORT int mkt_rfm_compute(mkt_rfm **out, mkt_ctx *ctx, const mkt_table *t,
     if (rc == MKT_OK)
         rc = accumulate(ctx, t, &o, &a, rates, nrates);
     if (rc == MKT_OK)
-        rc = mkt__rfm_result(ctx, &a, table_id, t, 0, &o, out);
+        rc = mkt__rfm_result(ctx, &a, mkt__rfm_table_id, t, 0, &o, out);
     mkt__rfm_acc_free(&a);
     mkt__free(ctx, rates);
     return rc;
