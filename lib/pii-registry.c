@@ -13,7 +13,6 @@
 const struct mkt__pii_ns mkt__pii_namespaces[] = {
     { MKT__CONSENT_NS_STATE, MKT__PII_DELETE, NULL },
     { MKT__CONSENT_NS_HISTORY, MKT__PII_DELETE, NULL },
-    { MKT__CONSENT_NS_CAPS, MKT__PII_DELETE, NULL },
     /* Offers (lib/offer/offer-erase.h): reservations given back and code bindings dropped
      * first; committed uses stay in the offer-wide totals of "offer.usage". */
     { "offer.redemption", MKT__PII_DELETE, mkt__offer_erase_customer },

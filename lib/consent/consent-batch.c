@@ -14,7 +14,8 @@
 /* How far ahead the prefetch stages run (see struct pipeline). Measured on the development VM
  * with 100,000 customers (clone setup, best of three, batch ns a decision): 4, 6, 8, 12, 16,
  * 24 and 32 give 286, 291, 294, 289, 288, 350 and 354: flat up to 16, worse beyond (the
- * prefetched lines start to fall out of L1). 8 requests hold ~100 prefetched cache lines. */
+ * prefetched lines start to fall out of L1). With one record a decision (best of five): 4, 8
+ * and 12 give 221, 198 and 236 (noisy; 8 kept). */
 #define AHEAD 8
 
 static const mkt_contact_request *request_at(const mkt_contact_request *reqs, size_t stride,
@@ -41,18 +42,18 @@ static size_t hint_key(const mkt_contact_request *r, char *key)
 
 /* The prefetch pipeline over the requests: at request i, stage -1 pulls in the customer id
  * of request i + 3 * AHEAD (the caller's strings are scattered too), stage 0 hashes the key
- * "<id>\x1f" of request i + 2 * AHEAD (the same hash in both namespaces) and pulls in its
- * hash slots, stage 1 pulls in the records of request i + AHEAD. */
+ * "<id>\x1f" of request i + 2 * AHEAD and pulls in its hash slot, stage 1 pulls in the
+ * record (state and send counters) of request i + AHEAD. */
 struct hint {
     uint64_t hash;
-    int valid, promo;
+    int valid;
 };
 
 struct pipeline {
     mkt_ctx *ctx;
     const mkt_contact_request *reqs;
     size_t stride, n;
-    long ns_state, ns_caps;        /* namespace indices, -1: none (yet) */
+    long ns_state;                 /* namespace index, -1: none (yet) */
     struct hint ring[2 * AHEAD];   /* request j's hint at j % (2 * AHEAD) */
 };
 
@@ -73,13 +74,7 @@ static void stage_slots(struct pipeline *p, size_t j)
     if (!h->valid)
         return;
     h->hash = mkt__memstore_hash(key, klen);
-    /* only promotional requests read the counters (when a cap applies) */
-    h->promo = r->struct_size >= offsetof(mkt_contact_request, message_class) +
-                                     sizeof(int32_t) &&
-               r->message_class == MKT_CLASS_PROMOTIONAL;
     mkt__store_prefetch(p->ctx, p->ns_state, h->hash, 0);
-    if (h->promo)
-        mkt__store_prefetch(p->ctx, p->ns_caps, h->hash, 0);
 }
 
 static void stage_records(const struct pipeline *p, size_t j)
@@ -88,8 +83,6 @@ static void stage_records(const struct pipeline *p, size_t j)
     if (!h->valid)
         return;
     mkt__store_prefetch(p->ctx, p->ns_state, h->hash, 1);
-    if (h->promo)
-        mkt__store_prefetch(p->ctx, p->ns_caps, h->hash, 1);
 }
 
 /* Before deciding request i (or, for i = 0, the first requests' earlier stages). */
@@ -136,8 +129,7 @@ MKT_EXPORT int mkt_consent_check_many(mkt_consent *c, const mkt_contact_request 
     p.stride = rstride;
     p.n = n;
     p.ns_state = mkt__store_prefetch_ns(c->ctx, MKT__CONSENT_NS_STATE);
-    p.ns_caps = mkt__store_prefetch_ns(c->ctx, MKT__CONSENT_NS_CAPS);
-    const int hints = p.ns_state >= 0 || p.ns_caps >= 0;
+    const int hints = p.ns_state >= 0;
     int last_error = MKT_OK;
     for (size_t i = 0; i < n; i++) {
         if (hints)
@@ -145,7 +137,7 @@ MKT_EXPORT int mkt_consent_check_many(mkt_consent *c, const mkt_contact_request 
         mkt_contact_decision *d =
             (mkt_contact_decision *)(void *)((char *)out + i * ostride);
         d->struct_size = ostride;
-        int rc = mkt__consent_decide(c, request_at(reqs, rstride, i), d, p.ns_caps >= 0);
+        int rc = mkt__consent_decide(c, request_at(reqs, rstride, i), d);
         if (status)
             status[i] = rc;
         if (rc)

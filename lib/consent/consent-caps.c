@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The frequency-cap counters of one customer: ONE fixed-size record per customer in
- * "consent.caps" (layout in consent-private.h), so that a decision reads all of them with one
- * store get instead of one get per cap, and a send counts with one compare-and-set instead of
- * six increments.
+ * The frequency-cap counters of one customer: a trailer of the customer's "consent.state"
+ * record (layout in consent-private.h), so that a decision reads its state and every counter
+ * with ONE store get, and a send counts with one compare-and-set of that record. Only the
+ * used slots are written (a typical customer has six: day, week and month of one channel and
+ * of all channels), which keeps the record, and so the cache lines a decision waits for,
+ * small.
  *
  * Each (scope, period) slot keeps only the current window (local day, Monday week or month)
  * and its count: when the window moves on, the old count is dead and the next send overwrites
@@ -12,16 +14,17 @@
  * promotional send is refused rather than risk passing a cap).
  *
  * A send is counted by read, check every bounded slot, write with compare-and-set; on a
- * conflict (another thread or process counted meanwhile) it starts over, at most
+ * conflict (another thread or process changed the record meanwhile) it starts over, at most
  * CAPS_MAX_TRIES times. No write happens when a cap would be passed, so concurrent senders
- * can never push a counter past its cap.
+ * can never push a counter past its cap. Every other writer of the record (consent-update.c)
+ * decodes and re-encodes the counters unchanged under its own compare-and-set.
  */
 #include <string.h>
 
 #include "consent-private.h"
 
 #define CAPS_MAX_TRIES 100
-#define SLOT_BYTES 6
+#define SLOT_BYTES 7 /* u8 slot, i32 window, u16 count */
 
 void mkt__consent_caps_empty(mkt__consent_caps *k)
 {
@@ -33,93 +36,45 @@ void mkt__consent_caps_empty(mkt__consent_caps *k)
     }
 }
 
-/* Decode the scopes of bitmask @scopes (bit s: scope s); the others are not touched. */
-static int decode_scopes(mkt_ctx *ctx, const char *customer, const unsigned char *p, size_t len,
-                         mkt__consent_caps *k, uint32_t scopes)
+size_t mkt__consent_caps_decode(const unsigned char *p, size_t len, mkt__consent_caps *k)
 {
-    if (len != MKT__CAPS_RECORD_LEN || p[0] != MKT__CAPS_VERSION)
-        return mkt__error(ctx, MKT_EPARSE, "consent: the cap counters of customer '%s' in '%s' "
-                          "are corrupt: %zu bytes or version %u, not %d bytes of version %d",
-                          customer, MKT__CONSENT_NS_CAPS, len, len ? p[0] : 0u,
-                          MKT__CAPS_RECORD_LEN, MKT__CAPS_VERSION);
-    for (int s = 0; s < MKT__CAPS_SCOPES; s++) {
-        if (!(scopes >> s & 1u))
-            continue;
-        const unsigned char *q = p + 1 + (size_t)s * MKT__NPERIODS * SLOT_BYTES;
-        for (int per = 0; per < MKT__NPERIODS; per++, q += SLOT_BYTES) {
-            uint32_t w = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
-                         (uint32_t)q[3] << 24;
-            /* two's complement without implementation-defined conversion */
-            k->c[s][per].window = w <= INT32_MAX ? (int32_t)w
-                                                 : -(int32_t)(UINT32_MAX - w) - 1;
-            k->c[s][per].count = (uint16_t)(q[4] | q[5] << 8);
-        }
+    mkt__consent_caps_empty(k);
+    if (len < 1 || p[0] > MKT__CAPS_SLOTS || len - 1 < (size_t)p[0] * SLOT_BYTES)
+        return 0;
+    const unsigned n = p[0];
+    int last = -1;
+    for (const unsigned char *q = p + 1; q < p + 1 + (size_t)n * SLOT_BYTES; q += SLOT_BYTES) {
+        if (q[0] >= MKT__CAPS_SLOTS || (int)q[0] <= last)
+            return 0; /* unknown or repeated slot */
+        last = q[0];
+        uint32_t w = (uint32_t)q[1] | (uint32_t)q[2] << 8 | (uint32_t)q[3] << 16 |
+                     (uint32_t)q[4] << 24;
+        struct mkt__cap_counter *e = &k->c[last / MKT__NPERIODS][last % MKT__NPERIODS];
+        /* two's complement without implementation-defined conversion */
+        e->window = w <= INT32_MAX ? (int32_t)w : -(int32_t)(UINT32_MAX - w) - 1;
+        e->count = (uint16_t)(q[5] | q[6] << 8);
     }
-    return MKT_OK;
+    return 1 + (size_t)n * SLOT_BYTES;
 }
 
-int mkt__consent_caps_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
-                             size_t len, mkt__consent_caps *k)
+int mkt__consent_caps_encode(const mkt__consent_caps *k, mkt__buf *out)
 {
-    return decode_scopes(ctx, customer, p, len, k, (1u << MKT__CAPS_SCOPES) - 1);
-}
-
-void mkt__consent_caps_encode(const mkt__consent_caps *k, unsigned char *out)
-{
-    unsigned char *q = out;
-    *q++ = MKT__CAPS_VERSION;
-    for (int s = 0; s < MKT__CAPS_SCOPES; s++) {
-        for (int per = 0; per < MKT__NPERIODS; per++, q += SLOT_BYTES) {
-            uint32_t w = (uint32_t)k->c[s][per].window;
-            q[0] = (unsigned char)w;
-            q[1] = (unsigned char)(w >> 8);
-            q[2] = (unsigned char)(w >> 16);
-            q[3] = (unsigned char)(w >> 24);
-            q[4] = (unsigned char)k->c[s][per].count;
-            q[5] = (unsigned char)(k->c[s][per].count >> 8);
-        }
+    unsigned char rec[1 + MKT__CAPS_SLOTS * SLOT_BYTES];
+    unsigned char *q = rec + 1;
+    for (int slot = 0; slot < MKT__CAPS_SLOTS; slot++) {
+        const struct mkt__cap_counter *e = &k->c[slot / MKT__NPERIODS][slot % MKT__NPERIODS];
+        if (e->window == MKT__CAPS_NO_WINDOW)
+            continue; /* never used: not written */
+        uint32_t w = (uint32_t)e->window;
+        q[0] = (unsigned char)slot;
+        for (int i = 0; i < 4; i++)
+            q[1 + i] = (unsigned char)(w >> (8 * i));
+        q[5] = (unsigned char)e->count;
+        q[6] = (unsigned char)(e->count >> 8);
+        q += SLOT_BYTES;
     }
-}
-
-/* The counters of bitmask @scopes read through @ref (a decision) or by namespace name (@ref
- * NULL). */
-static int caps_load(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
-                     const struct mkt__record_key *key, mkt__consent_caps *k,
-                     uint64_t *version, uint32_t scopes)
-{
-    unsigned char buf[MKT__CAPS_RECORD_LEN];
-    const unsigned char *value = buf; /* or the record inside the memory store */
-    size_t len = 0;
-    int rc = ref ? mkt__store_view_hashed(ctx, MKT__CONSENT_NS_CAPS, ref, key->key, key->len,
-                                          key->hash, buf, sizeof buf, &value, &len, version)
-                 : mkt__store_get_buf(ctx, MKT__CONSENT_NS_CAPS, key->key, key->len, buf,
-                                      sizeof buf, &len, version);
-    if (rc == MKT_ENOTFOUND) {
-        mkt__consent_caps_empty(k);
-        *version = MKT_VERSION_ABSENT;
-        return MKT_OK;
-    }
-    if (rc == MKT_ETOOBIG) /* nothing was copied: report the size alone */
-        return mkt__error(ctx, MKT_EPARSE, "consent: the cap counters of customer '%s' in "
-                          "'%s' are corrupt: %zu bytes, not %d", customer,
-                          MKT__CONSENT_NS_CAPS, len, MKT__CAPS_RECORD_LEN);
-    return rc ? rc : decode_scopes(ctx, customer, value, len, k, scopes);
-}
-
-int mkt__consent_caps_load(mkt_ctx *ctx, const char *customer, mkt__consent_caps *k,
-                           uint64_t *version)
-{
-    struct mkt__record_key key;
-    key.len = mkt__consent_key(key.key, customer);
-    return caps_load(ctx, NULL, customer, &key, k, version, (1u << MKT__CAPS_SCOPES) - 1);
-}
-
-int mkt__consent_caps_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
-                           const struct mkt__record_key *key, int channel,
-                           mkt__consent_caps *k)
-{
-    uint64_t version;
-    return caps_load(ctx, ref, customer, key, k, &version, 1u | 1u << channel);
+    rec[0] = (unsigned char)((size_t)(q - rec - 1) / SLOT_BYTES);
+    return mkt__buf_append(out, rec, (size_t)(q - rec));
 }
 
 uint32_t mkt__cap_count(const struct mkt__cap_counter *e, int64_t window)
@@ -172,24 +127,33 @@ static int update(mkt_ctx *ctx, const char *customer, const struct mkt__cap_plan
 {
     char key[MKT__CONSENT_KEY_MAX];
     size_t klen = mkt__consent_key(key, customer);
-    for (int attempt = 0; attempt < CAPS_MAX_TRIES; attempt++) {
-        mkt__consent_caps k;
+    mkt__consent_state s; /* ~4.6 KiB: the topics */
+    mkt__buf value;
+    mkt__buf_init(&value, ctx);
+    int rc = MKT_ECONFLICT;
+    for (int attempt = 0; attempt < CAPS_MAX_TRIES && rc == MKT_ECONFLICT; attempt++) {
         uint64_t version;
-        int rc = mkt__consent_caps_load(ctx, customer, &k, &version);
+        rc = mkt__consent_state_load(ctx, customer, &s, &version);
         if (rc)
-            return rc;
-        *reached = apply(&k, plan);
-        if (*reached)
-            return MKT_ELIMIT;
-        unsigned char value[MKT__CAPS_RECORD_LEN];
-        mkt__consent_caps_encode(&k, value);
-        rc = mkt_store_put(ctx, MKT__CONSENT_NS_CAPS, key, klen, value, sizeof value, version,
-                           NULL);
-        if (rc != MKT_ECONFLICT)
-            return rc;
+            break;
+        *reached = apply(&s.counts, plan);
+        if (*reached) {
+            rc = MKT_ELIMIT;
+            break;
+        }
+        mkt__buf_reset(&value);
+        if (mkt__consent_state_encode(&s, &value) != MKT_OK)
+            rc = mkt__oom(ctx);
+        else
+            rc = mkt_store_put(ctx, MKT__CONSENT_NS_STATE, key, klen, value.data, value.len,
+                               version, NULL);
     }
-    return mkt__error(ctx, MKT_ECONFLICT, "consent: the cap counters of customer '%s' changed "
-                      "under %d attempts in a row", customer, CAPS_MAX_TRIES);
+    mkt__buf_free(&value);
+    if (rc == MKT_ECONFLICT)
+        return mkt__error(ctx, MKT_ECONFLICT, "consent: the state record of customer '%s' "
+                          "changed under %d attempts in a row to count a send", customer,
+                          CAPS_MAX_TRIES);
+    return rc;
 }
 
 int mkt__consent_caps_count(mkt_ctx *ctx, const char *customer,

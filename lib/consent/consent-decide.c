@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The contact decision. Reads the customer's state record (one store get, no allocation; with
- * the memory store read in place), collects EVERY reason that applies (so that a caller sees
- * all of them, and a test can compare the whole set), reads the customer's cap counters (one
- * more get, only when a cap applies; prefetched while the state is read), and for a real send
- * counts it against the caps under compare-and-set (consent-caps.c), so that concurrent
+ * The contact decision. Reads the customer's state record, send counters included (one store
+ * get, no allocation; with the memory store read in place), collects EVERY reason that applies
+ * (so that a caller sees all of them, and a test can compare the whole set), and for a real
+ * send counts it against the caps under compare-and-set (consent-caps.c), so that concurrent
  * senders cannot pass a cap. Any failure turns into a deny with a reason: never an allow.
  */
 #include <inttypes.h>
@@ -185,15 +184,10 @@ static void cap_plan(const struct decision *d, struct mkt__cap_plan *plan)
     }
 }
 
-/* Reached caps set CAP_* reasons and push d->next to the latest period reset. One store get
- * reads every counter of the customer. */
-static int cap_reasons(struct decision *d)
+/* Reached caps set CAP_* reasons and push d->next to the latest period reset. The counters
+ * came with the state record. */
+static void cap_reasons(struct decision *d, const mkt__consent_caps *k)
 {
-    mkt__consent_caps k;
-    int rc = mkt__consent_caps_read(d->c->ctx, &d->c->ns_caps, d->q.customer_id, &d->key,
-                                    d->q.channel, &k);
-    if (rc)
-        return rc;
     const int scope[2] = { d->q.channel, 0 };
     uint32_t bits = 0;
     for (int p = 0; p < MKT__NPERIODS; p++) {
@@ -203,16 +197,16 @@ static int cap_reasons(struct decision *d)
         const int64_t window = mkt__period_number(p, d->local, &next_local);
         for (int g = 0; g < 2; g++)
             if (d->caps[g][p] &&
-                mkt__cap_count(&k.c[scope[g]][p], window) >= (uint32_t)d->caps[g][p])
+                mkt__cap_count(&k->c[scope[g]][p], window) >= (uint32_t)d->caps[g][p])
                 bits |= 1u << (g * MKT__NPERIODS + p);
     }
     d->reasons |= reached_reasons(bits);
     push_next(d, bits);
-    return MKT_OK;
 }
 
 /* Quiet hours and caps (promotional only); both need the customer's zone. */
-static int time_reasons(struct decision *d, int64_t *next_allowed)
+static int time_reasons(struct decision *d, const mkt__consent_caps *counts,
+                        int64_t *next_allowed)
 {
     const int quiet = (d->c->opts.quiet_channels >> d->q.channel) & 1u;
     const int capped = d->caps[0][0] | d->caps[0][1] | d->caps[0][2] | d->caps[1][0] |
@@ -224,8 +218,8 @@ static int time_reasons(struct decision *d, int64_t *next_allowed)
     if (rc)
         return rc;
     d->next = d->q.at;
-    if (capped && (rc = cap_reasons(d)) != MKT_OK)
-        return rc;
+    if (capped)
+        cap_reasons(d, counts);
     const struct mkt__quiet_rule *rule = quiet ? mkt__quiet_rule_for(d->c, d->q.region) : NULL;
     int64_t qnext;
     if (rule && !mkt__quiet_allows(rule, d->zone, d->q.at, &qnext))
@@ -297,11 +291,11 @@ static int record_send(struct decision *d, mkt_contact_decision *out)
 MKT_EXPORT int mkt_consent_check(mkt_consent *c, const mkt_contact_request *req,
                                  mkt_contact_decision *out)
 {
-    return mkt__consent_decide(c, req, out, 0);
+    return mkt__consent_decide(c, req, out);
 }
 
 int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
-                        mkt_contact_decision *out, int prefetched)
+                        mkt_contact_decision *out)
 {
     if (c == NULL || out == NULL)
         return c ? mkt__error(c->ctx, MKT_EINVAL, "mkt_consent_check: out is NULL")
@@ -313,7 +307,7 @@ int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
         if (size < offsetof(mkt_contact_decision, reasons) + sizeof full.reasons)
             return mkt__error(c->ctx, MKT_EINVAL, "mkt_consent_check: decision struct_size "
                               "%zu is too small", size);
-        int rc = mkt__consent_decide(c, req, &full, prefetched);
+        int rc = mkt__consent_decide(c, req, &full);
         memcpy(out, &full, size);
         out->struct_size = size;
         return rc;
@@ -333,21 +327,16 @@ int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
     out->at = d.q.at;
     mkt__consent_state s;
     mkt__consent_key_make(&d.key, d.q.customer_id);
-    /* A promotional decision reads the counters too: their hash slot (then their record,
-     * once the slot is there) comes in while the state is read and judged. */
+    /* One record holds the state and the send counters. */
     const int promo = d.q.message_class == MKT_CLASS_PROMOTIONAL;
-    if (promo && !prefetched)
-        mkt__store_prefetch_ref(c->ctx, &c->ns_caps, d.key.hash, 0);
     rc = mkt__consent_state_read(c->ctx, &c->ns_state, d.q.customer_id, &d.key, &s);
-    if (promo && !prefetched)
-        mkt__store_prefetch_ref(c->ctx, &c->ns_caps, d.key.hash, 1);
     if (rc)
         return deny(out, BIT(MKT_REASON_STORE_ERROR), rc);
     state_reasons(&d, &s);
     int64_t next_allowed = 0;
     if (promo) {
         effective_caps(&d, &s);
-        rc = time_reasons(&d, &next_allowed);
+        rc = time_reasons(&d, &s.counts, &next_allowed);
         if (rc)
             return deny(out, d.zone ? BIT(MKT_REASON_STORE_ERROR) : BIT(MKT_REASON_TIME_ZONE),
                         rc);

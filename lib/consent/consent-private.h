@@ -5,12 +5,9 @@
  * codec, and the helpers the record functions share. Nothing here is exported.
  *
  * Namespaces (every key starts with the customer id and 0x1F, see doc/consent.md):
- *   consent.state    key "<id>\x1f"                   the customer's state record (PII)
+ *   consent.state    key "<id>\x1f"                   the customer's state record with its
+ *                    send counters (PII)
  *   consent.history  key "<id>\x1f<ts:20>.<seq:6>"   one text line per change (PII)
- *   consent.caps     key "<id>\x1f"                   the customer's send counters (PII):
- *                    one fixed-size record (consent-caps.c), the current window of each
- *                    (scope, period). Keys "<id>\x1f<scope><P><n>" of the earlier one-counter-
- *                    per-key layout are no longer read; erasure still removes them.
  */
 #ifndef MKT_CONSENT_PRIVATE_H
 #define MKT_CONSENT_PRIVATE_H
@@ -24,7 +21,6 @@
 
 #define MKT__CONSENT_NS_STATE "consent.state"
 #define MKT__CONSENT_NS_HISTORY "consent.history"
-#define MKT__CONSENT_NS_CAPS "consent.caps"
 
 /* Separator between the customer id and the rest of a per-customer key. */
 #define MKT__KEY_SEP '\x1f'
@@ -39,6 +35,53 @@
 #define MKT__CAP_MAX 65535
 
 enum { MKT__PERIOD_DAY, MKT__PERIOD_WEEK, MKT__PERIOD_MONTH, MKT__NPERIODS };
+
+/* ---- cap counters (consent-caps.c) --------------------------------------------------------
+ * The customer's send counters live in the state record (its trailer, see below), so that a
+ * decision reads ONE record. For each scope (0 = all channels, 1..6 = a channel) and period
+ * (day, week, month) a slot keeps the current window (local day number; Monday-week number,
+ * week 0 starting Monday 1969-12-29; year * 12 + month - 1) and its count. An unused slot
+ * has window INT32_MIN and count 0. Decisions are limited to times before the year 10000, so
+ * every window fits in 32 bits. */
+#define MKT__CAPS_SCOPES (MKT__NCHANNELS + 1)
+#define MKT__CAPS_SLOTS (MKT__CAPS_SCOPES * MKT__NPERIODS)
+#define MKT__CAPS_NO_WINDOW INT32_MIN
+/* 9999-12-31 23:59:59 UTC: the latest decision time. */
+#define MKT__CONSENT_AT_MAX INT64_C(253402300799)
+
+struct mkt__cap_counter {
+    int32_t window;
+    uint16_t count;  /* saturates at 65535 (caps are at most 65535) */
+};
+
+typedef struct mkt__consent_caps {
+    struct mkt__cap_counter c[MKT__CAPS_SCOPES][MKT__NPERIODS];
+} mkt__consent_caps;
+
+/* One send to count: the two scopes (the channel, 0 = all channels), the cap of each (scope,
+ * period) (0: none, counted all the same) and the window of each period. */
+struct mkt__cap_plan {
+    int scope[2];
+    int32_t cap[2][MKT__NPERIODS];
+    int64_t window[MKT__NPERIODS];
+};
+
+void mkt__consent_caps_empty(mkt__consent_caps *k);
+/* The counters trailer of the state record at @p (@len bytes to the record's end): the used
+ * slots only. Returns the bytes it takes, or 0 when it is corrupt. */
+size_t mkt__consent_caps_decode(const unsigned char *p, size_t len, mkt__consent_caps *k);
+int mkt__consent_caps_encode(const mkt__consent_caps *k, mkt__buf *out);
+/* The count of a slot for @window: its count, 0 for a later window, 65535 (reached) for an
+ * earlier one (that count is gone). */
+uint32_t mkt__cap_count(const struct mkt__cap_counter *e, int64_t window);
+/* Count one send with a compare-and-set of the state record. MKT_ELIMIT (nothing written)
+ * when it would pass a cap, with *reached = bits 1 << (g * MKT__NPERIODS + period) of those
+ * caps; MKT_ECONFLICT after too many concurrent changes; the store's error. */
+int mkt__consent_caps_count(mkt_ctx *ctx, const char *customer,
+                            const struct mkt__cap_plan *plan, uint32_t *reached);
+/* Give a counted send back (best effort: a count left too high only makes caps stricter). */
+int mkt__consent_caps_uncount(mkt_ctx *ctx, const char *customer,
+                              const struct mkt__cap_plan *plan);
 
 /* Channel flags in the state record. */
 #define MKT__CH_PROMO_OFF 0x1u
@@ -63,15 +106,19 @@ struct mkt__topic_state {
 };
 
 /* The decoded state record. Encoded little-endian (consent-state.c):
- *   u8 version (1); per channel 1..6: u8 status, u8 flags, u16 soft_bounces, 3 x u16 caps,
+ *   u8 version (2); per channel 1..6: u8 status, u8 flags, u16 soft_bounces, 3 x u16 caps,
  *   i64 ts (18 bytes); 3 x u16 all-channel caps; u8 ndnc, ndnc x (u8 scope, u8 reason,
- *   i64 ts); u8 ntopics, ntopics x (u8 choice, u8 len, len bytes). */
+ *   i64 ts); u8 ntopics, ntopics x (u8 choice, u8 len, len bytes); then the counters
+ *   trailer (consent-caps.c): u8 nslots, nslots x (u8 slot = scope * 3 + period, in
+ *   ascending order; i32 window; u16 count) for the used slots only. Every writer of the
+ *   record carries the counters through. */
 typedef struct mkt__consent_state {
     struct mkt__channel_state ch[MKT__NCHANNELS + 1]; /* [0] unused: index = channel */
     uint16_t global_caps[MKT__NPERIODS];
     uint8_t ndnc, ntopics;
     struct mkt__dnc_state dnc[MKT__MAX_DNC];
     struct mkt__topic_state topics[MKT__MAX_TOPICS];
+    mkt__consent_caps counts; /* the send counters */
 } mkt__consent_state;
 
 /* An empty state (no record). */
@@ -91,8 +138,7 @@ size_t mkt__consent_key(char *key, const char *id);
 int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
                             uint64_t *version);
 
-/* A customer's record key "<id>\x1f" and its mkt__memstore_hash(): a decision reads the
- * same key in two namespaces. */
+/* A customer's record key "<id>\x1f" and its mkt__memstore_hash(), made once per decision. */
 struct mkt__record_key {
     char key[MKT__CONSENT_KEY_MAX];
     size_t len;
@@ -134,61 +180,6 @@ int mkt__channel_parse(const char *s, size_t len); /* -1 if unknown; "all" is 0 
 const char *mkt__dnc_reason_name(int32_t reason);
 int mkt__dnc_reason_parse(const char *s, size_t len);
 
-/* ---- cap counters (consent-caps.c) --------------------------------------------------------
- * The "consent.caps" record, little-endian: u8 version (1), then for each scope (0 = all
- * channels, 1..6 = a channel) and period (day, week, month): i32 window (local day number;
- * Monday-week number, week 0 starting Monday 1969-12-29; year * 12 + month - 1), u16 count.
- * An unused slot has window INT32_MIN and count 0. Decisions are limited to times before
- * the year 10000, so every window fits in 32 bits. */
-#define MKT__CAPS_SCOPES (MKT__NCHANNELS + 1)
-#define MKT__CAPS_VERSION 1
-#define MKT__CAPS_RECORD_LEN (1 + MKT__CAPS_SCOPES * MKT__NPERIODS * 6)
-#define MKT__CAPS_NO_WINDOW INT32_MIN
-/* 9999-12-31 23:59:59 UTC: the latest decision time. */
-#define MKT__CONSENT_AT_MAX INT64_C(253402300799)
-
-struct mkt__cap_counter {
-    int32_t window;
-    uint16_t count;  /* saturates at 65535 (caps are at most 65535) */
-};
-
-typedef struct mkt__consent_caps {
-    struct mkt__cap_counter c[MKT__CAPS_SCOPES][MKT__NPERIODS];
-} mkt__consent_caps;
-
-/* One send to count: the two scopes (the channel, 0 = all channels), the cap of each (scope,
- * period) (0: none, counted all the same) and the window of each period. */
-struct mkt__cap_plan {
-    int scope[2];
-    int32_t cap[2][MKT__NPERIODS];
-    int64_t window[MKT__NPERIODS];
-};
-
-void mkt__consent_caps_empty(mkt__consent_caps *k);
-int mkt__consent_caps_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
-                             size_t len, mkt__consent_caps *k);
-/* Writes MKT__CAPS_RECORD_LEN bytes. */
-void mkt__consent_caps_encode(const mkt__consent_caps *k, unsigned char *out);
-/* Read the counters (absent: all empty, *version MKT_VERSION_ABSENT); MKT_EPARSE if corrupt. */
-int mkt__consent_caps_load(mkt_ctx *ctx, const char *customer, mkt__consent_caps *k,
-                           uint64_t *version);
-/* The same for a decision (see mkt__consent_state_read()), only the scopes it looks at: all
- * channels (0) and @channel; the others are left unset. */
-int mkt__consent_caps_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
-                           const struct mkt__record_key *key, int channel,
-                           mkt__consent_caps *k);
-/* The count of a slot for @window: its count, 0 for a later window, 65535 (reached) for an
- * earlier one (that count is gone). */
-uint32_t mkt__cap_count(const struct mkt__cap_counter *e, int64_t window);
-/* Count one send under compare-and-set. MKT_ELIMIT (nothing written) when it would pass a
- * cap, with *reached = bits 1 << (g * MKT__NPERIODS + period) of those caps; MKT_ECONFLICT
- * after too many concurrent changes; the store's error. */
-int mkt__consent_caps_count(mkt_ctx *ctx, const char *customer,
-                            const struct mkt__cap_plan *plan, uint32_t *reached);
-/* Give a counted send back (best effort: a count left too high only makes caps stricter). */
-int mkt__consent_caps_uncount(mkt_ctx *ctx, const char *customer,
-                              const struct mkt__cap_plan *plan);
-
 /* ---- the policy (consent-policy.c) and the decision (consent-decide.c) -------------------- */
 
 #define MKT__REGION_MAX 15
@@ -206,13 +197,12 @@ struct mkt_consent {
     mkt__tz_cache tz;
     struct mkt__quiet_rule *rules;
     uint32_t nrules, rules_cap;
-    mkt__ns_ref ns_state, ns_caps; /* the decision's two namespaces, resolved once */
+    mkt__ns_ref ns_state;       /* the decision's namespace, resolved once */
 };
 
-/* mkt_consent_check(); @prefetched: the caller (a batch) has prefetched the customer's
- * records, so the decision issues no hints of its own (they cost ~30 ns for nothing). */
+/* mkt_consent_check() (a batch prefetches the customer's record before). */
 int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
-                        mkt_contact_decision *out, int prefetched);
+                        mkt_contact_decision *out);
 
 /* The rule for @region (NULL or ""): exact region, then its country, then the default rule,
  * then the built-in 08:00-21:00 every day. */

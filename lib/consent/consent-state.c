@@ -9,7 +9,8 @@
 
 #include "consent-private.h"
 
-#define STATE_VERSION 1
+/* 2: the send counters moved into the record (a trailer) from "consent.caps". */
+#define STATE_VERSION 2
 #define CHANNEL_BYTES 18
 
 void mkt__consent_state_empty(mkt__consent_state *s)
@@ -18,6 +19,7 @@ void mkt__consent_state_empty(mkt__consent_state *s)
     memset(s->global_caps, 0, sizeof s->global_caps);
     s->ndnc = 0;
     s->ntopics = 0;
+    mkt__consent_caps_empty(&s->counts);
 }
 
 static uint16_t get16(const unsigned char *p)
@@ -76,7 +78,7 @@ int mkt__consent_state_decode(mkt_ctx *ctx, const char *customer, const unsigned
                               size_t len, mkt__consent_state *s)
 {
     const size_t fixed = 1 + CHANNEL_BYTES * MKT__NCHANNELS + 6;
-    if (len < fixed + 2 || p[0] != STATE_VERSION)
+    if (len < fixed + 3 || p[0] != STATE_VERSION)
         return corrupt(ctx, customer, len ? "unknown version or truncated" : "empty");
     int rc = decode_channels(ctx, customer, p + 1, s);
     if (rc)
@@ -106,7 +108,10 @@ int mkt__consent_state_decode(mkt_ctx *ctx, const char *customer, const unsigned
         memcpy(t->name, p + at + 2, t->len);
         at += 2 + (size_t)t->len;
     }
-    return at == len ? MKT_OK : corrupt(ctx, customer, "trailing bytes");
+    size_t counts = len - at >= 1 ? mkt__consent_caps_decode(p + at, len - at, &s->counts) : 0;
+    if (counts == 0)
+        return corrupt(ctx, customer, "send counters truncated or invalid");
+    return at + counts == len ? MKT_OK : corrupt(ctx, customer, "trailing bytes");
 }
 
 int mkt__consent_state_encode(const mkt__consent_state *s, mkt__buf *out)
@@ -141,7 +146,7 @@ int mkt__consent_state_encode(const mkt__consent_state *s, mkt__buf *out)
         if (rc == MKT_OK)
             rc = mkt__buf_append(out, s->topics[i].name, s->topics[i].len);
     }
-    return rc;
+    return rc == MKT_OK ? mkt__consent_caps_encode(&s->counts, out) : rc;
 }
 
 int mkt__consent_find_dnc(const mkt__consent_state *s, int scope, int reason)

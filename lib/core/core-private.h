@@ -114,9 +114,6 @@ typedef struct mkt__ns_ref {
     long index;
 } mkt__ns_ref;
 
-/* mkt__store_prefetch() through @ref once a read has resolved it (a no-op before, and for a
- * host store). */
-void mkt__store_prefetch_ref(mkt_ctx *ctx, const mkt__ns_ref *ref, uint64_t hash, int stage);
 /* mkt__store_get_buf() without the copy where it can: @hash = mkt__memstore_hash(key,
  * key_len) and a valid key (the caller has checked it: 1..MKT_STORE_MAX_KEY bytes). With the
  * built-in memory store *value points at the value inside the store (valid until the next

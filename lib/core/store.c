@@ -154,12 +154,6 @@ void mkt__store_prefetch(mkt_ctx *ctx, long ns_index, uint64_t hash, int stage)
         mkt__memstore_prefetch(ctx->store.user_data, ns_index, hash, stage);
 }
 
-void mkt__store_prefetch_ref(mkt_ctx *ctx, const mkt__ns_ref *ref, uint64_t hash, int stage)
-{
-    if (ref->store != NULL && mkt__store_is_builtin(ctx) && ref->store == ctx->store.user_data)
-        mkt__memstore_prefetch(ctx->store.user_data, ref->index, hash, stage);
-}
-
 int mkt__store_view_hashed(mkt_ctx *ctx, const char *ns, mkt__ns_ref *ref, const char *key,
                            size_t key_len, uint64_t hash, void *buf, size_t cap,
                            const unsigned char **value, size_t *value_len, uint64_t *version)

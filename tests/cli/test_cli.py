@@ -2240,8 +2240,9 @@ class ConsentTest(UsageAssertions, unittest.TestCase):
 
     def test_processes_share_a_cap(self):
         """Six processes send five promotional SMS each to one customer through one state
-        file; the daily cap is 7: exactly 7 sends are allowed (the counters are updated by
-        compare-and-set, so no process passes the cap between its check and its count)."""
+        file; the daily cap is 7: exactly 7 sends are allowed (the counters in the state record
+        are updated by compare-and-set, so no process passes the cap between its check and its
+        count)."""
         path = self.write("in.csv", "customer_id,kind,channel,value,ts,source\n"
                           "C9,consent,sms,given,2025-01-01T00:00:00Z,web\n"
                           "C9,cap_daily,sms,7,,\n")

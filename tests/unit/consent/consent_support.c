@@ -125,3 +125,36 @@ int audit_log_count(const audit_log *a, const char *action)
         n += strcmp(a->actions[i], action) == 0;
     return n;
 }
+
+/* The record: version 2, 115 fixed bytes (6 channels x 18, 3 x u16 all-channel caps), the DNC
+ * entries (u8 count, 10 bytes each), the topics (u8 count, 2 + length bytes each), then the
+ * counters: u8 nslots, nslots x (u8 slot = scope * 3 + period, i32 window, u16 count). */
+int64_t consent_counter_slot(mkt_ctx *c, const char *id, int scope, int period,
+                             int64_t *window)
+{
+    char key[300], *v = NULL;
+    size_t len = 0, klen = (size_t)snprintf(key, sizeof key, "%s\x1f", id);
+    int rc = mkt_store_get(c, "consent.state", key, klen, &v, &len, NULL);
+    const unsigned char *p = (const unsigned char *)v;
+    int64_t n = -1;
+    size_t at = 115;
+    if (rc == MKT_OK && len > at && p[0] == 2) {
+        at += 1 + (size_t)p[at] * 10;
+        for (unsigned t = 0, nt = at < len ? p[at++] : 0; t < nt && at + 1 < len; t++)
+            at += 2 + (size_t)p[at + 1];
+        size_t nslots = at < len ? p[at++] : 0;
+        if (at + nslots * 7 == len) {
+            *window = INT32_MIN;
+            n = 0;
+            for (const unsigned char *q = p + at; q < p + len; q += 7) {
+                if (q[0] != scope * 3 + period)
+                    continue;
+                *window = (int32_t)((uint32_t)q[1] | (uint32_t)q[2] << 8 |
+                                    (uint32_t)q[3] << 16 | (uint32_t)q[4] << 24);
+                n = q[5] | q[6] << 8;
+            }
+        }
+    }
+    mkt_free(v);
+    return n;
+}

@@ -35,6 +35,12 @@ typedef struct audit_log {
     char subjects[64][64];
 } audit_log;
 
+/* A send counter of the customer's "consent.state" record, read by the layout doc/consent.md
+ * documents: the count (0 for a slot not written, whose window is INT32_MIN), the window in
+ * *window; -1 when there is no record or it is not as documented. */
+int64_t consent_counter_slot(mkt_ctx *c, const char *id, int scope, int period,
+                             int64_t *window);
+
 int audit_log_sink(const mkt_audit_record *r, void *user_data);
 /* How many recorded actions equal @action. */
 int audit_log_count(const audit_log *a, const char *action);

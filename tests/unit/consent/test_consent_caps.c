@@ -61,21 +61,11 @@ static void setup_customer(mkt_ctx *c, const char *id, int daily, int weekly, in
     ck_assert_int_eq(mkt_preferences_set(c, &p), MKT_OK);
 }
 
-/* A slot of the record by its documented layout (doc/consent.md): count, window in *w. */
+/* A counter slot of the customer's state record (consent_support.h): the count (-1 with no
+ * record or one not as documented) and the window in *w. */
 static int64_t slot(mkt_ctx *c, const char *id, int scope, int period, int64_t *w)
 {
-    char key[64], *v = NULL;
-    size_t len = 0, klen = (size_t)snprintf(key, sizeof key, "%s\x1f", id);
-    int rc = mkt_store_get(c, "consent.caps", key, klen, &v, &len, NULL);
-    int64_t n = -1;
-    if (rc == MKT_OK && len == 127 && v[0] == 1) {
-        const unsigned char *p = (const unsigned char *)v + 1 + (scope * 3 + period) * 6;
-        *w = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                       (uint32_t)p[3] << 24);
-        n = p[4] | p[5] << 8;
-    }
-    mkt_free(v);
-    return n;
+    return consent_counter_slot(c, id, scope, period, w);
 }
 
 static mkt_contact_decision decide(mkt_consent *p, const mkt_contact_request *r)
@@ -132,6 +122,53 @@ START_TEST(windows_move_on)
     ck_assert_int_eq(decide(p, &r).allow, 1);
     ck_assert_int_eq(slot(c, "W", 1, WEEK, &w), 1);
     ck_assert_int_eq(w, 2894);
+    mkt_consent_free(p);
+    mkt_ctx_free(c);
+}
+END_TEST
+
+/* Every other writer of the state record carries the counters through: after consent, DNC,
+ * topic and preference changes the one counted send is still there, and still fills the daily
+ * cap of 1. */
+START_TEST(changes_keep_counters)
+{
+    mkt_ctx *c;
+    ck_assert_int_eq(mkt_ctx_new(&c, NULL, NULL), MKT_OK);
+    mkt_consent *p;
+    ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
+    setup_customer(c, "K", 1, 5, 0);
+    mkt_contact_request r = req("K", MKT_CHANNEL_EMAIL, MKT_CLASS_PROMOTIONAL, NOON_PARIS);
+    r.flags = MKT_CONTACT_SEND;
+    ck_assert_int_eq(decide(p, &r).allow, 1);
+    mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
+    ch.customer_id = "K";
+    ch.channel = MKT_CHANNEL_SMS;
+    ch.status = MKT_CONSENT_WITHDRAWN;
+    ch.ts = 2000;
+    ch.source = "test";
+    ck_assert_int_eq(mkt_consent_set(c, &ch), MKT_OK);
+    mkt_dnc_entry e = MKT_DNC_ENTRY_INIT;
+    e.customer_id = "K";
+    e.scope = MKT_CHANNEL_PUSH;
+    e.reason = MKT_DNC_UNSUBSCRIBE;
+    e.source = "test";
+    e.ts = 2000;
+    ck_assert_int_eq(mkt_dnc_add(c, &e), MKT_OK);
+    ck_assert_int_eq(mkt_topic_set(c, "K", "gossip", MKT_TOPIC_EXCLUDED, NULL), MKT_OK);
+    mkt_preferences pr = MKT_PREFERENCES_INIT;
+    pr.customer_id = "K";
+    pr.channel = MKT_CHANNEL_EMAIL;
+    pr.daily_cap = 1;
+    pr.weekly_cap = 5;
+    ck_assert_int_eq(mkt_preferences_set(c, &pr), MKT_OK);
+    /* 2025-06-11 is local day 20250, Monday week (20250 + 3) / 7 = 2893. */
+    int64_t w;
+    ck_assert_int_eq(slot(c, "K", 1, DAY, &w), 1);
+    ck_assert_int_eq(w, 20250);
+    ck_assert_int_eq(slot(c, "K", 1, WEEK, &w), 1);
+    ck_assert_int_eq(w, 2893);
+    ck_assert_int_eq(slot(c, "K", 0, DAY, &w), 1);
+    ck_assert_uint_eq(decide(p, &r).reasons, BIT(MKT_REASON_CAP_CHANNEL));
     mkt_consent_free(p);
     mkt_ctx_free(c);
 }
@@ -337,8 +374,8 @@ static void populate(mkt_ctx *c)
  * (it skips namespaces small enough to stay in the caches): copies of B1's records. */
 static void add_fillers(mkt_ctx *c)
 {
-    static const char *const namespaces[2] = { "consent.state", "consent.caps" };
-    for (int k = 0; k < 2; k++) {
+    static const char *const namespaces[1] = { "consent.state" };
+    for (int k = 0; k < 1; k++) {
         char *v = NULL;
         size_t len = 0;
         ck_assert_int_eq(mkt_store_get(c, namespaces[k], "B1\x1f", 3, &v, &len, NULL), MKT_OK);
@@ -361,7 +398,7 @@ static mkt_consent *policy_on(mkt_ctx **c, mkt_store_ops *ops)
     h.store = ops;
     ck_assert_int_eq(mkt_ctx_new(c, &h, NULL), MKT_OK);
     populate(*c);
-    /* B1 needs a counter record to copy: one send, before anything is compared. */
+    /* B1's record gets counters to copy: one send, before anything is compared. */
     mkt_consent *first;
     ck_assert_int_eq(mkt_consent_new(&first, *c, NULL), MKT_OK);
     mkt_contact_request r = req(ids[1], MKT_CHANNEL_EMAIL, MKT_CLASS_PROMOTIONAL, NOON_PARIS);
@@ -432,13 +469,13 @@ START_TEST(batch_equals_single_calls)
     ck_assert_int_gt(REQUESTS - allowed, 500);
     ck_assert_int_gt(sends, 50);
     ck_assert_int_ne(last, MKT_OK);
-    /* The counters end up identical. */
+    /* The records, counters included, end up identical. */
     for (int i = 0; i < CUSTOMERS; i++) {
         char key[16], *v1 = NULL, *v2 = NULL, *v3 = NULL;
         size_t l1 = 0, l2 = 0, l3 = 0, klen = (size_t)snprintf(key, sizeof key, "%s\x1f", ids[i]);
-        int r1 = mkt_store_get(c1, "consent.caps", key, klen, &v1, &l1, NULL);
-        ck_assert_int_eq(mkt_store_get(c2, "consent.caps", key, klen, &v2, &l2, NULL), r1);
-        ck_assert_int_eq(mkt_store_get(c3, "consent.caps", key, klen, &v3, &l3, NULL), r1);
+        int r1 = mkt_store_get(c1, "consent.state", key, klen, &v1, &l1, NULL);
+        ck_assert_int_eq(mkt_store_get(c2, "consent.state", key, klen, &v2, &l2, NULL), r1);
+        ck_assert_int_eq(mkt_store_get(c3, "consent.state", key, klen, &v3, &l3, NULL), r1);
         ck_assert(l1 == l2 && l1 == l3 && (l1 == 0 || (memcmp(v1, v2, l1) == 0 &&
                                                       memcmp(v1, v3, l1) == 0)));
         mkt_free(v1);
@@ -557,6 +594,7 @@ int main(void)
     Suite *s = suite_create("consent_caps");
     TCase *tc = tcase_create("caps");
     tcase_add_test(tc, windows_move_on);
+    tcase_add_test(tc, changes_keep_counters);
     tcase_add_test(tc, threads_never_pass_a_cap);
     tcase_add_test(tc, batch_equals_single_calls);
     tcase_add_test(tc, batch_arguments);

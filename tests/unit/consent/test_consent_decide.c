@@ -358,24 +358,14 @@ START_TEST(quiet_hours_dst)
 }
 END_TEST
 
-/* One slot of the customer's "consent.caps" record, read by the layout doc/consent.md
- * documents (u8 version 1, then per scope 0..6 and period day/week/month: i32 window, u16
- * count, little-endian): the count, and the window in *window. 0 when there is no record. */
+/* One send counter of the customer's state record (consent_support.h): the count, and the
+ * window in *window. 0 (window 0) when there is no record. */
 static int64_t counter_of(mkt_ctx *c, const char *id, int scope, int period, int64_t *window)
 {
-    char key[64], *v = NULL;
-    size_t len = 0, klen = (size_t)snprintf(key, sizeof key, "%s\x1f", id);
-    int rc = mkt_store_get(c, "consent.caps", key, klen, &v, &len, NULL);
-    int64_t n = 0;
-    *window = 0;
-    if (rc == MKT_OK && len == 127 && v[0] == 1) {
-        const unsigned char *p = (const unsigned char *)v + 1 + (scope * 3 + period) * 6;
-        *window = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                            (uint32_t)p[3] << 24);
-        n = p[4] | p[5] << 8;
-    }
-    mkt_free(v);
-    return n;
+    int64_t n = consent_counter_slot(c, id, scope, period, window);
+    if (n < 0)
+        *window = 0;
+    return n < 0 ? 0 : n;
 }
 
 /* The count of a slot that must hold @window. */
@@ -460,12 +450,12 @@ static void other_sender(fault_store *f)
 }
 
 /* Two senders race for the last slot of a daily cap of 1: our check reads count 0, then the
- * other sender counts its send, either before we read the counters to count ours (bump
- * after operation 1) or between that read and our compare-and-set write (after operation
- * 2: the write conflicts and the retry sees the new count). Either way ours is refused. */
+ * other sender counts its send, either before we read the record to count ours (bump after
+ * operation 0) or between that read and our compare-and-set write (after operation 1: the
+ * write conflicts and the retry sees the new count). Either way ours is refused. */
 START_TEST(concurrent_senders)
 {
-    for (long bump_after = 1; bump_after <= 2; bump_after++) {
+    for (long bump_after = 0; bump_after <= 1; bump_after++) {
         fault_store fs;
         fault_store_init(&fs);
         mkt_store_ops ops;
@@ -489,7 +479,7 @@ START_TEST(concurrent_senders)
         ck_assert_int_eq(mkt_preferences_set(c, &pr), MKT_OK);
         mkt_contact_request r = req("X", MKT_CHANNEL_PUSH, MKT_CLASS_PROMOTIONAL);
         r.flags = MKT_CONTACT_SEND;
-        /* Operations: 0 state get, 1 counters get (the check), 2 counters get and 3 put
+        /* Operations: 0 state get (the check, counters included), 1 state get and 2 put
          * (counting the send). */
         fs.ops = 0;
         fs.bump_after_op = bump_after;
@@ -506,7 +496,7 @@ START_TEST(concurrent_senders)
         ck_assert_int_eq(counter_of(fs.inner, "X", 3, DAY, &w), 1);
         ck_assert_int_eq(w, 20250);
         ck_assert_int_eq(counter_of(fs.inner, "X", 0, DAY, &w), 1);
-        ck_assert_int_eq(fs.ops, bump_after == 1 ? 3 : 5); /* the conflict cost a retry */
+        ck_assert_int_eq(fs.ops, bump_after == 0 ? 2 : 4); /* the conflict cost a retry */
         mkt_consent_free(p);
         mkt_ctx_free(c);
         fault_store_free(&fs);
@@ -585,25 +575,53 @@ START_TEST(corrupt_record_and_unknown_zone)
     r.time_zone = "../etc";
     d = decide_rc(&r, MKT_EINVAL);
     ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_TIME_ZONE));
-    /* A corrupt counter record (wrong size). */
-    ck_assert_int_eq(mkt_store_put(ctx, "consent.caps", "Z2\x1f", 3, "\x01x", 2,
-                                   MKT_VERSION_ANY, NULL), MKT_OK);
+    /* Corrupt send counters at the end of a valid record (no sends yet: it ends with the
+     * slot count 0). */
     prefs("Z2", MKT_CHANNEL_ALL, 1, 1, 3, 0, 0);
     r.time_zone = "Europe/Paris";
-    d = decide_rc(&r, MKT_EPARSE);
-    ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_STORE_ERROR));
-    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "2 bytes"));
-    /* Too long for the record, and a wrong version. */
-    char big[200] = { 1 };
-    ck_assert_int_eq(mkt_store_put(ctx, "consent.caps", "Z2\x1f", 3, big, sizeof big,
+    char *v = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(mkt_store_get(ctx, "consent.state", "Z2\x1f", 3, &v, &len, NULL), MKT_OK);
+    ck_assert_uint_eq((unsigned char)v[0], 2);
+    ck_assert_int_eq(v[len - 1], 0);
+    unsigned char bad[600];
+    ck_assert_uint_lt(len + 14, sizeof bad);
+    memcpy(bad, v, len);
+    mkt_free(v);
+    static const unsigned char slot_a[7] = { 3, 1, 0, 0, 0, 1, 0 }; /* slot 3: email, day */
+    static const unsigned char slot_21[7] = { 21, 1, 0, 0, 0, 1, 0 }; /* no such slot */
+    const struct { size_t nslots; const unsigned char *s1, *s2; } cases[] = {
+        { 1, NULL, NULL },       /* one slot announced, none there */
+        { 1, slot_21, NULL },    /* an unknown slot */
+        { 2, slot_a, slot_a },   /* the same slot twice */
+        { 22, slot_a, NULL },    /* more slots than exist */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = len;
+        bad[n - 1] = (unsigned char)cases[i].nslots;
+        if (cases[i].s1)
+            memcpy(bad + n, cases[i].s1, 7), n += 7;
+        if (cases[i].s2)
+            memcpy(bad + n, cases[i].s2, 7), n += 7;
+        ck_assert_int_eq(mkt_store_put(ctx, "consent.state", "Z2\x1f", 3, bad, n,
+                                       MKT_VERSION_ANY, NULL), MKT_OK);
+        d = decide_rc(&r, MKT_EPARSE);
+        ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_STORE_ERROR));
+        ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "send counters"));
+    }
+    /* One valid slot reads fine: one email send on day 1 (1970-01-02), no matter to SMS. */
+    bad[len - 1] = 1;
+    memcpy(bad + len, slot_a, 7);
+    ck_assert_int_eq(mkt_store_put(ctx, "consent.state", "Z2\x1f", 3, bad, len + 7,
+                                   MKT_VERSION_ANY, NULL), MKT_OK);
+    decide_rc(&r, MKT_OK);
+    /* The version-1 layout (no counters) is not read any more. */
+    bad[0] = 1;
+    bad[len - 1] = 0;
+    ck_assert_int_eq(mkt_store_put(ctx, "consent.state", "Z2\x1f", 3, bad, len,
                                    MKT_VERSION_ANY, NULL), MKT_OK);
     d = decide_rc(&r, MKT_EPARSE);
-    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "200 bytes"));
-    big[0] = 2;
-    ck_assert_int_eq(mkt_store_put(ctx, "consent.caps", "Z2\x1f", 3, big, 127,
-                                   MKT_VERSION_ANY, NULL), MKT_OK);
-    d = decide_rc(&r, MKT_EPARSE);
-    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "version 2"));
+    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "unknown version"));
     /* A real send refuses to overwrite a corrupt record: a deny, nothing written. */
     r.flags = MKT_CONTACT_SEND;
     d = decide_rc(&r, MKT_EPARSE);

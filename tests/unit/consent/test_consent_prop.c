@@ -11,9 +11,10 @@
  * here are multiples of 15 minutes, so the answer lies on that grid or is the instant itself).
  *
  * The state record is written with the library's encoder (its layout is an internal detail;
- * the record functions are tested in test_consent.c); the counters record is written here by
- * the layout documented for "consent.caps", each slot holding the request's window, the one
- * before (dead: counts 0) or the one after (the request's count is gone: counts as reached).
+ * the record functions are tested in test_consent.c), all but its send counters trailer,
+ * which is written here by the layout doc/consent.md documents, each slot holding the
+ * request's window, the one before (dead: counts 0) or the one after (the request's count is
+ * gone: counts as reached).
  * Every case is decided twice more in batches of BATCH through mkt_consent_check_many(),
  * which must give the same decisions. MKT_PROP_CASES sets the number of cases (default
  * 120,000). Failures are collected in the loop and checked after it.
@@ -355,32 +356,33 @@ static void put_le(unsigned char *p, uint64_t v, int bytes)
         p[i] = (unsigned char)v;
 }
 
-/* The "consent.caps" record by its documented layout: u8 version 1, then for scope 0 (all
- * channels) .. 6 and period day, week, month an i32 window and a u16 count. Slots of other
- * channels hold 9 in the current window: reading the wrong scope shows. */
-static void put_counters(mkt_ctx *ctx, struct gen *g, const char *id)
+/* The send counters trailer of the encoded state record in @rec (encoded with no counters:
+ * it ends with the slot count 0) by its documented layout: u8 nslots, then for each used
+ * slot (scope 0 = all channels .. 6, period day, week, month; slot = scope * 3 + period, in
+ * ascending order) u8 slot, i32 window, u16 count. Slots of other channels hold 9 in the
+ * current window: reading the wrong scope shows. Returns 0 when no counters are written. */
+static int put_counters(struct gen *g, mkt__buf *rec)
 {
-    if (pick(16) == 0) { /* sometimes no record: every count 0 */
+    if (pick(16) == 0) { /* sometimes no counters: every count 0 */
         memset(g->counts, 0, sizeof g->counts);
         memset(g->shift, 0, sizeof g->shift);
-        return;
+        return 0;
     }
-    unsigned char rec[1 + 7 * 3 * 6];
-    rec[0] = 1;
+    unsigned char t[1 + 21 * 7], *p = t + 1;
     for (int scope = 0; scope < 7; scope++) {
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 3; k++, p += 7) {
             int g2 = scope == 0 ? 1 : scope == g->q.channel ? 0 : -1;
             int64_t window = period_of(k, g->q.at) + (g2 >= 0 ? g->shift[g2][k] : 0);
             int64_t count = g2 >= 0 ? g->counts[g2][k] : 9;
-            unsigned char *p = rec + 1 + (scope * 3 + k) * 6;
-            put_le(p, (uint64_t)(uint32_t)(int32_t)window, 4);
-            put_le(p + 4, (uint64_t)count, 2);
+            p[0] = (unsigned char)(scope * 3 + k);
+            put_le(p + 1, (uint64_t)(uint32_t)(int32_t)window, 4);
+            put_le(p + 5, (uint64_t)count, 2);
         }
     }
-    char key[40];
-    int klen = snprintf(key, sizeof key, "%s\x1f", id);
-    mkt_store_put(ctx, "consent.caps", key, (size_t)klen, rec, sizeof rec,
-                      MKT_VERSION_ANY, NULL);
+    t[0] = 21;
+    rec->len--; /* the empty trailer */
+    mkt__buf_append(rec, t, sizeof t);
+    return 1;
 }
 
 /* The same requests again through the batch call: the decisions must be identical. */
@@ -465,12 +467,12 @@ START_TEST(decision_matches_oracle)
             mkt__consent_state_encode(&g.s, &b);
             char key[40];
             size_t klen = mkt__consent_key(key, id);
-            if (g.s.ndnc || g.s.ntopics || pick(8)) /* sometimes no record at all */
+            const int counted = put_counters(&g, &b);
+            if (counted || g.s.ndnc || g.s.ntopics || pick(8)) /* sometimes no record */
                 mkt_store_put(ctx, "consent.state", key, klen, b.data, b.len, MKT_VERSION_ANY,
                               NULL);
             else
                 mkt__consent_state_empty(&g.s);
-            put_counters(ctx, &g, id);
             mkt_contact_decision d = { sizeof d, -1, 0, 0, 0 };
             int rc = mkt_consent_check(p, &g.q, &d);
             struct answer a = oracle(&g);

@@ -332,7 +332,7 @@ START_TEST(export_has_everything)
         "\"consent.history\":[{\"key\":",
         EMAIL_IN_SOURCE,
         IP,
-        "\"consent.caps\":[{\"key\":",
+        "\"consent.state\":[{\"key\":",
         "\"action\":\"consent.give\"",
         "\"action\":\"privacy.export\"",
     };
