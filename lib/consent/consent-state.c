@@ -9,9 +9,12 @@
 
 #include "consent-private.h"
 
-/* 2: the send counters moved into the record (a trailer) from "consent.caps". */
-#define STATE_VERSION 2
+/* 2: the send counters moved into the record (a trailer) from "consent.caps"; 3: only the
+ * channels with an entry are written (a typical customer has two of six), which keeps the
+ * record, and so the cache lines a decision waits for, small. */
+#define STATE_VERSION 3
 #define CHANNEL_BYTES 18
+#define CAPS_BYTES (2 * MKT__NPERIODS) /* the all-channel caps */
 
 void mkt__consent_state_empty(mkt__consent_state *s)
 {
@@ -55,35 +58,69 @@ static int corrupt(mkt_ctx *ctx, const char *customer, const char *why)
                       "is corrupt: %s", customer, MKT__CONSENT_NS_STATE, why);
 }
 
-static int decode_channels(mkt_ctx *ctx, const char *customer, const unsigned char *p,
-                           mkt__consent_state *s)
+/* Whether channel entry @ch holds anything (an empty one is not written). */
+static int channel_used(const struct mkt__channel_state *ch)
 {
-    for (int c = 1; c <= MKT__NCHANNELS; c++, p += CHANNEL_BYTES) {
+    int caps = 0;
+    for (int k = 0; k < MKT__NPERIODS; k++)
+        caps |= ch->caps[k];
+    return ch->status || ch->flags || ch->soft_bounces || caps || ch->ts;
+}
+
+/* The channel mask at p[0], the entries it announces, the all-channel caps: their bytes, or
+ * 0 when they do not fit in @len or are corrupt (error set in *rc). */
+static size_t decode_channels(mkt_ctx *ctx, const char *customer, const unsigned char *p,
+                              size_t len, mkt__consent_state *s, int *rc)
+{
+    unsigned mask = p[0];
+    size_t n = 1;
+    if (mask >> MKT__NCHANNELS) {
+        *rc = corrupt(ctx, customer, "unknown channel in the channel mask");
+        return 0;
+    }
+    memset(s->ch, 0, sizeof s->ch);
+    for (int c = 1; c <= MKT__NCHANNELS; c++) {
+        if (!(mask >> (c - 1) & 1))
+            continue; /* no entry: all zero */
+        if (len - n < CHANNEL_BYTES) {
+            *rc = corrupt(ctx, customer, "truncated");
+            return 0;
+        }
+        const unsigned char *q = p + n;
         struct mkt__channel_state *ch = &s->ch[c];
-        ch->status = p[0];
-        ch->flags = p[1];
-        ch->soft_bounces = get16(p + 2);
+        ch->status = q[0];
+        ch->flags = q[1];
+        ch->soft_bounces = get16(q + 2);
         for (int k = 0; k < MKT__NPERIODS; k++)
-            ch->caps[k] = get16(p + 4 + 2 * k);
-        ch->ts = get64(p + 10);
-        if (ch->status > MKT_CONSENT_PENDING)
-            return corrupt(ctx, customer, "unknown consent status");
+            ch->caps[k] = get16(q + 4 + 2 * k);
+        ch->ts = get64(q + 10);
+        if (ch->status > MKT_CONSENT_PENDING) {
+            *rc = corrupt(ctx, customer, "unknown consent status");
+            return 0;
+        }
+        n += CHANNEL_BYTES;
+    }
+    if (len - n < CAPS_BYTES) {
+        *rc = corrupt(ctx, customer, "truncated");
+        return 0;
     }
     for (int k = 0; k < MKT__NPERIODS; k++)
-        s->global_caps[k] = get16(p + 2 * k);
-    return MKT_OK;
+        s->global_caps[k] = get16(p + n + 2 * k);
+    return n + CAPS_BYTES;
 }
 
 int mkt__consent_state_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
                               size_t len, mkt__consent_state *s)
 {
-    const size_t fixed = 1 + CHANNEL_BYTES * MKT__NCHANNELS + 6;
-    if (len < fixed + 3 || p[0] != STATE_VERSION)
+    if (len < 2 + CAPS_BYTES + 3 || p[0] != STATE_VERSION)
         return corrupt(ctx, customer, len ? "unknown version or truncated" : "empty");
-    int rc = decode_channels(ctx, customer, p + 1, s);
-    if (rc)
+    int rc = MKT_OK;
+    size_t fixed = decode_channels(ctx, customer, p + 1, len - 1, s, &rc);
+    if (fixed == 0)
         return rc;
-    size_t at = fixed;
+    size_t at = 1 + fixed;
+    if (len - at < 3)
+        return corrupt(ctx, customer, "truncated");
     s->ndnc = p[at++];
     if (s->ndnc > MKT__MAX_DNC || len - at < (size_t)s->ndnc * 10 + 1)
         return corrupt(ctx, customer, "DNC list truncated");
@@ -116,21 +153,27 @@ int mkt__consent_state_decode(mkt_ctx *ctx, const char *customer, const unsigned
 
 int mkt__consent_state_encode(const mkt__consent_state *s, mkt__buf *out)
 {
-    unsigned char fixed[1 + CHANNEL_BYTES * MKT__NCHANNELS + 6];
-    unsigned char *p = fixed;
-    *p++ = STATE_VERSION;
-    for (int c = 1; c <= MKT__NCHANNELS; c++, p += CHANNEL_BYTES) {
+    unsigned char fixed[2 + CHANNEL_BYTES * MKT__NCHANNELS + CAPS_BYTES];
+    unsigned char *p = fixed + 2;
+    fixed[0] = STATE_VERSION;
+    fixed[1] = 0;
+    for (int c = 1; c <= MKT__NCHANNELS; c++) {
         const struct mkt__channel_state *ch = &s->ch[c];
+        if (!channel_used(ch))
+            continue;
+        fixed[1] |= (unsigned char)(1u << (c - 1));
         p[0] = ch->status;
         p[1] = ch->flags;
         put16(p + 2, ch->soft_bounces);
         for (int k = 0; k < MKT__NPERIODS; k++)
             put16(p + 4 + 2 * k, ch->caps[k]);
         put64(p + 10, ch->ts);
+        p += CHANNEL_BYTES;
     }
     for (int k = 0; k < MKT__NPERIODS; k++)
         put16(p + 2 * k, s->global_caps[k]);
-    int rc = mkt__buf_append(out, fixed, sizeof fixed);
+    p += CAPS_BYTES;
+    int rc = mkt__buf_append(out, fixed, (size_t)(p - fixed));
     if (rc == MKT_OK)
         rc = mkt__buf_putc(out, (char)s->ndnc);
     for (unsigned i = 0; rc == MKT_OK && i < s->ndnc; i++) {

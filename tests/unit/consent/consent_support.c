@@ -126,9 +126,10 @@ int audit_log_count(const audit_log *a, const char *action)
     return n;
 }
 
-/* The record: version 2, 115 fixed bytes (6 channels x 18, 3 x u16 all-channel caps), the DNC
- * entries (u8 count, 10 bytes each), the topics (u8 count, 2 + length bytes each), then the
- * counters: u8 nslots, nslots x (u8 slot = scope * 3 + period, i32 window, u16 count). */
+/* The record: version 3, a channel mask, 18 bytes for each channel in it, 3 x u16
+ * all-channel caps, the DNC entries (u8 count, 10 bytes each), the topics (u8 count, 2 +
+ * length bytes each), then the counters: u8 nslots, nslots x (u8 slot = scope * 3 + period,
+ * i32 window, u16 count). */
 int64_t consent_counter_slot(mkt_ctx *c, const char *id, int scope, int period,
                              int64_t *window)
 {
@@ -137,8 +138,10 @@ int64_t consent_counter_slot(mkt_ctx *c, const char *id, int scope, int period,
     int rc = mkt_store_get(c, "consent.state", key, klen, &v, &len, NULL);
     const unsigned char *p = (const unsigned char *)v;
     int64_t n = -1;
-    size_t at = 115;
-    if (rc == MKT_OK && len > at && p[0] == 2) {
+    size_t at = 2 + 6;
+    for (int c = 0; rc == MKT_OK && len > 1 && c < 6; c++)
+        at += (p[1] >> c & 1) * 18u;
+    if (rc == MKT_OK && len > at && p[0] == 3) {
         at += 1 + (size_t)p[at] * 10;
         for (unsigned t = 0, nt = at < len ? p[at++] : 0; t < nt && at + 1 < len; t++)
             at += 2 + (size_t)p[at + 1];

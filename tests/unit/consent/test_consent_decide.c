@@ -582,7 +582,7 @@ START_TEST(corrupt_record_and_unknown_zone)
     char *v = NULL;
     size_t len = 0;
     ck_assert_int_eq(mkt_store_get(ctx, "consent.state", "Z2\x1f", 3, &v, &len, NULL), MKT_OK);
-    ck_assert_uint_eq((unsigned char)v[0], 2);
+    ck_assert_uint_eq((unsigned char)v[0], 3);
     ck_assert_int_eq(v[len - 1], 0);
     unsigned char bad[600];
     ck_assert_uint_lt(len + 14, sizeof bad);
@@ -615,8 +615,22 @@ START_TEST(corrupt_record_and_unknown_zone)
     ck_assert_int_eq(mkt_store_put(ctx, "consent.state", "Z2\x1f", 3, bad, len + 7,
                                    MKT_VERSION_ANY, NULL), MKT_OK);
     decide_rc(&r, MKT_OK);
-    /* The version-1 layout (no counters) is not read any more. */
-    bad[0] = 1;
+    /* A channel mask naming a seventh channel, or a channel whose entry is not there. */
+    bad[len - 1] = 0;
+    unsigned char mask = bad[1];
+    bad[1] = (unsigned char)(mask | 0x40);
+    ck_assert_int_eq(mkt_store_put(ctx, "consent.state", "Z2\x1f", 3, bad, len,
+                                   MKT_VERSION_ANY, NULL), MKT_OK);
+    d = decide_rc(&r, MKT_EPARSE);
+    ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "channel mask"));
+    bad[1] = 0x3f; /* every channel announced: more bytes than the record has */
+    ck_assert_int_eq(mkt_store_put(ctx, "consent.state", "Z2\x1f", 3, bad, len,
+                                   MKT_VERSION_ANY, NULL), MKT_OK);
+    d = decide_rc(&r, MKT_EPARSE);
+    ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_STORE_ERROR));
+    bad[1] = mask;
+    /* The version-2 layout (every channel written) is not read any more. */
+    bad[0] = 2;
     bad[len - 1] = 0;
     ck_assert_int_eq(mkt_store_put(ctx, "consent.state", "Z2\x1f", 3, bad, len,
                                    MKT_VERSION_ANY, NULL), MKT_OK);
