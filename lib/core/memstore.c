@@ -134,7 +134,7 @@ static void free_outside_slab(mkt_ctx *ctx, struct mkt__ms_ns *n, node *t)
 
 static node *lookup(const struct mkt__ms_ns *n, const unsigned char *key, size_t len)
 {
-    return mkt__ms_lookup(n, key, len, mkt__hash64(key, len, PRIO_SEED));
+    return mkt__ms_lookup(n, key, len, mkt__memstore_hash((const char *)key, len));
 }
 
 /* ---- namespaces --------------------------------------------------------------------------- */
@@ -250,7 +250,7 @@ static int add_node(struct memstore *m, const char *ns, const unsigned char *key
     node_set(m->ctx, e, value, value_len, apart);
     struct mkt__ms_links *l = mkt__ms_links_of(e);
     l->left = l->right = NULL;
-    l->prio = mkt__hash64(key, key_len, PRIO_SEED);
+    l->prio = mkt__memstore_hash((const char *)key, key_len);
     e->version = 1;
     n->root = mkt__ms_insert(n->root, e);
     mkt__ms_index_put(n->slots, n->mask, l->prio, e);
@@ -382,18 +382,18 @@ uint64_t mkt__memstore_hash(const char *key, size_t key_len)
  * namespace stays in the caches: hints would only cost time (~30 ns a request). */
 #define PREFETCH_MIN_KEYS 8192
 
-long mkt__memstore_ns_index(void *user_data, const char *ns)
-{
-    struct memstore *m = user_data;
-    const struct mkt__ms_ns *n = ns_find(m, ns);
-    return n && n->count >= PREFETCH_MIN_KEYS ? (long)(n - m->ns) : -1;
-}
-
 long mkt__memstore_ns_lookup(void *user_data, const char *ns)
 {
     struct memstore *m = user_data;
     const struct mkt__ms_ns *n = ns_find(m, ns);
     return n ? (long)(n - m->ns) : -1;
+}
+
+long mkt__memstore_ns_index(void *user_data, const char *ns)
+{
+    const struct memstore *m = user_data;
+    long i = mkt__memstore_ns_lookup(user_data, ns);
+    return i >= 0 && m->ns[i].count >= PREFETCH_MIN_KEYS ? i : -1;
 }
 
 int mkt__memstore_view_at(void *user_data, long ns_index, const char *key, size_t key_len,
