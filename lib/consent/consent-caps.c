@@ -125,11 +125,7 @@ static int update(mkt_ctx *ctx, const char *customer, const struct mkt__cap_plan
                   uint32_t (*apply)(mkt__consent_caps *, const struct mkt__cap_plan *),
                   uint32_t *reached)
 {
-    char key[MKT__CONSENT_KEY_MAX];
-    size_t klen = mkt__consent_key(key, customer);
     mkt__consent_state s; /* ~4.6 KiB: the topics */
-    mkt__buf value;
-    mkt__buf_init(&value, ctx);
     int rc = MKT_ECONFLICT;
     for (int attempt = 0; attempt < CAPS_MAX_TRIES && rc == MKT_ECONFLICT; attempt++) {
         uint64_t version;
@@ -141,14 +137,8 @@ static int update(mkt_ctx *ctx, const char *customer, const struct mkt__cap_plan
             rc = MKT_ELIMIT;
             break;
         }
-        mkt__buf_reset(&value);
-        if (mkt__consent_state_encode(&s, &value) != MKT_OK)
-            rc = mkt__oom(ctx);
-        else
-            rc = mkt_store_put(ctx, MKT__CONSENT_NS_STATE, key, klen, value.data, value.len,
-                               version, NULL);
+        rc = mkt__consent_state_store(ctx, customer, &s, version);
     }
-    mkt__buf_free(&value);
     if (rc == MKT_ECONFLICT)
         return mkt__error(ctx, MKT_ECONFLICT, "consent: the state record of customer '%s' "
                           "changed under %d attempts in a row to count a send", customer,

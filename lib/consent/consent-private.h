@@ -137,6 +137,10 @@ size_t mkt__consent_key(char *key, const char *id);
 /* Read the state (an absent record is the empty state). */
 int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
                             uint64_t *version);
+/* Write it back if the record is still at @version (from the load): MKT_ECONFLICT when
+ * someone wrote meanwhile, MKT_ENOMEM. */
+int mkt__consent_state_store(mkt_ctx *ctx, const char *customer, const mkt__consent_state *s,
+                             uint64_t version);
 
 /* A customer's record key "<id>\x1f" and its mkt__memstore_hash(), made once per decision. */
 struct mkt__record_key {

@@ -304,6 +304,24 @@ int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_sta
     return state_load(ctx, NULL, customer, &k, s, version);
 }
 
+int mkt__consent_state_store(mkt_ctx *ctx, const char *customer, const mkt__consent_state *s,
+                             uint64_t version)
+{
+    mkt__buf value;
+    mkt__buf_init(&value, ctx);
+    int rc = mkt__consent_state_encode(s, &value);
+    if (rc) {
+        mkt__buf_free(&value);
+        return mkt__oom(ctx);
+    }
+    char key[MKT__CONSENT_KEY_MAX];
+    size_t klen = mkt__consent_key(key, customer);
+    rc = mkt_store_put(ctx, MKT__CONSENT_NS_STATE, key, klen, value.data, value.len, version,
+                       NULL);
+    mkt__buf_free(&value);
+    return rc;
+}
+
 int mkt__consent_state_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
                             const struct mkt__record_key *k, mkt__consent_state *s)
 {

@@ -103,24 +103,6 @@ static int append_history(mkt_ctx *ctx, const char *customer,
     return rc;
 }
 
-static int write_state(mkt_ctx *ctx, const char *customer, const mkt__consent_state *s,
-                       uint64_t version)
-{
-    mkt__buf value;
-    mkt__buf_init(&value, ctx);
-    int rc = mkt__consent_state_encode(s, &value);
-    if (rc) {
-        mkt__buf_free(&value);
-        return mkt__oom(ctx);
-    }
-    char key[MKT__CONSENT_KEY_MAX];
-    size_t klen = mkt__consent_key(key, customer);
-    rc = mkt_store_put(ctx, MKT__CONSENT_NS_STATE, key, klen, value.data, value.len, version,
-                       NULL);
-    mkt__buf_free(&value);
-    return rc;
-}
-
 int mkt__consent_update(mkt_ctx *ctx, const char *customer, mkt__consent_apply_fn apply,
                         void *data, const struct mkt__consent_note *note)
 {
@@ -143,7 +125,7 @@ int mkt__consent_update(mkt_ctx *ctx, const char *customer, mkt__consent_apply_f
             audited = rc == MKT_OK;
         }
         if (rc == MKT_OK && change)
-            rc = write_state(ctx, customer, s, version);
+            rc = mkt__consent_state_store(ctx, customer, s, version);
     }
     mkt__free(ctx, s);
     if (rc == MKT_ECONFLICT)
