@@ -142,6 +142,53 @@ static inline int64_t mkt__digits_before(const char *end, size_t n)
     return (int64_t)(((w & UINT64_C(0x0000FFFF0000FFFF)) * UINT64_C(42949672960001)) >> 32);
 }
 
+/* The amounts of a typical file ("184.00", "71.5", "12") with at most @decimals (0..9)
+ * decimals: no sign, and at most 18 digits once scaled, so nothing can overflow and one pass
+ * without checks per digit does. 1 with *out set (in minor units), or 0 to leave the text
+ * (errors included) to mkt_money_parse()'s general parser. Inline: loaders parse amounts for
+ * every booking. */
+static inline int mkt__money_plain(const char *text, size_t len, int32_t decimals,
+                                   int64_t *out)
+{
+    uint64_t v = 0;
+    const size_t point = len - (size_t)decimals - 1; /* where "184.00" has it */
+    if (decimals > 0 && len > (size_t)decimals + 1 && point + (size_t)decimals <= 18 &&
+        text[point] == '.') { /* every decimal written: the common shape, one loop a side */
+        for (size_t i = 0; i < point; i++) {
+            unsigned digit = (unsigned)(text[i] - '0');
+            if (digit > 9)
+                return 0;
+            v = v * 10 + digit;
+        }
+        for (size_t i = point + 1; i < len; i++) {
+            unsigned digit = (unsigned)(text[i] - '0');
+            if (digit > 9)
+                return 0;
+            v = v * 10 + digit;
+        }
+        *out = (int64_t)v;
+        return 1;
+    }
+    size_t i = 0;
+    while (i < len && (unsigned)(text[i] - '0') <= 9)
+        v = v * 10 + (unsigned)(text[i++] - '0');
+    size_t int_digits = i, frac = 0;
+    if (int_digits == 0 || int_digits + (size_t)decimals > 18)
+        return 0;
+    if (i < len) {
+        if (text[i] != '.' || len - i - 1 == 0 || len - i - 1 > (size_t)decimals)
+            return 0;
+        for (i++; i < len && (unsigned)(text[i] - '0') <= 9; i++, frac++)
+            v = v * 10 + (unsigned)(text[i] - '0');
+        if (i != len)
+            return 0;
+    }
+    for (; frac < (size_t)decimals; frac++)
+        v *= 10;
+    *out = (int64_t)v;
+    return 1;
+}
+
 /* A fast non-cryptographic 64-bit hash (wyhash "final 4" with its default secret _wyp,
  * reading input bytes little-endian explicitly). Its output is FIXED FOREVER: it is used for
  * deterministic A/B allocation, so the same (data, seed) gives the same value on every platform

@@ -318,38 +318,11 @@ static int push_digit(uint64_t *v, unsigned dgt, uint64_t limit, int n)
     return 0;
 }
 
-/* The amounts of a typical file ("184.00", "71.5", "12"): no sign, and at most 18 digits once
- * scaled, so nothing can overflow and one pass without checks per digit does. 1 with *out
- * set, or 0 to leave the text (errors included) to the general parser. Amounts are parsed for
- * every booking of a file: this is the loaders' hot path. */
-static int money_plain(int64_t *out, const char *text, size_t len, int32_t decimals)
-{
-    uint64_t v = 0;
-    size_t i = 0;
-    while (i < len && (unsigned)(text[i] - '0') <= 9)
-        v = v * 10 + (unsigned)(text[i++] - '0');
-    size_t int_digits = i, frac = 0;
-    if (int_digits == 0 || int_digits + (size_t)decimals > 18)
-        return 0;
-    if (i < len) {
-        if (text[i] != '.' || len - i - 1 == 0 || len - i - 1 > (size_t)decimals)
-            return 0;
-        for (i++; i < len && (unsigned)(text[i] - '0') <= 9; i++, frac++)
-            v = v * 10 + (unsigned)(text[i] - '0');
-        if (i != len)
-            return 0;
-    }
-    for (; frac < (size_t)decimals; frac++)
-        v *= 10;
-    *out = (int64_t)v;
-    return 1;
-}
-
 MKT_EXPORT int mkt_money_parse(int64_t *out, const char *text, size_t len, int32_t decimals)
 {
     if (out == NULL || text == NULL || decimals < 0 || decimals > 9)
         return MKT_EINVAL;
-    if (money_plain(out, text, len, decimals))
+    if (mkt__money_plain(text, len, decimals, out))
         return MKT_OK;
     size_t i = 0;
     int neg = 0;

@@ -88,33 +88,13 @@ int mkt__field_date(mkt__csv *r, int col, mkt_date *out)
     return MKT_OK;
 }
 
-/* The amounts of nearly every file: digits, a point and two decimals, at most 15 digits
- * before the point (so no overflow). 1 with *out set, or 0 for mkt_money_parse() to decide. */
-static int amount_plain(const char *p, size_t n, int64_t *out)
-{
-    if (n < 4 || n > 18 || p[n - 3] != '.')
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n - 3; i++) {
-        unsigned d = (unsigned char)p[i] - '0';
-        if (d > 9)
-            return 0;
-        v = v * 10 + d;
-    }
-    unsigned tenths = (unsigned char)p[n - 2] - '0', cents = (unsigned char)p[n - 1] - '0';
-    if (tenths > 9 || cents > 9)
-        return 0;
-    *out = (int64_t)(v * 100 + tenths * 10 + cents);
-    return 1;
-}
-
 int mkt__field_money(mkt__csv *r, int col, int required, int nonneg, int64_t *out)
 {
     struct mkt__str s = mkt__field(r, col);
     *out = MKT_NULL_INT64;
     if (!s.p)
         return required ? mkt__field_missing(r, col) : MKT_OK;
-    if (amount_plain(s.p, s.n, out))
+    if (mkt__money_plain(s.p, s.n, 2, out))
         return MKT_OK; /* never negative */
     int rc = mkt_money_parse(out, s.p, s.n, 2);
     if (rc == MKT_ERANGE)
