@@ -3,40 +3,11 @@
  * The arithmetic side of time zones: POSIX TZ strings (the TZif footer, which says what
  * happens after the last transition of the table: "CET-1CEST,M3.5.0,M10.5.0/3"), the UTC
  * offset at an instant, local civil time to UTC with a fixed rule for gaps and folds, and the
- * proleptic Gregorian calendar (Howard Hinnant's days_from_civil / civil_from_days).
+ * day of the week (the calendar itself is values.c's).
  */
 #include <string.h>
 
 #include "tz-private.h"
-
-int64_t mkt__floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-
-int64_t mkt__days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = mkt__floor_div(y, 400);
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-void mkt__civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = mkt__floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
 
 int mkt__weekday(int64_t days)
 {

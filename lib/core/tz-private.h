@@ -74,7 +74,7 @@ int32_t mkt__tz_offset(const mkt__tz *z, int64_t t);
  * the earlier instant (the DST one). Assumes transitions at least two days apart. */
 int64_t mkt__tz_local_to_utc(const mkt__tz *z, int64_t local);
 
-/* ---- calendar ---------------------------------------------------------------------------- */
+/* ---- calendar (values.c; the day of the week: tz-posix.c) -------------------------------- */
 /* Days since 1970-01-01 of y-m-d (proleptic Gregorian; month 1..12). */
 int64_t mkt__days_from_civil(int64_t y, int m, int d);
 void mkt__civil_from_days(int64_t days, int64_t *y, int *m, int *d);

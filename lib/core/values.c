@@ -11,6 +11,7 @@
 
 #include "core-private.h"
 #include "libmarketing/values.h"
+#include "tz-private.h"
 #include "util.h"
 
 #define SECS_PER_DAY INT64_C(86400)
@@ -28,21 +29,28 @@ static int days_in_month(int64_t y, int m)
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
-/* Days since 1970-01-01 of y-m-d (m 1..12, d 1..31). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+/* Howard Hinnant's days_from_civil / civil_from_days (declared in tz-private.h: time zones,
+ * journeys and consent use them too). */
+int64_t mkt__floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+int64_t mkt__days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t era = mkt__floor_div(y, 400);
     int64_t yoe = y - era * 400;                                  /* [0, 399] */
     int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          /* [0, 146096] */
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void mkt__civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
     z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t era = mkt__floor_div(z, 146097);
     int64_t doe = z - era * 146097;
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
@@ -63,7 +71,7 @@ MKT_EXPORT int mkt_date_from_ymd(mkt_date *out, int32_t year, int32_t month, int
         return MKT_EINVAL;
     if (!valid_ymd(year, month, day))
         return MKT_ERANGE;
-    *out = (mkt_date)days_from_civil(year, month, day);
+    *out = (mkt_date)mkt__days_from_civil(year, month, day);
     return MKT_OK;
 }
 
@@ -71,7 +79,7 @@ MKT_EXPORT void mkt_date_to_ymd(mkt_date date, int32_t *year, int32_t *month, in
 {
     int64_t y;
     int m, d;
-    civil_from_days(date, &y, &m, &d);
+    mkt__civil_from_days(date, &y, &m, &d);
     if (year)
         *year = (int32_t)y; /* |y| < 6e6 for any int32 day count */
     if (month)
@@ -95,7 +103,7 @@ static int digits(const char *s, int n, int *v)
 
 #define BYTES(x) (UINT64_C(0x0101010101010101) * (x))
 
-/* days_from_civil() for a valid date of a four-digit year (1..9999): unsigned arithmetic
+/* mkt__days_from_civil() for a valid date of a four-digit year (1..9999): unsigned arithmetic
  * and a table of month starts, about half the instructions, for the loaders' two dates per
  * booking. */
 static int64_t days_from_ymd4(int y, int m, int d)
@@ -149,7 +157,8 @@ int mkt__date_parse_memo(struct mkt__month_memo *memo, const char *s, size_t len
 {
     if (len != 10)
         return 0;
-    if (mkt__load_le64(s) == memo->key) { /* the remembered month: only the day to check */
+    const uint64_t month = mkt__load_le64(s); /* "YYYY-MM-" */
+    if (month == memo->key) { /* the remembered month: only the day to check */
         unsigned tens = (unsigned char)s[8] - '0', ones = (unsigned char)s[9] - '0';
         int day = (int)(tens * 10 + ones);
         if (tens > 9 || ones > 9 || day < 1 || day > memo->dim)
@@ -161,7 +170,7 @@ int mkt__date_parse_memo(struct mkt__month_memo *memo, const char *s, size_t len
     if (!parse_ymd_parts(s, &y, &m, &d))
         return 0;
     *days = days_from_ymd4(y, m, d);
-    memo->key = mkt__load_le64(s);
+    memo->key = month;
     memo->first = *days - (d - 1);
     memo->dim = days_in_month(y, m);
     return 1;
@@ -183,7 +192,7 @@ static void format_days(int64_t days, char *buf, size_t size)
 {
     int64_t y;
     int m, d;
-    civil_from_days(days, &y, &m, &d);
+    mkt__civil_from_days(days, &y, &m, &d);
     snprintf(buf, size, "%s%04lld-%02d-%02d", y < 0 ? "-" : "", (long long)(y < 0 ? -y : y), m,
              d);
 }
@@ -202,14 +211,14 @@ MKT_EXPORT int mkt_date_add_months(mkt_date *out, mkt_date date, int32_t months)
         return MKT_EINVAL;
     int64_t y;
     int m, d;
-    civil_from_days(date, &y, &m, &d);
+    mkt__civil_from_days(date, &y, &m, &d);
     int64_t idx = y * 12 + (m - 1) + months; /* months since year 0; no overflow in int64 */
     int64_t ny = idx >= 0 ? idx / 12 : -((-idx + 11) / 12);
     int nm = (int)(idx - ny * 12) + 1;
     if (ny < 1 || ny > 9999 || y < 1 || y > 9999)
         return MKT_ERANGE;
     int dim = days_in_month(ny, nm);
-    *out = (mkt_date)days_from_civil(ny, nm, d > dim ? dim : d);
+    *out = (mkt_date)mkt__days_from_civil(ny, nm, d > dim ? dim : d);
     return MKT_OK;
 }
 
@@ -269,23 +278,18 @@ MKT_EXPORT int mkt_time_parse(mkt_time *out, const char *text, size_t len)
     return MKT_OK;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 MKT_EXPORT int mkt_time_format(mkt_time t, char *buf, size_t size)
 {
     if (buf == NULL || size < MKT_TIME_BUFSZ)
         return MKT_EINVAL;
     /* remainder first: days * 86400 can overflow for t near INT64_MIN */
-    int64_t days = floor_div(t, SECS_PER_DAY), sod = t % SECS_PER_DAY;
+    int64_t days = mkt__floor_div(t, SECS_PER_DAY), sod = t % SECS_PER_DAY;
     if (sod < 0)
         sod += SECS_PER_DAY;
     int64_t y;
     int m, d;
-    civil_from_days(days, &y, &m, &d);
+    mkt__civil_from_days(days, &y, &m, &d);
     if (y < 1 || y > 9999) {
         buf[0] = '\0';
         return MKT_ERANGE;
@@ -297,7 +301,7 @@ MKT_EXPORT int mkt_time_format(mkt_time t, char *buf, size_t size)
 
 MKT_EXPORT mkt_date mkt_time_to_date(mkt_time t)
 {
-    int64_t days = floor_div(t, SECS_PER_DAY);
+    int64_t days = mkt__floor_div(t, SECS_PER_DAY);
     /* |t| / 86400 can exceed int32 only for times millions of years away: saturate. */
     if (days > INT32_MAX)
         return INT32_MAX;
