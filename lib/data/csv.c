@@ -376,6 +376,8 @@ static size_t unescape_in_place(char *f, size_t n)
  * record succeeded, so a record handed to the general parser is untouched. */
 static int fast_record(mkt__csv *r)
 {
+    if (mkt__csv_plain_record(r))
+        return 1; /* the plainest records, from bit masks (csv-plain.c) */
     unsigned char *b = (unsigned char *)r->buf;
     size_t pos = r->start, fstart = pos, end = r->end, nf = 0;
     size_t maxf = r->fields_cap < r->max_fields ? r->fields_cap : r->max_fields;
@@ -431,7 +433,7 @@ int mkt__csv_next_fast(mkt__csv *r)
     int rc = skip_blank(r); /* at the end of the input: never NEED_MORE */
     if (rc == 3)
         return 0;
-    return rc == 0 && (mkt__csv_plain_record(r) || fast_record(r)) ? 1 : -1;
+    return rc == 0 && fast_record(r) ? 1 : -1;
 }
 
 /* Parse one record from r->start: 1 record, 0 end of input, NEED_MORE, or an error. */
@@ -442,7 +444,7 @@ static int parse_once(mkt__csv *r)
         return 0;
     if (rc)
         return rc;
-    if (mkt__csv_plain_record(r) || fast_record(r))
+    if (fast_record(r))
         return 1;
     mkt__buf_reset(&r->scratch);
     size_t pos = r->start, nf = 0;
