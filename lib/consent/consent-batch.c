@@ -17,6 +17,7 @@
  * prefetched lines start to fall out of L1). With one record a decision (best of five): 4, 8
  * and 12 give 221, 198 and 236 (noisy; 8 kept). */
 #define AHEAD 8
+#define RING (4 * AHEAD)
 
 static const mkt_contact_request *request_at(const mkt_contact_request *reqs, size_t stride,
                                              size_t i)
@@ -54,7 +55,8 @@ struct pipeline {
     const mkt_contact_request *reqs;
     size_t stride, n;
     long ns_state;                 /* namespace index, -1: none (yet) */
-    struct hint ring[2 * AHEAD];   /* request j's hint at j % (2 * AHEAD) */
+    /* request j's hint at j % RING: written two stages ahead, read when j is decided */
+    struct hint ring[RING];
 };
 
 static void stage_id(const struct pipeline *p, size_t j)
@@ -67,7 +69,7 @@ static void stage_id(const struct pipeline *p, size_t j)
 static void stage_slots(struct pipeline *p, size_t j)
 {
     const mkt_contact_request *r = request_at(p->reqs, p->stride, j);
-    struct hint *h = &p->ring[j % (2 * AHEAD)];
+    struct hint *h = &p->ring[j % RING];
     char key[MKT__CONSENT_KEY_MAX];
     size_t klen = hint_key(r, key);
     h->valid = klen > 0;
@@ -79,7 +81,7 @@ static void stage_slots(struct pipeline *p, size_t j)
 
 static void stage_records(const struct pipeline *p, size_t j)
 {
-    const struct hint *h = &p->ring[j % (2 * AHEAD)];
+    const struct hint *h = &p->ring[j % RING];
     if (!h->valid)
         return;
     mkt__store_prefetch(p->ctx, p->ns_state, h->hash, 1);
@@ -97,7 +99,7 @@ static void advance(struct pipeline *p, size_t i)
     if (i + AHEAD < p->n)
         stage_records(p, i + AHEAD);
     if (i + 2 * AHEAD < p->n)
-        stage_slots(p, i + 2 * AHEAD); /* its ring entry was request i's */
+        stage_slots(p, i + 2 * AHEAD);
     if (i + 3 * AHEAD < p->n)
         stage_id(p, i + 3 * AHEAD);
 }
@@ -137,7 +139,9 @@ MKT_EXPORT int mkt_consent_check_many(mkt_consent *c, const mkt_contact_request 
         mkt_contact_decision *d =
             (mkt_contact_decision *)(void *)((char *)out + i * ostride);
         d->struct_size = ostride;
-        int rc = mkt__consent_decide(c, request_at(reqs, rstride, i), d);
+        const struct hint *h = &p.ring[i % RING];
+        int rc = mkt__consent_decide(c, request_at(reqs, rstride, i), d,
+                                     hints && h->valid ? &h->hash : NULL);
         if (status)
             status[i] = rc;
         if (rc)

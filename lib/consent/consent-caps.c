@@ -36,25 +36,54 @@ void mkt__consent_caps_empty(mkt__consent_caps *k)
     }
 }
 
-size_t mkt__consent_caps_decode(const unsigned char *p, size_t len, mkt__consent_caps *k)
+size_t mkt__consent_caps_check(const unsigned char *p, size_t len)
 {
-    mkt__consent_caps_empty(k);
     if (len < 1 || p[0] > MKT__CAPS_SLOTS || len - 1 < (size_t)p[0] * SLOT_BYTES)
         return 0;
-    const unsigned n = p[0];
+    const unsigned char *end = p + 1 + (size_t)p[0] * SLOT_BYTES;
     int last = -1;
-    for (const unsigned char *q = p + 1; q < p + 1 + (size_t)n * SLOT_BYTES; q += SLOT_BYTES) {
+    for (const unsigned char *q = p + 1; q < end; q += SLOT_BYTES) {
         if (q[0] >= MKT__CAPS_SLOTS || (int)q[0] <= last)
             return 0; /* unknown or repeated slot */
         last = q[0];
-        uint32_t w = (uint32_t)q[1] | (uint32_t)q[2] << 8 | (uint32_t)q[3] << 16 |
-                     (uint32_t)q[4] << 24;
-        struct mkt__cap_counter *e = &k->c[last / MKT__NPERIODS][last % MKT__NPERIODS];
-        /* two's complement without implementation-defined conversion */
-        e->window = w <= INT32_MAX ? (int32_t)w : -(int32_t)(UINT32_MAX - w) - 1;
-        e->count = (uint16_t)(q[5] | q[6] << 8);
     }
-    return 1 + (size_t)n * SLOT_BYTES;
+    return (size_t)(end - p);
+}
+
+/* The window and count of the slot at @q. */
+static struct mkt__cap_counter slot_counter(const unsigned char *q)
+{
+    uint32_t w = (uint32_t)q[1] | (uint32_t)q[2] << 8 | (uint32_t)q[3] << 16 |
+                 (uint32_t)q[4] << 24;
+    struct mkt__cap_counter e;
+    /* two's complement without implementation-defined conversion */
+    e.window = w <= INT32_MAX ? (int32_t)w : -(int32_t)(UINT32_MAX - w) - 1;
+    e.count = (uint16_t)(q[5] | q[6] << 8);
+    return e;
+}
+
+void mkt__consent_caps_decode(const unsigned char *p, mkt__consent_caps *k)
+{
+    mkt__consent_caps_empty(k);
+    const unsigned char *end = p + 1 + (size_t)p[0] * SLOT_BYTES;
+    for (const unsigned char *q = p + 1; q < end; q += SLOT_BYTES)
+        k->c[q[0] / MKT__NPERIODS][q[0] % MKT__NPERIODS] = slot_counter(q);
+}
+
+void mkt__consent_caps_pick(const unsigned char *p, int channel,
+                            struct mkt__cap_counter out[2][MKT__NPERIODS])
+{
+    for (int g = 0; g < 2; g++)
+        for (int k = 0; k < MKT__NPERIODS; k++)
+            out[g][k] = (struct mkt__cap_counter){ MKT__CAPS_NO_WINDOW, 0 };
+    const unsigned first = (unsigned)channel * MKT__NPERIODS;
+    const unsigned char *end = p + 1 + (size_t)p[0] * SLOT_BYTES;
+    for (const unsigned char *q = p + 1; q < end; q += SLOT_BYTES) {
+        if (q[0] < MKT__NPERIODS)
+            out[1][q[0]] = slot_counter(q);
+        else if (q[0] - first < MKT__NPERIODS)
+            out[0][q[0] - first] = slot_counter(q);
+    }
 }
 
 int mkt__consent_caps_encode(const mkt__consent_caps *k, mkt__buf *out)

@@ -20,6 +20,9 @@
  * texted STOP, or the law says so); the others are about marketing. */
 #define DNC_BLOCKS_TRANSACTIONAL ((1u << MKT_DNC_HARD_BOUNCE) | (1u << MKT_DNC_SMS_STOP) | \
                                   (1u << MKT_DNC_LEGAL))
+_Static_assert(MKT_REASON_DNC_INTERNAL_POLICY - MKT_REASON_DNC_HARD_BOUNCE ==
+               MKT_DNC_INTERNAL_POLICY - MKT_DNC_HARD_BOUNCE,
+               "one DNC reason code per DNC reason, in the same order");
 
 MKT_EXPORT int mkt_contact_request_init(mkt_contact_request *r)
 {
@@ -86,43 +89,30 @@ static int read_request(mkt_consent *c, const mkt_contact_request *in, struct de
 }
 
 /* Consent, DNC, switches, topics: everything the state record alone answers. */
-static void state_reasons(struct decision *d, const mkt__consent_state *s)
+static void state_reasons(struct decision *d, const mkt__consent_view *v)
 {
     const int promo = d->q.message_class == MKT_CLASS_PROMOTIONAL;
-    const struct mkt__channel_state *ch = &s->ch[d->q.channel];
     if (d->q.address == MKT_ADDRESS_INVALID)
         d->reasons |= BIT(MKT_REASON_INVALID_ADDRESS);
-    for (int i = 0; i < s->ndnc; i++) {
-        if (s->dnc[i].scope != MKT_CHANNEL_ALL && s->dnc[i].scope != d->q.channel)
-            continue;
-        if (promo || (DNC_BLOCKS_TRANSACTIONAL & (1u << s->dnc[i].reason)))
-            d->reasons |= BIT(MKT_REASON_DNC_HARD_BOUNCE + s->dnc[i].reason - MKT_DNC_HARD_BOUNCE);
-    }
-    if (ch->flags & (promo ? MKT__CH_PROMO_OFF : MKT__CH_TRANS_OFF))
+    /* DNC reason r is reason code MKT_REASON_DNC_HARD_BOUNCE + r - MKT_DNC_HARD_BOUNCE */
+    const uint32_t dnc = promo ? v->dnc : v->dnc & DNC_BLOCKS_TRANSACTIONAL;
+    d->reasons |= dnc >> MKT_DNC_HARD_BOUNCE << MKT_REASON_DNC_HARD_BOUNCE;
+    if (v->ch.flags & (promo ? MKT__CH_PROMO_OFF : MKT__CH_TRANS_OFF))
         d->reasons |= BIT(MKT_REASON_CHANNEL_OFF);
     if (!promo)
         return;
-    if (ch->status == MKT_CONSENT_WITHDRAWN)
+    if (v->ch.status == MKT_CONSENT_WITHDRAWN)
         d->reasons |= BIT(MKT_REASON_CONSENT_WITHDRAWN);
-    else if (ch->status == MKT_CONSENT_PENDING)
+    else if (v->ch.status == MKT_CONSENT_PENDING)
         d->reasons |= BIT(MKT_REASON_OPT_IN_PENDING);
-    else if (ch->status == MKT_CONSENT_NONE &&
+    else if (v->ch.status == MKT_CONSENT_NONE &&
              !(d->c->opts.implied_consent_channels & (1u << d->q.channel)))
         d->reasons |= BIT(MKT_REASON_NO_CONSENT);
     if (d->q.purpose == NULL || d->q.purpose[0] == '\0')
         return;
-    size_t plen = strlen(d->q.purpose);
-    int chosen_any = 0, chosen = 0, excluded = 0;
-    for (int i = 0; i < s->ntopics; i++) {
-        const struct mkt__topic_state *t = &s->topics[i];
-        int match = t->len == plen && memcmp(t->name, d->q.purpose, plen) == 0;
-        chosen_any |= t->choice == MKT_TOPIC_CHOSEN;
-        chosen |= match && t->choice == MKT_TOPIC_CHOSEN;
-        excluded |= match && t->choice == MKT_TOPIC_EXCLUDED;
-    }
-    if (excluded)
+    if (v->topics & MKT__VIEW_EXCLUDED)
         d->reasons |= BIT(MKT_REASON_TOPIC_EXCLUDED);
-    else if (chosen_any && !chosen)
+    else if ((v->topics & MKT__VIEW_CHOSEN_ANY) && !(v->topics & MKT__VIEW_CHOSEN))
         d->reasons |= BIT(MKT_REASON_TOPIC_NOT_CHOSEN);
 }
 
@@ -131,13 +121,13 @@ static int32_t stricter(int32_t a, int32_t b)
     return a == 0 ? b : b == 0 ? a : a < b ? a : b;
 }
 
-static void effective_caps(struct decision *d, const mkt__consent_state *s)
+static void effective_caps(struct decision *d, const mkt__consent_view *v)
 {
     const mkt_consent_options *o = &d->c->opts;
     const int32_t policy[MKT__NPERIODS] = { o->daily_cap, o->weekly_cap, o->monthly_cap };
     for (int k = 0; k < MKT__NPERIODS; k++) {
-        d->caps[0][k] = s->ch[d->q.channel].caps[k];
-        d->caps[1][k] = stricter(s->global_caps[k], policy[k]);
+        d->caps[0][k] = v->ch.caps[k];
+        d->caps[1][k] = stricter(v->global_caps[k], policy[k]);
     }
 }
 
@@ -185,10 +175,9 @@ static void cap_plan(const struct decision *d, struct mkt__cap_plan *plan)
 }
 
 /* Reached caps set CAP_* reasons and push d->next to the latest period reset. The counters
- * came with the state record. */
-static void cap_reasons(struct decision *d, const mkt__consent_caps *k)
+ * came with the state record: [0] the channel's, [1] the all-channel ones. */
+static void cap_reasons(struct decision *d, const mkt__consent_view *v)
 {
-    const int scope[2] = { d->q.channel, 0 };
     uint32_t bits = 0;
     for (int p = 0; p < MKT__NPERIODS; p++) {
         if (!(d->caps[0][p] | d->caps[1][p]))
@@ -197,7 +186,7 @@ static void cap_reasons(struct decision *d, const mkt__consent_caps *k)
         const int64_t window = mkt__period_number(p, d->local, &next_local);
         for (int g = 0; g < 2; g++)
             if (d->caps[g][p] &&
-                mkt__cap_count(&k->c[scope[g]][p], window) >= (uint32_t)d->caps[g][p])
+                mkt__cap_count(&v->counts[g][p], window) >= (uint32_t)d->caps[g][p])
                 bits |= 1u << (g * MKT__NPERIODS + p);
     }
     d->reasons |= reached_reasons(bits);
@@ -205,7 +194,7 @@ static void cap_reasons(struct decision *d, const mkt__consent_caps *k)
 }
 
 /* Quiet hours and caps (promotional only); both need the customer's zone. */
-static int time_reasons(struct decision *d, const mkt__consent_caps *counts,
+static int time_reasons(struct decision *d, const mkt__consent_view *v,
                         int64_t *next_allowed)
 {
     const int quiet = (d->c->opts.quiet_channels >> d->q.channel) & 1u;
@@ -219,7 +208,7 @@ static int time_reasons(struct decision *d, const mkt__consent_caps *counts,
         return rc;
     d->next = d->q.at;
     if (capped)
-        cap_reasons(d, counts);
+        cap_reasons(d, v);
     const struct mkt__quiet_rule *rule = quiet ? mkt__quiet_rule_for(d->c, d->q.region) : NULL;
     int64_t qnext;
     if (rule && !mkt__quiet_allows(rule, d->zone, d->q.at, &qnext))
@@ -291,11 +280,11 @@ static int record_send(struct decision *d, mkt_contact_decision *out)
 MKT_EXPORT int mkt_consent_check(mkt_consent *c, const mkt_contact_request *req,
                                  mkt_contact_decision *out)
 {
-    return mkt__consent_decide(c, req, out);
+    return mkt__consent_decide(c, req, out, NULL);
 }
 
 int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
-                        mkt_contact_decision *out)
+                        mkt_contact_decision *out, const uint64_t *hash)
 {
     if (c == NULL || out == NULL)
         return c ? mkt__error(c->ctx, MKT_EINVAL, "mkt_consent_check: out is NULL")
@@ -307,7 +296,7 @@ int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
         if (size < offsetof(mkt_contact_decision, reasons) + sizeof full.reasons)
             return mkt__error(c->ctx, MKT_EINVAL, "mkt_consent_check: decision struct_size "
                               "%zu is too small", size);
-        int rc = mkt__consent_decide(c, req, &full);
+        int rc = mkt__consent_decide(c, req, &full, hash);
         memcpy(out, &full, size);
         out->struct_size = size;
         return rc;
@@ -325,18 +314,19 @@ int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
     if (rc)
         return rc;
     out->at = d.q.at;
-    mkt__consent_state s;
-    mkt__consent_key_make(&d.key, d.q.customer_id);
+    mkt__consent_view v;
+    mkt__consent_key_make(&d.key, d.q.customer_id, hash);
     /* One record holds the state and the send counters. */
     const int promo = d.q.message_class == MKT_CLASS_PROMOTIONAL;
-    rc = mkt__consent_state_read(c->ctx, &c->ns_state, d.q.customer_id, &d.key, &s);
+    rc = mkt__consent_view_read(c->ctx, &c->ns_state, d.q.customer_id, &d.key, d.q.channel,
+                                promo ? d.q.purpose : NULL, &v);
     if (rc)
         return deny(out, BIT(MKT_REASON_STORE_ERROR), rc);
-    state_reasons(&d, &s);
+    state_reasons(&d, &v);
     int64_t next_allowed = 0;
     if (promo) {
-        effective_caps(&d, &s);
-        rc = time_reasons(&d, &s.counts, &next_allowed);
+        effective_caps(&d, &v);
+        rc = time_reasons(&d, &v, &next_allowed);
         if (rc)
             return deny(out, d.zone ? BIT(MKT_REASON_STORE_ERROR) : BIT(MKT_REASON_TIME_ZONE),
                         rc);

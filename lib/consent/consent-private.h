@@ -67,9 +67,16 @@ struct mkt__cap_plan {
 };
 
 void mkt__consent_caps_empty(mkt__consent_caps *k);
-/* The counters trailer of the state record at @p (@len bytes to the record's end): the used
- * slots only. Returns the bytes it takes, or 0 when it is corrupt. */
-size_t mkt__consent_caps_decode(const unsigned char *p, size_t len, mkt__consent_caps *k);
+/* Check the counters trailer of the state record at @p (@len bytes to the record's end): the
+ * used slots only. Returns the bytes it takes, or 0 when it is corrupt (does not fit, or an
+ * unknown or repeated slot). */
+size_t mkt__consent_caps_check(const unsigned char *p, size_t len);
+/* Decode a CHECKED trailer: every slot. */
+void mkt__consent_caps_decode(const unsigned char *p, mkt__consent_caps *k);
+/* Decode of a CHECKED trailer only what a decision on @channel reads: out[0] the channel's
+ * slots, out[1] the all-channel slots (unused ones: window MKT__CAPS_NO_WINDOW, count 0). */
+void mkt__consent_caps_pick(const unsigned char *p, int channel,
+                            struct mkt__cap_counter out[2][MKT__NPERIODS]);
 int mkt__consent_caps_encode(const mkt__consent_caps *k, mkt__buf *out);
 /* The count of a slot for @window: its count, 0 for a later window, 65535 (reached) for an
  * earlier one (that count is gone). */
@@ -147,12 +154,36 @@ struct mkt__record_key {
     char key[MKT__CONSENT_KEY_MAX];
     size_t len;
     uint64_t hash;
+    int hinted;  /* the hash came from the caller (a batch's prefetch), not from the key */
 };
-void mkt__consent_key_make(struct mkt__record_key *k, const char *customer);
-/* mkt__consent_state_load() for a decision: key made and hashed once, the namespace found
- * through @ref. */
-int mkt__consent_state_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
-                            const struct mkt__record_key *k, mkt__consent_state *s);
+/* @hash: the key's hash when already known (a batch hashed it for its prefetch), or NULL. */
+void mkt__consent_key_make(struct mkt__record_key *k, const char *customer,
+                           const uint64_t *hash);
+
+/* What one decision (on @channel, for a purpose) reads of the state record, taken from it in
+ * place: no copy of the other channels, the DNC list or the topics. */
+#define MKT__VIEW_CHOSEN_ANY 0x1u /* the customer chose some topic */
+#define MKT__VIEW_CHOSEN 0x2u     /* ... and chose the purpose */
+#define MKT__VIEW_EXCLUDED 0x4u   /* the customer excluded the purpose */
+typedef struct mkt__consent_view {
+    struct mkt__channel_state ch;    /* the channel's entry */
+    uint16_t global_caps[MKT__NPERIODS];
+    uint32_t dnc;                    /* bits 1 << reason of the DNC entries on the channel or
+                                      * on all channels */
+    uint32_t topics;                 /* MKT__VIEW_* of the purpose */
+    struct mkt__cap_counter counts[2][MKT__NPERIODS]; /* [0] the channel, [1] all channels */
+} mkt__consent_view;
+
+/* Check the whole record like mkt__consent_state_decode() (MKT_EPARSE with a message on a
+ * corrupt one) and take the view of a decision on @channel for @purpose (NULL or ""). */
+int mkt__consent_view_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
+                             size_t len, int channel, const char *purpose,
+                             mkt__consent_view *v);
+/* The view of the customer's record (none: the empty state's), key made and hashed once,
+ * the namespace found through @ref. */
+int mkt__consent_view_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
+                           const struct mkt__record_key *k, int channel, const char *purpose,
+                           mkt__consent_view *v);
 
 /* A change to apply under compare-and-set: @apply edits the state (returns MKT_OK, or an
  * error that stops without writing; MKT__NO_CHANGE skips the write). */
@@ -204,9 +235,10 @@ struct mkt_consent {
     mkt__ns_ref ns_state;       /* the decision's namespace, resolved once */
 };
 
-/* mkt_consent_check() (a batch prefetches the customer's record before). */
+/* mkt_consent_check() (a batch prefetches the customer's record before, and passes the @hash
+ * of its key it computed for that; NULL: none). */
 int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
-                        mkt_contact_decision *out);
+                        mkt_contact_decision *out, const uint64_t *hash);
 
 /* The rule for @region (NULL or ""): exact region, then its country, then the default rule,
  * then the built-in 08:00-21:00 every day. */

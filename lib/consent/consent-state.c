@@ -67,88 +67,161 @@ static int channel_used(const struct mkt__channel_state *ch)
     return ch->status || ch->flags || ch->soft_bounces || caps || ch->ts;
 }
 
-/* The channel mask at p[0], the entries it announces, the all-channel caps: their bytes, or
- * 0 when they do not fit in @len or are corrupt (error set in *rc). */
-static size_t decode_channels(mkt_ctx *ctx, const char *customer, const unsigned char *p,
-                              size_t len, mkt__consent_state *s, int *rc)
+/* Where the parts of a checked record are. */
+struct layout {
+    unsigned mask;                   /* the channels with an entry: bit c - 1 for channel c */
+    const unsigned char *channels;   /* their entries, CHANNEL_BYTES each, in channel order */
+    const unsigned char *global_caps;
+    const unsigned char *dnc;        /* ndnc entries of 10 bytes */
+    const unsigned char *topics;     /* ntopics entries: u8 choice, u8 len, len bytes */
+    const unsigned char *counts;     /* the counters trailer */
+    unsigned ndnc, ntopics;
+};
+
+/* Check the whole record (every length and enum) and find its parts. Both readers (the full
+ * decode for writers, the view for decisions) start here, so that they refuse the same
+ * records. */
+static int walk(mkt_ctx *ctx, const char *customer, const unsigned char *p, size_t len,
+                struct layout *l)
 {
-    unsigned mask = p[0];
-    size_t n = 1;
-    if (mask >> MKT__NCHANNELS) {
-        *rc = corrupt(ctx, customer, "unknown channel in the channel mask");
-        return 0;
+    if (len < 2 + CAPS_BYTES + 3 || p[0] != STATE_VERSION)
+        return corrupt(ctx, customer, len ? "unknown version or truncated" : "empty");
+    l->mask = p[1];
+    if (l->mask >> MKT__NCHANNELS)
+        return corrupt(ctx, customer, "unknown channel in the channel mask");
+    size_t at = 2;
+    l->channels = p + at;
+    for (unsigned m = l->mask; m; m &= m - 1, at += CHANNEL_BYTES) {
+        if (len - at < CHANNEL_BYTES)
+            return corrupt(ctx, customer, "truncated");
+        if (p[at] > MKT_CONSENT_PENDING)
+            return corrupt(ctx, customer, "unknown consent status");
     }
-    memset(s->ch, 0, sizeof s->ch);
-    for (int c = 1; c <= MKT__NCHANNELS; c++) {
-        if (!(mask >> (c - 1) & 1))
-            continue; /* no entry: all zero */
-        if (len - n < CHANNEL_BYTES) {
-            *rc = corrupt(ctx, customer, "truncated");
-            return 0;
-        }
-        const unsigned char *q = p + n;
-        struct mkt__channel_state *ch = &s->ch[c];
-        ch->status = q[0];
-        ch->flags = q[1];
-        ch->soft_bounces = get16(q + 2);
-        for (int k = 0; k < MKT__NPERIODS; k++)
-            ch->caps[k] = get16(q + 4 + 2 * k);
-        ch->ts = get64(q + 10);
-        if (ch->status > MKT_CONSENT_PENDING) {
-            *rc = corrupt(ctx, customer, "unknown consent status");
-            return 0;
-        }
-        n += CHANNEL_BYTES;
+    if (len - at < CAPS_BYTES + 3)
+        return corrupt(ctx, customer, "truncated");
+    l->global_caps = p + at;
+    at += CAPS_BYTES;
+    l->ndnc = p[at++];
+    if (l->ndnc > MKT__MAX_DNC || len - at < (size_t)l->ndnc * 10 + 1)
+        return corrupt(ctx, customer, "DNC list truncated");
+    l->dnc = p + at;
+    for (unsigned i = 0; i < l->ndnc; i++, at += 10)
+        if (p[at] > MKT__NCHANNELS || p[at + 1] < MKT_DNC_HARD_BOUNCE ||
+            p[at + 1] > MKT_DNC_INTERNAL_POLICY)
+            return corrupt(ctx, customer, "DNC entry with an unknown scope or reason");
+    l->ntopics = p[at++];
+    if (l->ntopics > MKT__MAX_TOPICS)
+        return corrupt(ctx, customer, "too many topics");
+    l->topics = p + at;
+    for (unsigned i = 0; i < l->ntopics; i++) {
+        if (len - at < 2 || p[at + 1] == 0 || p[at + 1] > MKT__MAX_TOPIC_LEN ||
+            len - at - 2 < p[at + 1] || (p[at] != MKT_TOPIC_CHOSEN && p[at] != MKT_TOPIC_EXCLUDED))
+            return corrupt(ctx, customer, "topic list truncated or invalid");
+        at += 2 + (size_t)p[at + 1];
     }
-    if (len - n < CAPS_BYTES) {
-        *rc = corrupt(ctx, customer, "truncated");
-        return 0;
-    }
+    l->counts = p + at;
+    size_t counts = mkt__consent_caps_check(p + at, len - at);
+    if (counts == 0)
+        return corrupt(ctx, customer, "send counters truncated or invalid");
+    return at + counts == len ? MKT_OK : corrupt(ctx, customer, "trailing bytes");
+}
+
+static void channel_decode(const unsigned char *q, struct mkt__channel_state *ch)
+{
+    ch->status = q[0];
+    ch->flags = q[1];
+    ch->soft_bounces = get16(q + 2);
     for (int k = 0; k < MKT__NPERIODS; k++)
-        s->global_caps[k] = get16(p + n + 2 * k);
-    return n + CAPS_BYTES;
+        ch->caps[k] = get16(q + 4 + 2 * k);
+    ch->ts = get64(q + 10);
 }
 
 int mkt__consent_state_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
                               size_t len, mkt__consent_state *s)
 {
-    if (len < 2 + CAPS_BYTES + 3 || p[0] != STATE_VERSION)
-        return corrupt(ctx, customer, len ? "unknown version or truncated" : "empty");
-    int rc = MKT_OK;
-    size_t fixed = decode_channels(ctx, customer, p + 1, len - 1, s, &rc);
-    if (fixed == 0)
+    struct layout l;
+    int rc = walk(ctx, customer, p, len, &l);
+    if (rc)
         return rc;
-    size_t at = 1 + fixed;
-    if (len - at < 3)
-        return corrupt(ctx, customer, "truncated");
-    s->ndnc = p[at++];
-    if (s->ndnc > MKT__MAX_DNC || len - at < (size_t)s->ndnc * 10 + 1)
-        return corrupt(ctx, customer, "DNC list truncated");
-    for (unsigned i = 0; i < s->ndnc; i++, at += 10) {
-        s->dnc[i].scope = p[at];
-        s->dnc[i].reason = p[at + 1];
-        s->dnc[i].ts = get64(p + at + 2);
-        if (s->dnc[i].scope > MKT__NCHANNELS || s->dnc[i].reason < MKT_DNC_HARD_BOUNCE ||
-            s->dnc[i].reason > MKT_DNC_INTERNAL_POLICY)
-            return corrupt(ctx, customer, "DNC entry with an unknown scope or reason");
+    memset(s->ch, 0, sizeof s->ch);
+    const unsigned char *q = l.channels;
+    for (int c = 1; c <= MKT__NCHANNELS; c++) {
+        if (l.mask >> (c - 1) & 1) {
+            channel_decode(q, &s->ch[c]);
+            q += CHANNEL_BYTES;
+        }
     }
-    s->ntopics = p[at++];
-    if (s->ntopics > MKT__MAX_TOPICS)
-        return corrupt(ctx, customer, "too many topics");
-    for (unsigned i = 0; i < s->ntopics; i++) {
+    for (int k = 0; k < MKT__NPERIODS; k++)
+        s->global_caps[k] = get16(l.global_caps + 2 * k);
+    s->ndnc = (uint8_t)l.ndnc;
+    for (unsigned i = 0; i < l.ndnc; i++) {
+        s->dnc[i].scope = l.dnc[10 * i];
+        s->dnc[i].reason = l.dnc[10 * i + 1];
+        s->dnc[i].ts = get64(l.dnc + 10 * i + 2);
+    }
+    s->ntopics = (uint8_t)l.ntopics;
+    q = l.topics;
+    for (unsigned i = 0; i < l.ntopics; i++) {
         struct mkt__topic_state *t = &s->topics[i];
-        if (len - at < 2 || p[at + 1] == 0 || p[at + 1] > MKT__MAX_TOPIC_LEN ||
-            len - at - 2 < p[at + 1] || (p[at] != MKT_TOPIC_CHOSEN && p[at] != MKT_TOPIC_EXCLUDED))
-            return corrupt(ctx, customer, "topic list truncated or invalid");
-        t->choice = p[at];
-        t->len = p[at + 1];
-        memcpy(t->name, p + at + 2, t->len);
-        at += 2 + (size_t)t->len;
+        t->choice = q[0];
+        t->len = q[1];
+        memcpy(t->name, q + 2, t->len);
+        q += 2 + (size_t)t->len;
     }
-    size_t counts = len - at >= 1 ? mkt__consent_caps_decode(p + at, len - at, &s->counts) : 0;
-    if (counts == 0)
-        return corrupt(ctx, customer, "send counters truncated or invalid");
-    return at + counts == len ? MKT_OK : corrupt(ctx, customer, "trailing bytes");
+    mkt__consent_caps_decode(l.counts, &s->counts);
+    return MKT_OK;
+}
+
+/* ---- the view of one decision ------------------------------------------------------------ */
+
+static void view_empty(mkt__consent_view *v)
+{
+    memset(&v->ch, 0, sizeof v->ch);
+    memset(v->global_caps, 0, sizeof v->global_caps);
+    v->dnc = 0;
+    v->topics = 0;
+    for (int g = 0; g < 2; g++)
+        for (int k = 0; k < MKT__NPERIODS; k++)
+            v->counts[g][k] = (struct mkt__cap_counter){ MKT__CAPS_NO_WINDOW, 0 };
+}
+
+/* The topic flags of @purpose (@plen bytes; none when empty). */
+static unsigned view_topics(const struct layout *l, const char *purpose, size_t plen)
+{
+    unsigned flags = 0;
+    const unsigned char *q = l->topics;
+    for (unsigned i = 0; i < l->ntopics; i++, q += 2 + (size_t)q[1]) {
+        const int chosen = q[0] == MKT_TOPIC_CHOSEN;
+        flags |= chosen ? MKT__VIEW_CHOSEN_ANY : 0u;
+        if (plen && q[1] == plen && memcmp(q + 2, purpose, plen) == 0)
+            flags |= chosen ? MKT__VIEW_CHOSEN : MKT__VIEW_EXCLUDED;
+    }
+    return flags;
+}
+
+int mkt__consent_view_decode(mkt_ctx *ctx, const char *customer, const unsigned char *p,
+                             size_t len, int channel, const char *purpose,
+                             mkt__consent_view *v)
+{
+    struct layout l;
+    int rc = walk(ctx, customer, p, len, &l);
+    if (rc)
+        return rc;
+    const unsigned below = (1u << (channel - 1)) - 1;
+    if (l.mask >> (channel - 1) & 1)
+        channel_decode(l.channels + CHANNEL_BYTES * (size_t)__builtin_popcount(l.mask & below),
+                       &v->ch);
+    else
+        memset(&v->ch, 0, sizeof v->ch);
+    for (int k = 0; k < MKT__NPERIODS; k++)
+        v->global_caps[k] = get16(l.global_caps + 2 * k);
+    v->dnc = 0;
+    for (unsigned i = 0; i < l.ndnc; i++)
+        if (l.dnc[10 * i] == MKT_CHANNEL_ALL || l.dnc[10 * i] == channel)
+            v->dnc |= 1u << l.dnc[10 * i + 1];
+    v->topics = view_topics(&l, purpose, purpose ? strlen(purpose) : 0);
+    mkt__consent_caps_pick(l.counts, channel, v->counts);
+    return MKT_OK;
 }
 
 int mkt__consent_state_encode(const mkt__consent_state *s, mkt__buf *out)
@@ -256,16 +329,23 @@ size_t mkt__consent_key(char *key, const char *id)
     return n + 1;
 }
 
-void mkt__consent_key_make(struct mkt__record_key *k, const char *customer)
+void mkt__consent_key_make(struct mkt__record_key *k, const char *customer,
+                           const uint64_t *hash)
 {
     k->len = mkt__consent_key(k->key, customer);
-    k->hash = mkt__memstore_hash(k->key, k->len);
+    k->hinted = hash != NULL;
+    k->hash = hash ? *hash : mkt__memstore_hash(k->key, k->len);
 }
 
-/* The state read through @ref (a decision) or by namespace name (@ref NULL). */
-static int state_load(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
-                      const struct mkt__record_key *k, mkt__consent_state *s,
-                      uint64_t *version)
+/* Reads a fetched record into @out: @p NULL when there is none (the empty state). */
+typedef int (*record_reader)(mkt_ctx *ctx, const char *customer, const unsigned char *p,
+                             size_t len, void *out);
+
+/* The record read through @ref (a decision; the memory store reads it in place) or by
+ * namespace name (@ref NULL), then handed to @read. */
+static int fetch(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
+                 const struct mkt__record_key *k, uint64_t *version, record_reader read,
+                 void *out)
 {
     unsigned char small[512]; /* a typical record is ~130 bytes: no allocation */
     const unsigned char *value = small; /* or the record inside the memory store */
@@ -274,26 +354,38 @@ static int state_load(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
                                           k->hash, small, sizeof small, &value, &len, version)
                  : mkt__store_get_buf(ctx, MKT__CONSENT_NS_STATE, k->key, k->len, small,
                                       sizeof small, &len, version);
-    if (rc == MKT_ENOTFOUND) {
-        mkt__consent_state_empty(s);
-        *version = MKT_VERSION_ABSENT;
-        return MKT_OK;
+    if (rc == MKT_ENOTFOUND && ref && k->hinted) {
+        /* A hash from a batch's prefetch that is not the key's (the caller changed the id
+         * meanwhile) finds nothing: "no record" must come from the key's own hash. */
+        const uint64_t hash = mkt__memstore_hash(k->key, k->len);
+        if (hash != k->hash)
+            rc = mkt__store_view_hashed(ctx, MKT__CONSENT_NS_STATE, ref, k->key, k->len, hash,
+                                        small, sizeof small, &value, &len, version);
     }
     if (rc == MKT_OK)
-        return mkt__consent_state_decode(ctx, customer, value, len, s);
-    if (rc != MKT_ETOOBIG)
+        return read(ctx, customer, value, len, out);
+    if (rc != MKT_ETOOBIG && rc != MKT_ENOTFOUND)
         return rc;
     char *big = NULL;
-    rc = mkt_store_get(ctx, MKT__CONSENT_NS_STATE, k->key, k->len, &big, &len, version);
-    if (rc == MKT_ENOTFOUND) { /* deleted between the two reads */
-        mkt__consent_state_empty(s);
+    if (rc == MKT_ETOOBIG)
+        rc = mkt_store_get(ctx, MKT__CONSENT_NS_STATE, k->key, k->len, &big, &len, version);
+    if (rc == MKT_ENOTFOUND) { /* no record, or deleted between the two reads */
         *version = MKT_VERSION_ABSENT;
-        return MKT_OK;
+        return read(ctx, customer, NULL, 0, out);
     }
     if (rc == MKT_OK)
-        rc = mkt__consent_state_decode(ctx, customer, (const unsigned char *)big, len, s);
+        rc = read(ctx, customer, (const unsigned char *)big, len, out);
     mkt_free(big);
     return rc;
+}
+
+static int read_state(mkt_ctx *ctx, const char *customer, const unsigned char *p, size_t len,
+                      void *out)
+{
+    if (p)
+        return mkt__consent_state_decode(ctx, customer, p, len, out);
+    mkt__consent_state_empty(out);
+    return MKT_OK;
 }
 
 int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
@@ -301,7 +393,8 @@ int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_sta
 {
     struct mkt__record_key k;
     k.len = mkt__consent_key(k.key, customer);
-    return state_load(ctx, NULL, customer, &k, s, version);
+    k.hinted = 0;
+    return fetch(ctx, NULL, customer, &k, version, read_state, s);
 }
 
 int mkt__consent_state_store(mkt_ctx *ctx, const char *customer, const mkt__consent_state *s,
@@ -322,9 +415,28 @@ int mkt__consent_state_store(mkt_ctx *ctx, const char *customer, const mkt__cons
     return rc;
 }
 
-int mkt__consent_state_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
-                            const struct mkt__record_key *k, mkt__consent_state *s)
+/* A decision's question to the record. */
+struct view_question {
+    int channel;
+    const char *purpose;
+    mkt__consent_view *v;
+};
+
+static int read_view(mkt_ctx *ctx, const char *customer, const unsigned char *p, size_t len,
+                     void *out)
+{
+    const struct view_question *q = out;
+    if (p)
+        return mkt__consent_view_decode(ctx, customer, p, len, q->channel, q->purpose, q->v);
+    view_empty(q->v);
+    return MKT_OK;
+}
+
+int mkt__consent_view_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
+                           const struct mkt__record_key *k, int channel, const char *purpose,
+                           mkt__consent_view *v)
 {
     uint64_t version;
-    return state_load(ctx, ref, customer, k, s, &version);
+    struct view_question q = { channel, purpose, v };
+    return fetch(ctx, ref, customer, k, &version, read_view, &q);
 }

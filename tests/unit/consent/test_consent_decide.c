@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "consent/consent-private.h"
 #include "consent_support.h"
 #include "failalloc.h"
 
@@ -237,6 +238,32 @@ START_TEST(implied_consent_option)
     ck_assert_int_eq(mkt_consent_new(NULL, ctx, &o), MKT_EINVAL);
     ck_assert_int_eq(mkt_consent_options_init(NULL), MKT_EINVAL);
     mkt_consent_free(NULL);
+}
+END_TEST
+
+/* A batch hands each decision the key hash it computed for its prefetch. A stale one (the
+ * caller changed the id meanwhile) finds no record; that must never read as "no record" and
+ * allow: with implied consent, no record means yes. */
+START_TEST(stale_batch_hash_never_allows)
+{
+    mkt_consent_options o;
+    ck_assert_int_eq(mkt_consent_options_init(&o), MKT_OK);
+    o.implied_consent_channels = 1u << MKT_CHANNEL_IN_APP;
+    mkt_consent *p2;
+    ck_assert_int_eq(mkt_consent_new(&p2, ctx, &o), MKT_OK);
+    add_dnc("H", MKT_CHANNEL_IN_APP, MKT_DNC_UNSUBSCRIBE);
+    mkt_contact_request r = req("H", MKT_CHANNEL_IN_APP, MKT_CLASS_PROMOTIONAL);
+    const uint64_t stale = mkt__memstore_hash("I\x1f", 2);
+    mkt_contact_decision d = { sizeof d, 0, 0, 0, 0 };
+    ck_assert_int_eq(mkt__consent_decide(p2, &r, &d, &stale), MKT_OK);
+    ck_assert_int_eq(d.allow, 0);
+    ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_DNC_UNSUBSCRIBE));
+    /* A customer without a record still reads as one (here: allowed by implied consent). */
+    r.customer_id = "I";
+    const uint64_t other = mkt__memstore_hash("H\x1f", 2);
+    ck_assert_int_eq(mkt__consent_decide(p2, &r, &d, &other), MKT_OK);
+    ck_assert_int_eq(d.allow, 1);
+    mkt_consent_free(p2);
 }
 END_TEST
 
@@ -836,6 +863,7 @@ int main(void)
     tcase_add_test(tc, dnc_and_transactional);
     tcase_add_test(tc, switches_and_topics);
     tcase_add_test(tc, implied_consent_option);
+    tcase_add_test(tc, stale_batch_hash_never_allows);
     tcase_add_test(tc, quiet_hours_default);
     tcase_add_test(tc, quiet_hours_regions);
     tcase_add_test(tc, quiet_hours_dst);
