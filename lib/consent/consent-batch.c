@@ -31,9 +31,7 @@ static size_t hint_key(const mkt_contact_request *r, char *key)
 {
     if (r->struct_size < offsetof(mkt_contact_request, channel) || r->customer_id == NULL)
         return 0;
-    size_t n = 0;
-    while (n <= MKT__CUSTOMER_MAX && r->customer_id[n] != '\0')
-        n++;
+    size_t n = strnlen(r->customer_id, MKT__CUSTOMER_MAX + 1);
     if (n == 0 || n > MKT__CUSTOMER_MAX)
         return 0;
     memcpy(key, r->customer_id, n);

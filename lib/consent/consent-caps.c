@@ -73,9 +73,9 @@ void mkt__consent_caps_decode(const unsigned char *p, mkt__consent_caps *k)
 void mkt__consent_caps_pick(const unsigned char *p, int channel,
                             struct mkt__cap_counter out[2][MKT__NPERIODS])
 {
-    for (int g = 0; g < 2; g++)
-        for (int k = 0; k < MKT__NPERIODS; k++)
-            out[g][k] = (struct mkt__cap_counter){ MKT__CAPS_NO_WINDOW, 0 };
+    _Static_assert(MKT__NPERIODS == 3, "one unused counter a period and scope");
+    static const struct mkt__cap_counter unused = { MKT__CAPS_NO_WINDOW, 0 };
+    out[0][0] = out[0][1] = out[0][2] = out[1][0] = out[1][1] = out[1][2] = unused;
     const unsigned first = (unsigned)channel * MKT__NPERIODS;
     const unsigned char *end = p + 1 + (size_t)p[0] * SLOT_BYTES;
     for (const unsigned char *q = p + 1; q < end; q += SLOT_BYTES) {

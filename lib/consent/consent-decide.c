@@ -37,6 +37,7 @@ MKT_EXPORT int mkt_contact_request_init(mkt_contact_request *r)
 struct decision {
     mkt_consent *c;
     mkt_contact_request q;
+    size_t id_len;           /* of q.customer_id */
     struct mkt__record_key key; /* the customer's records' key */
     const mkt__tz *zone;     /* NULL until needed and loaded */
     int64_t local;           /* local civil time of q.at */
@@ -65,7 +66,7 @@ static int read_request(mkt_consent *c, const mkt_contact_request *in, struct de
         q = *in; /* the usual case: a fixed-size copy, no variable-length memcpy */
     else
         memcpy(&q, in, in->struct_size);
-    int rc = mkt__consent_check_customer(c->ctx, where, q.customer_id);
+    int rc = mkt__consent_customer_len(c->ctx, where, q.customer_id, &d->id_len);
     if (rc)
         return rc;
     if (q.channel < MKT_CHANNEL_EMAIL || q.channel > MKT__NCHANNELS)
@@ -315,7 +316,7 @@ int mkt__consent_decide(mkt_consent *c, const mkt_contact_request *req,
         return rc;
     out->at = d.q.at;
     mkt__consent_view v;
-    mkt__consent_key_make(&d.key, d.q.customer_id, hash);
+    mkt__consent_key_make(&d.key, d.q.customer_id, d.id_len, hash);
     /* One record holds the state and the send counters. */
     const int promo = d.q.message_class == MKT_CLASS_PROMOTIONAL;
     rc = mkt__consent_view_read(c->ctx, &c->ns_state, d.q.customer_id, &d.key, d.q.channel,

@@ -138,6 +138,8 @@ int mkt__consent_state_encode(const mkt__consent_state *s, mkt__buf *out);
 /* Check a customer id (1..256 bytes of UTF-8, no byte < 0x20); MKT_EINVAL with a message
  * naming @where. */
 int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id);
+/* The same, with the id's length in *len when it is valid. */
+int mkt__consent_customer_len(mkt_ctx *ctx, const char *where, const char *id, size_t *len);
 /* "<id>\x1f" into key (MKT__CONSENT_KEY_MAX bytes); returns the length. */
 size_t mkt__consent_key(char *key, const char *id);
 
@@ -156,8 +158,9 @@ struct mkt__record_key {
     uint64_t hash;
     int hinted;  /* the hash came from the caller (a batch's prefetch), not from the key */
 };
-/* @hash: the key's hash when already known (a batch hashed it for its prefetch), or NULL. */
-void mkt__consent_key_make(struct mkt__record_key *k, const char *customer,
+/* The key of the checked id @customer of @len bytes. @hash: the key's hash when already
+ * known (a batch hashed it for its prefetch), or NULL. */
+void mkt__consent_key_make(struct mkt__record_key *k, const char *customer, size_t len,
                            const uint64_t *hash);
 
 /* What one decision (on @channel, for a purpose) reads of the state record, taken from it in

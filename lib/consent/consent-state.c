@@ -69,8 +69,7 @@ static int channel_used(const struct mkt__channel_state *ch)
 
 /* Where the parts of a checked record are. */
 struct layout {
-    unsigned mask;                   /* the channels with an entry: bit c - 1 for channel c */
-    const unsigned char *channels;   /* their entries, CHANNEL_BYTES each, in channel order */
+    const unsigned char *channel[MKT__NCHANNELS + 1]; /* channel c's entry, NULL: none */
     const unsigned char *global_caps;
     const unsigned char *dnc;        /* ndnc entries of 10 bytes */
     const unsigned char *topics;     /* ntopics entries: u8 choice, u8 len, len bytes */
@@ -86,16 +85,21 @@ static int walk(mkt_ctx *ctx, const char *customer, const unsigned char *p, size
 {
     if (len < 2 + CAPS_BYTES + 3 || p[0] != STATE_VERSION)
         return corrupt(ctx, customer, len ? "unknown version or truncated" : "empty");
-    l->mask = p[1];
-    if (l->mask >> MKT__NCHANNELS)
+    const unsigned mask = p[1]; /* bit c - 1: channel c has an entry */
+    if (mask >> MKT__NCHANNELS)
         return corrupt(ctx, customer, "unknown channel in the channel mask");
     size_t at = 2;
-    l->channels = p + at;
-    for (unsigned m = l->mask; m; m &= m - 1, at += CHANNEL_BYTES) {
+    l->channel[0] = NULL;
+    for (int c = 1; c <= MKT__NCHANNELS; c++) {
+        l->channel[c] = NULL;
+        if (!(mask >> (c - 1) & 1))
+            continue;
         if (len - at < CHANNEL_BYTES)
             return corrupt(ctx, customer, "truncated");
         if (p[at] > MKT_CONSENT_PENDING)
             return corrupt(ctx, customer, "unknown consent status");
+        l->channel[c] = p + at;
+        at += CHANNEL_BYTES;
     }
     if (len - at < CAPS_BYTES + 3)
         return corrupt(ctx, customer, "truncated");
@@ -126,8 +130,13 @@ static int walk(mkt_ctx *ctx, const char *customer, const unsigned char *p, size
     return at + counts == len ? MKT_OK : corrupt(ctx, customer, "trailing bytes");
 }
 
+/* Channel entry @q into @ch (NULL: no entry, all zero). */
 static void channel_decode(const unsigned char *q, struct mkt__channel_state *ch)
 {
+    if (q == NULL) {
+        memset(ch, 0, sizeof *ch);
+        return;
+    }
     ch->status = q[0];
     ch->flags = q[1];
     ch->soft_bounces = get16(q + 2);
@@ -143,14 +152,8 @@ int mkt__consent_state_decode(mkt_ctx *ctx, const char *customer, const unsigned
     int rc = walk(ctx, customer, p, len, &l);
     if (rc)
         return rc;
-    memset(s->ch, 0, sizeof s->ch);
-    const unsigned char *q = l.channels;
-    for (int c = 1; c <= MKT__NCHANNELS; c++) {
-        if (l.mask >> (c - 1) & 1) {
-            channel_decode(q, &s->ch[c]);
-            q += CHANNEL_BYTES;
-        }
-    }
+    for (int c = 0; c <= MKT__NCHANNELS; c++)
+        channel_decode(l.channel[c], &s->ch[c]);
     for (int k = 0; k < MKT__NPERIODS; k++)
         s->global_caps[k] = get16(l.global_caps + 2 * k);
     s->ndnc = (uint8_t)l.ndnc;
@@ -160,7 +163,7 @@ int mkt__consent_state_decode(mkt_ctx *ctx, const char *customer, const unsigned
         s->dnc[i].ts = get64(l.dnc + 10 * i + 2);
     }
     s->ntopics = (uint8_t)l.ntopics;
-    q = l.topics;
+    const unsigned char *q = l.topics;
     for (unsigned i = 0; i < l.ntopics; i++) {
         struct mkt__topic_state *t = &s->topics[i];
         t->choice = q[0];
@@ -207,12 +210,7 @@ int mkt__consent_view_decode(mkt_ctx *ctx, const char *customer, const unsigned 
     int rc = walk(ctx, customer, p, len, &l);
     if (rc)
         return rc;
-    const unsigned below = (1u << (channel - 1)) - 1;
-    if (l.mask >> (channel - 1) & 1)
-        channel_decode(l.channels + CHANNEL_BYTES * (size_t)__builtin_popcount(l.mask & below),
-                       &v->ch);
-    else
-        memset(&v->ch, 0, sizeof v->ch);
+    channel_decode(l.channel[channel], &v->ch);
     for (int k = 0; k < MKT__NPERIODS; k++)
         v->global_caps[k] = get16(l.global_caps + 2 * k);
     v->dnc = 0;
@@ -296,7 +294,14 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
-int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id)
+/* Whether the eight bytes of @w are all printable ASCII (0x20..0x7f). Borrows of the
+ * subtraction start only at a byte below 0x20, so without one no top bit is set by it. */
+static int printable8(uint64_t w)
+{
+    return (((w - UINT64_C(0x2020202020202020)) | w) & UINT64_C(0x8080808080808080)) == 0;
+}
+
+int mkt__consent_customer_len(mkt_ctx *ctx, const char *where, const char *id, size_t *len)
 {
     if (id == NULL)
         return mkt__error(ctx, MKT_EINVAL, "%s: customer_id is NULL", where);
@@ -306,8 +311,10 @@ int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id)
                           where, MKT__CUSTOMER_MAX, n);
     const unsigned char *p = (const unsigned char *)id;
     size_t i = 0;
+    while (i + 8 <= n && printable8(mkt__load_le64(p + i)))
+        i += 8; /* the common case: printable ASCII */
     while (i < n && p[i] >= 0x20 && p[i] < 0x80)
-        i++; /* the common case: printable ASCII */
+        i++;
     while (i < n) {
         if (p[i] < 0x20)
             return mkt__error(ctx, MKT_EINVAL, "%s: customer_id has control byte 0x%02x at "
@@ -318,7 +325,14 @@ int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id)
                               "offset %zu", where, i);
         i += l;
     }
+    *len = n;
     return MKT_OK;
+}
+
+int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id)
+{
+    size_t n;
+    return mkt__consent_customer_len(ctx, where, id, &n);
 }
 
 size_t mkt__consent_key(char *key, const char *id)
@@ -329,10 +343,12 @@ size_t mkt__consent_key(char *key, const char *id)
     return n + 1;
 }
 
-void mkt__consent_key_make(struct mkt__record_key *k, const char *customer,
+void mkt__consent_key_make(struct mkt__record_key *k, const char *customer, size_t len,
                            const uint64_t *hash)
 {
-    k->len = mkt__consent_key(k->key, customer);
+    memcpy(k->key, customer, len);
+    k->key[len] = MKT__KEY_SEP;
+    k->len = len + 1;
     k->hinted = hash != NULL;
     k->hash = hash ? *hash : mkt__memstore_hash(k->key, k->len);
 }

@@ -213,10 +213,8 @@ static int32_t memo(const mkt__tz *z, int64_t lo, int64_t hi, int32_t off)
     return off;
 }
 
-int32_t mkt__tz_offset(const mkt__tz *z, int64_t t)
+int32_t mkt__tz_offset_lookup(const mkt__tz *z, int64_t t)
 {
-    if (t >= z->memo_lo && t < z->memo_hi)
-        return z->memo_off;
     if (z->ntrans == 0 || t >= z->trans[z->ntrans - 1]) {
         if (z->has_footer) {
             int64_t lo, hi;

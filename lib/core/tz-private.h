@@ -66,8 +66,14 @@ void mkt__tz_free(mkt_ctx *ctx, mkt__tz *z);
 /* Parse a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3"). MKT_OK or MKT_EPARSE (no message). */
 int mkt__tz_parse_posix(const char *s, size_t len, struct mkt__tz_posix *out);
 
-/* UTC offset (seconds east) in effect at UTC instant @t. */
-int32_t mkt__tz_offset(const mkt__tz *z, int64_t t);
+/* mkt__tz_offset() past the memo: looks the offset up and remembers its span. */
+int32_t mkt__tz_offset_lookup(const mkt__tz *z, int64_t t);
+/* UTC offset (seconds east) in effect at UTC instant @t. Inline: a memo hit is three
+ * instructions, and the lookup's register saves would cost more than that. */
+static inline int32_t mkt__tz_offset(const mkt__tz *z, int64_t t)
+{
+    return t >= z->memo_lo && t < z->memo_hi ? z->memo_off : mkt__tz_offset_lookup(z, t);
+}
 /* The UTC instant of local civil time @local (seconds since 1970-01-01 00:00 local).
  * Gap (spring forward: the time does not exist): moved forward by the gap, e.g. Paris
  * 02:30 on the last Sunday of March is 03:30 CEST. Fold (autumn: the time exists twice):
@@ -81,6 +87,10 @@ void mkt__civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 /* Day of the week of a day number: 0 Monday .. 6 Sunday. */
 int mkt__weekday(int64_t days);
 /* floor(a / b) for b > 0. */
-int64_t mkt__floor_div(int64_t a, int64_t b);
+static inline int64_t mkt__floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
 
 #endif /* MKT_TZ_PRIVATE_H */

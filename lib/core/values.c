@@ -31,12 +31,6 @@ static int days_in_month(int64_t y, int m)
 
 /* Howard Hinnant's days_from_civil / civil_from_days (declared in tz-private.h: time zones,
  * journeys and consent use them too). */
-int64_t mkt__floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-
 int64_t mkt__days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;

@@ -149,6 +149,27 @@ START_TEST(validation)
     }
     c.customer_id = "Zo\xc3\xab"; /* valid UTF-8 */
     ck_assert_int_eq(mkt_consent_set(ctx, &c), MKT_OK);
+    /* Longer ids are checked eight bytes at a time: a bad byte at every offset of two words
+     * and a tail is found and named, and valid ones pass (DEL, the top of the ASCII range, and
+     * a two-byte sequence after a word). */
+    const unsigned char bad_bytes[] = { 0x00 + 1, 0x1f, 0x80, 0xff };
+    for (size_t at = 0; at < 19; at++) {
+        for (size_t b = 0; b < sizeof bad_bytes; b++) {
+            char id[20];
+            memset(id, 'a' + (int)(at % 26), sizeof id - 1);
+            id[sizeof id - 1] = '\0';
+            id[at] = (char)bad_bytes[b];
+            c.customer_id = id;
+            ck_assert_int_eq(mkt_consent_set(ctx, &c), MKT_EINVAL);
+            char offset[32];
+            snprintf(offset, sizeof offset, "at offset %zu", at);
+            ck_assert_msg(strstr(mkt_ctx_last_error(ctx)->message, offset),
+                          "byte 0x%02x at %zu: %s", bad_bytes[b], at,
+                          mkt_ctx_last_error(ctx)->message);
+        }
+    }
+    c.customer_id = "abcdefgh\x7f ~\xc3\xabxyz";
+    ck_assert_int_eq(mkt_consent_set(ctx, &c), MKT_OK);
     c.channel = 7;
     ck_assert_int_eq(mkt_consent_set(ctx, &c), MKT_EINVAL);
     ck_assert_ptr_nonnull(strstr(mkt_ctx_last_error(ctx)->message, "channel 7"));
@@ -179,8 +200,8 @@ START_TEST(validation)
     ck_assert_int_eq(mkt_consent_change_init(NULL), MKT_EINVAL);
     ck_assert_int_eq(mkt_consent_change_init(&c), MKT_OK);
     ck_assert_uint_eq(c.struct_size, sizeof c);
-    /* Only the valid change was written. */
-    ck_assert_int_eq(audit.count, 1);
+    /* Only the two valid changes were written. */
+    ck_assert_int_eq(audit.count, 2);
 }
 END_TEST
 
