@@ -353,55 +353,49 @@ void mkt__consent_key_make(struct mkt__record_key *k, const char *customer, size
     k->hash = hash ? *hash : mkt__memstore_hash(k->key, k->len);
 }
 
-/* Reads a fetched record into @out: @p NULL when there is none (the empty state). */
-typedef int (*record_reader)(mkt_ctx *ctx, const char *customer, const unsigned char *p,
-                             size_t len, void *out);
+/* A fetched record: @p, @len bytes inside the memory store, in @small or in @big (to free
+ * with mkt_free()); @p NULL when there is none. */
+struct fetched {
+    const unsigned char *p;
+    size_t len;
+    char *big;
+    unsigned char small[512]; /* a typical record is ~130 bytes: no allocation */
+};
 
 /* The record read through @ref (a decision; the memory store reads it in place) or by
- * namespace name (@ref NULL), then handed to @read. */
-static int fetch(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
-                 const struct mkt__record_key *k, uint64_t *version, record_reader read,
-                 void *out)
+ * namespace name (@ref NULL). */
+static int fetch(mkt_ctx *ctx, mkt__ns_ref *ref, const struct mkt__record_key *k,
+                 uint64_t *version, struct fetched *f)
 {
-    unsigned char small[512]; /* a typical record is ~130 bytes: no allocation */
-    const unsigned char *value = small; /* or the record inside the memory store */
-    size_t len = 0;
+    const unsigned char *value = f->small;
+    f->p = NULL;
+    f->len = 0;
+    f->big = NULL;
     int rc = ref ? mkt__store_view_hashed(ctx, MKT__CONSENT_NS_STATE, ref, k->key, k->len,
-                                          k->hash, small, sizeof small, &value, &len, version)
-                 : mkt__store_get_buf(ctx, MKT__CONSENT_NS_STATE, k->key, k->len, small,
-                                      sizeof small, &len, version);
+                                          k->hash, f->small, sizeof f->small, &value, &f->len,
+                                          version)
+                 : mkt__store_get_buf(ctx, MKT__CONSENT_NS_STATE, k->key, k->len, f->small,
+                                      sizeof f->small, &f->len, version);
     if (rc == MKT_ENOTFOUND && ref && k->hinted) {
         /* A hash from a batch's prefetch that is not the key's (the caller changed the id
          * meanwhile) finds nothing: "no record" must come from the key's own hash. */
         const uint64_t hash = mkt__memstore_hash(k->key, k->len);
         if (hash != k->hash)
             rc = mkt__store_view_hashed(ctx, MKT__CONSENT_NS_STATE, ref, k->key, k->len, hash,
-                                        small, sizeof small, &value, &len, version);
+                                        f->small, sizeof f->small, &value, &f->len, version);
     }
-    if (rc == MKT_OK)
-        return read(ctx, customer, value, len, out);
-    if (rc != MKT_ETOOBIG && rc != MKT_ENOTFOUND)
-        return rc;
-    char *big = NULL;
-    if (rc == MKT_ETOOBIG)
-        rc = mkt_store_get(ctx, MKT__CONSENT_NS_STATE, k->key, k->len, &big, &len, version);
+    if (rc == MKT_ETOOBIG) {
+        rc = mkt_store_get(ctx, MKT__CONSENT_NS_STATE, k->key, k->len, &f->big, &f->len,
+                           version);
+        value = (const unsigned char *)f->big;
+    }
     if (rc == MKT_ENOTFOUND) { /* no record, or deleted between the two reads */
         *version = MKT_VERSION_ABSENT;
-        return read(ctx, customer, NULL, 0, out);
+        return MKT_OK;
     }
     if (rc == MKT_OK)
-        rc = read(ctx, customer, (const unsigned char *)big, len, out);
-    mkt_free(big);
+        f->p = value;
     return rc;
-}
-
-static int read_state(mkt_ctx *ctx, const char *customer, const unsigned char *p, size_t len,
-                      void *out)
-{
-    if (p)
-        return mkt__consent_state_decode(ctx, customer, p, len, out);
-    mkt__consent_state_empty(out);
-    return MKT_OK;
 }
 
 int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,
@@ -410,7 +404,14 @@ int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_sta
     struct mkt__record_key k;
     k.len = mkt__consent_key(k.key, customer);
     k.hinted = 0;
-    return fetch(ctx, NULL, customer, &k, version, read_state, s);
+    struct fetched f;
+    int rc = fetch(ctx, NULL, &k, version, &f);
+    if (rc == MKT_OK && f.p)
+        rc = mkt__consent_state_decode(ctx, customer, f.p, f.len, s);
+    else if (rc == MKT_OK)
+        mkt__consent_state_empty(s);
+    mkt_free(f.big);
+    return rc;
 }
 
 int mkt__consent_state_store(mkt_ctx *ctx, const char *customer, const mkt__consent_state *s,
@@ -431,28 +432,17 @@ int mkt__consent_state_store(mkt_ctx *ctx, const char *customer, const mkt__cons
     return rc;
 }
 
-/* A decision's question to the record. */
-struct view_question {
-    int channel;
-    const char *purpose;
-    mkt__consent_view *v;
-};
-
-static int read_view(mkt_ctx *ctx, const char *customer, const unsigned char *p, size_t len,
-                     void *out)
-{
-    const struct view_question *q = out;
-    if (p)
-        return mkt__consent_view_decode(ctx, customer, p, len, q->channel, q->purpose, q->v);
-    view_empty(q->v);
-    return MKT_OK;
-}
-
 int mkt__consent_view_read(mkt_ctx *ctx, mkt__ns_ref *ref, const char *customer,
                            const struct mkt__record_key *k, int channel, const char *purpose,
                            mkt__consent_view *v)
 {
     uint64_t version;
-    struct view_question q = { channel, purpose, v };
-    return fetch(ctx, ref, customer, k, &version, read_view, &q);
+    struct fetched f;
+    int rc = fetch(ctx, ref, k, &version, &f);
+    if (rc == MKT_OK && f.p)
+        rc = mkt__consent_view_decode(ctx, customer, f.p, f.len, channel, purpose, v);
+    else if (rc == MKT_OK)
+        view_empty(v);
+    mkt_free(f.big);
+    return rc;
 }

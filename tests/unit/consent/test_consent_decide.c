@@ -531,6 +531,73 @@ START_TEST(concurrent_senders)
 }
 END_TEST
 
+/* Records too big for the 512-byte read buffer (many long topics) take the allocating read:
+ * in the decision with a host store, and in every writer (here: consent, topics, a counted
+ * send). Decisions on them are the same with the memory store, read in place. */
+static void decide_on_big_record(mkt_ctx *c)
+{
+    mkt_consent *p;
+    ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
+    mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
+    ch.customer_id = "B";
+    ch.channel = MKT_CHANNEL_EMAIL;
+    ch.status = MKT_CONSENT_GIVEN;
+    ch.source = "t";
+    ck_assert_int_eq(mkt_consent_set(c, &ch), MKT_OK);
+    char topic[48];
+    for (int i = 0; i < 20; i++) {
+        snprintf(topic, sizeof topic, "topic-%02d-with-a-long-name-for-the-record", i);
+        ck_assert_int_eq(mkt_topic_set(c, "B", topic, MKT_TOPIC_CHOSEN, NULL), MKT_OK);
+    }
+    ck_assert_int_eq(mkt_topic_set(c, "B", "spam", MKT_TOPIC_EXCLUDED, NULL), MKT_OK);
+    mkt_preferences pr = MKT_PREFERENCES_INIT;
+    pr.customer_id = "B";
+    pr.channel = MKT_CHANNEL_EMAIL;
+    pr.daily_cap = 1;
+    ck_assert_int_eq(mkt_preferences_set(c, &pr), MKT_OK);
+    char *v = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(mkt_store_get(c, "consent.state", "B\x1f", 2, &v, &len, NULL), MKT_OK);
+    ck_assert_uint_gt(len, 512);
+    mkt_free(v);
+    mkt_contact_request r = req("B", MKT_CHANNEL_EMAIL, MKT_CLASS_PROMOTIONAL);
+    const struct { const char *purpose; uint32_t reasons; } cases[] = {
+        { "topic-19-with-a-long-name-for-the-record", 0 },
+        { "topic-19", BIT(MKT_REASON_TOPIC_NOT_CHOSEN) },
+        { "spam", BIT(MKT_REASON_TOPIC_EXCLUDED) },
+    };
+    mkt_contact_decision d = { sizeof d, 0, 0, 0, 0 };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        r.purpose = cases[i].purpose;
+        ck_assert_int_eq(mkt_consent_check(p, &r, &d), MKT_OK);
+        ck_assert_uint_eq(d.reasons, cases[i].reasons);
+    }
+    r.purpose = cases[0].purpose;
+    r.flags = MKT_CONTACT_SEND; /* counted in the big record: the daily cap of 1 is reached */
+    ck_assert_int_eq(mkt_consent_check(p, &r, &d), MKT_OK);
+    ck_assert_int_eq(d.allow, 1);
+    ck_assert_int_eq(mkt_consent_check(p, &r, &d), MKT_OK);
+    ck_assert_uint_eq(d.reasons, BIT(MKT_REASON_CAP_CHANNEL));
+    mkt_consent_free(p);
+}
+
+START_TEST(big_records)
+{
+    decide_on_big_record(ctx); /* the memory store */
+    fault_store fs;
+    fault_store_init(&fs);
+    mkt_store_ops ops;
+    fault_store_ops(&fs, &ops);
+    mkt_host h = MKT_HOST_INIT;
+    h.store = &ops;
+    mkt_ctx *c;
+    ck_assert_int_eq(mkt_ctx_new(&c, &h, NULL), MKT_OK);
+    decide_on_big_record(c); /* a host store */
+    mkt_ctx_free(c);
+    fault_store_free(&fs);
+}
+END_TEST
+
 /* The safety rule under fault injection: fail store operation N (once, or from N on) of a
  * check that would allow; whenever a failure was injected, the answer is a deny. */
 START_TEST(store_failures_never_allow)
@@ -869,6 +936,7 @@ int main(void)
     tcase_add_test(tc, quiet_hours_dst);
     tcase_add_test(tc, caps);
     tcase_add_test(tc, concurrent_senders);
+    tcase_add_test(tc, big_records);
     tcase_add_test(tc, store_failures_never_allow);
     tcase_add_test(tc, corrupt_record_and_unknown_zone);
     tcase_add_test(tc, audit_of_sends);
