@@ -42,7 +42,8 @@ static size_t hint_key(const mkt_contact_request *r, char *key)
 /* The prefetch pipeline over the requests: at request i, stage -1 pulls in the customer id
  * of request i + 3 * AHEAD (the caller's strings are scattered too), stage 0 hashes the key
  * "<id>\x1f" of request i + 2 * AHEAD and pulls in its hash slot, stage 1 pulls in the
- * record (state and send counters) of request i + AHEAD. */
+ * record (state and send counters) of request i + AHEAD. Request i's decision then looks its
+ * record up with the hash stage 0 computed (the ring keeps it until then). */
 struct hint {
     uint64_t hash;
     int valid;
