@@ -104,6 +104,17 @@ void fault_store_ops(fault_store *f, mkt_store_ops *ops)
     ops->user_data = f;
 }
 
+mkt_ctx *fault_store_ctx(fault_store *f)
+{
+    fault_store_init(f);
+    mkt_store_ops ops;
+    fault_store_ops(f, &ops);
+    mkt_host h = MKT_HOST_INIT;
+    h.store = &ops; /* the context copies the table */
+    mkt_ctx *c = NULL;
+    return mkt_ctx_new(&c, &h, NULL) == MKT_OK ? c : NULL;
+}
+
 int audit_log_sink(const mkt_audit_record *r, void *user_data)
 {
     audit_log *a = user_data;

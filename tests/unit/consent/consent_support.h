@@ -27,6 +27,8 @@ void fault_store_init(fault_store *f);
 void fault_store_free(fault_store *f);
 /* Ops that use @f; copy into a host's store field. */
 void fault_store_ops(fault_store *f, mkt_store_ops *ops);
+/* fault_store_init(@f) and a context whose store is @f (NULL if that fails). */
+mkt_ctx *fault_store_ctx(fault_store *f);
 
 typedef struct audit_log {
     int count;

@@ -421,13 +421,8 @@ END_TEST
 START_TEST(conflict_retry)
 {
     fault_store fs;
-    fault_store_init(&fs);
-    mkt_store_ops ops;
-    fault_store_ops(&fs, &ops);
-    mkt_host h = MKT_HOST_INIT;
-    h.store = &ops;
-    mkt_ctx *c;
-    ck_assert_int_eq(mkt_ctx_new(&c, &h, NULL), MKT_OK);
+    mkt_ctx *c = fault_store_ctx(&fs);
+    ck_assert_ptr_nonnull(c);
     mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
     ch.customer_id = "C10";
     ch.channel = MKT_CHANNEL_SMS;

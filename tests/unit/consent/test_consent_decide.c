@@ -484,13 +484,8 @@ START_TEST(concurrent_senders)
 {
     for (long bump_after = 0; bump_after <= 1; bump_after++) {
         fault_store fs;
-        fault_store_init(&fs);
-        mkt_store_ops ops;
-        fault_store_ops(&fs, &ops);
-        mkt_host h = MKT_HOST_INIT;
-        h.store = &ops;
-        mkt_ctx *c;
-        ck_assert_int_eq(mkt_ctx_new(&c, &h, NULL), MKT_OK);
+        mkt_ctx *c = fault_store_ctx(&fs);
+        ck_assert_ptr_nonnull(c);
         mkt_consent *p;
         ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
         mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
@@ -585,13 +580,8 @@ START_TEST(big_records)
 {
     decide_on_big_record(ctx); /* the memory store */
     fault_store fs;
-    fault_store_init(&fs);
-    mkt_store_ops ops;
-    fault_store_ops(&fs, &ops);
-    mkt_host h = MKT_HOST_INIT;
-    h.store = &ops;
-    mkt_ctx *c;
-    ck_assert_int_eq(mkt_ctx_new(&c, &h, NULL), MKT_OK);
+    mkt_ctx *c = fault_store_ctx(&fs);
+    ck_assert_ptr_nonnull(c);
     decide_on_big_record(c); /* a host store */
     mkt_ctx_free(c);
     fault_store_free(&fs);
@@ -606,13 +596,8 @@ START_TEST(store_failures_never_allow)
         for (int send = 0; send < 2; send++) {
             for (long n = 0; n < 40; n++) {
                 fault_store fs;
-                fault_store_init(&fs);
-                mkt_store_ops ops;
-                fault_store_ops(&fs, &ops);
-                mkt_host h = MKT_HOST_INIT;
-                h.store = &ops;
-                mkt_ctx *c;
-                ck_assert_int_eq(mkt_ctx_new(&c, &h, NULL), MKT_OK);
+                mkt_ctx *c = fault_store_ctx(&fs);
+                ck_assert_ptr_nonnull(c);
                 mkt_consent *p;
                 ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
                 mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
