@@ -51,7 +51,7 @@ static void teardown(void)
     mkt_ctx_free(ctx);
 }
 
-static void give(const char *id, int32_t channel, int32_t status, int doi)
+static void give_in(mkt_ctx *in, const char *id, int32_t channel, int32_t status, int doi)
 {
     mkt_consent_change c = MKT_CONSENT_CHANGE_INIT;
     c.customer_id = id;
@@ -60,7 +60,12 @@ static void give(const char *id, int32_t channel, int32_t status, int doi)
     c.double_opt_in = doi;
     c.ts = 1000;
     c.source = "test";
-    ck_assert_int_eq(mkt_consent_set(ctx, &c), MKT_OK);
+    ck_assert_int_eq(mkt_consent_set(in, &c), MKT_OK);
+}
+
+static void give(const char *id, int32_t channel, int32_t status, int doi)
+{
+    give_in(ctx, id, channel, status, doi);
 }
 
 static void add_dnc(const char *id, int32_t scope, int32_t reason)
@@ -215,13 +220,20 @@ START_TEST(switches_and_topics)
 }
 END_TEST
 
+/* A policy where promotional in-app messages need no consent record. */
+static mkt_consent *implied_in_app_policy(mkt_consent_options *o)
+{
+    ck_assert_int_eq(mkt_consent_options_init(o), MKT_OK);
+    o->implied_consent_channels = 1u << MKT_CHANNEL_IN_APP;
+    mkt_consent *p;
+    ck_assert_int_eq(mkt_consent_new(&p, ctx, o), MKT_OK);
+    return p;
+}
+
 START_TEST(implied_consent_option)
 {
     mkt_consent_options o;
-    ck_assert_int_eq(mkt_consent_options_init(&o), MKT_OK);
-    o.implied_consent_channels = 1u << MKT_CHANNEL_IN_APP;
-    mkt_consent *p2;
-    ck_assert_int_eq(mkt_consent_new(&p2, ctx, &o), MKT_OK);
+    mkt_consent *p2 = implied_in_app_policy(&o);
     mkt_contact_request r = req("G", MKT_CHANNEL_IN_APP, MKT_CLASS_PROMOTIONAL);
     mkt_contact_decision d = { sizeof d, 0, 0, 0, 0 };
     ck_assert_int_eq(mkt_consent_check(p2, &r, &d), MKT_OK);
@@ -247,10 +259,7 @@ END_TEST
 START_TEST(stale_batch_hash_never_allows)
 {
     mkt_consent_options o;
-    ck_assert_int_eq(mkt_consent_options_init(&o), MKT_OK);
-    o.implied_consent_channels = 1u << MKT_CHANNEL_IN_APP;
-    mkt_consent *p2;
-    ck_assert_int_eq(mkt_consent_new(&p2, ctx, &o), MKT_OK);
+    mkt_consent *p2 = implied_in_app_policy(&o);
     add_dnc("H", MKT_CHANNEL_IN_APP, MKT_DNC_UNSUBSCRIBE);
     mkt_contact_request r = req("H", MKT_CHANNEL_IN_APP, MKT_CLASS_PROMOTIONAL);
     const uint64_t stale = mkt__memstore_hash("I\x1f", 2);
@@ -488,12 +497,7 @@ START_TEST(concurrent_senders)
         ck_assert_ptr_nonnull(c);
         mkt_consent *p;
         ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
-        mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
-        ch.customer_id = "X";
-        ch.channel = MKT_CHANNEL_PUSH;
-        ch.status = MKT_CONSENT_GIVEN;
-        ch.source = "t";
-        ck_assert_int_eq(mkt_consent_set(c, &ch), MKT_OK);
+        give_in(c, "X", MKT_CHANNEL_PUSH, MKT_CONSENT_GIVEN, 0);
         mkt_preferences pr = MKT_PREFERENCES_INIT;
         pr.customer_id = "X";
         pr.channel = MKT_CHANNEL_PUSH;
@@ -533,12 +537,7 @@ static void decide_on_big_record(mkt_ctx *c)
 {
     mkt_consent *p;
     ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
-    mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
-    ch.customer_id = "B";
-    ch.channel = MKT_CHANNEL_EMAIL;
-    ch.status = MKT_CONSENT_GIVEN;
-    ch.source = "t";
-    ck_assert_int_eq(mkt_consent_set(c, &ch), MKT_OK);
+    give_in(c, "B", MKT_CHANNEL_EMAIL, MKT_CONSENT_GIVEN, 0);
     char topic[48];
     for (int i = 0; i < 20; i++) {
         snprintf(topic, sizeof topic, "topic-%02d-with-a-long-name-for-the-record", i);
@@ -600,12 +599,7 @@ START_TEST(store_failures_never_allow)
                 ck_assert_ptr_nonnull(c);
                 mkt_consent *p;
                 ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
-                mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
-                ch.customer_id = "Y";
-                ch.channel = MKT_CHANNEL_SMS;
-                ch.status = MKT_CONSENT_GIVEN;
-                ch.source = "t";
-                ck_assert_int_eq(mkt_consent_set(c, &ch), MKT_OK);
+                give_in(c, "Y", MKT_CHANNEL_SMS, MKT_CONSENT_GIVEN, 0);
                 mkt_preferences pr = MKT_PREFERENCES_INIT;
                 pr.customer_id = "Y";
                 pr.channel = MKT_CHANNEL_SMS;
