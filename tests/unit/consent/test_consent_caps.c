@@ -4,7 +4,8 @@
  *  - windows move on (a new day overwrites the day slot, the week slot keeps counting), and
  *    a request dated before the stored window counts that cap as reached;
  *  - threads, each with its own context and policy over one shared store, send to one
- *    customer: exactly the cap's number of sends is allowed (compare-and-set under contention);
+ *    customer: exactly the cap's number of sends is allowed (compare-and-set under contention),
+ *    also while another thread changes the customer's topics and DNC entries (none lost);
  *  - mkt_consent_check_many() gives the same decisions, codes and final counters as single
  *    calls over random requests with real sends, bad requests and a host store;
  *  - its argument errors and allocation failures.
@@ -12,6 +13,7 @@
  */
 #include <check.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +193,7 @@ static int sh_get(const char *ns, const char *key, size_t key_len, mkt_store_rep
     pthread_mutex_lock(&s->mu);
     int rc = mkt_store_get(s->backing, ns, key, key_len, &v, &len, &version);
     pthread_mutex_unlock(&s->mu);
+    sched_yield(); /* let other threads write between our read and our write */
     if (rc == MKT_OK)
         rc = mkt_store_reply_set(reply, v, len, version);
     mkt_free(v);
@@ -284,7 +287,50 @@ static void *send_all(void *arg)
     return NULL;
 }
 
-START_TEST(threads_never_pass_a_cap)
+/* Another thread's consent changes meanwhile: topic "news" chosen and excluded in turn, and
+ * halfway a DNC entry on push (neither concerns the senders' email without a purpose). */
+enum { CHANGES = 20 };
+
+struct changer {
+    pthread_t tid;
+    mkt_store_ops *ops;
+    int errors;
+};
+
+static void *change_all(void *arg)
+{
+    struct changer *w = arg;
+    mkt_host h = MKT_HOST_INIT;
+    h.store = w->ops;
+    h.audit = no_audit;
+    mkt_ctx *c = NULL;
+    if (mkt_ctx_new(&c, &h, NULL)) {
+        w->errors++;
+        return NULL;
+    }
+    for (int i = 0; i < CHANGES; i++) {
+        int32_t choice = i % 2 ? MKT_TOPIC_EXCLUDED : MKT_TOPIC_CHOSEN;
+        if (mkt_topic_set(c, "T", "news", choice, NULL))
+            w->errors++;
+        if (i == CHANGES / 2) {
+            mkt_dnc_entry e = MKT_DNC_ENTRY_INIT;
+            e.customer_id = "T";
+            e.scope = MKT_CHANNEL_PUSH;
+            e.reason = MKT_DNC_UNSUBSCRIBE;
+            e.ts = 1000;
+            e.source = "test";
+            if (mkt_dnc_add(c, &e))
+                w->errors++;
+        }
+    }
+    mkt_ctx_free(c);
+    return NULL;
+}
+
+/* THREADS senders (and with @changes a thread changing the customer's consent), each with
+ * its own context and policy, over one shared store: exactly the cap's number of sends is
+ * allowed, no count is lost to a change, and no change is lost to a count. */
+static void contend(int changes)
 {
     struct shared sh;
     pthread_mutex_init(&sh.mu, NULL);
@@ -293,6 +339,9 @@ START_TEST(threads_never_pass_a_cap)
     mkt_store_ops ops = { sizeof ops, sh_get, sh_put, sh_del, sh_incr, sh_scan, NULL, &sh };
     struct sender s[THREADS];
     memset(s, 0, sizeof s);
+    struct changer w = { .ops = &ops };
+    if (changes)
+        ck_assert_int_eq(pthread_create(&w.tid, NULL, change_all, &w), 0);
     for (int i = 0; i < THREADS; i++) {
         s[i].ops = &ops;
         ck_assert_int_eq(pthread_create(&s[i].tid, NULL, send_all, &s[i]), 0);
@@ -304,15 +353,41 @@ START_TEST(threads_never_pass_a_cap)
         capped += s[i].capped;
         errors += s[i].errors;
     }
+    if (changes)
+        pthread_join(w.tid, NULL);
     /* 8 x 25 = 200 attempts, a cap of 37: 37 sends and 163 refusals, none lost. */
     ck_assert_int_eq(errors, 0);
     ck_assert_int_eq(allowed, DAILY_CAP);
     ck_assert_int_eq(capped, THREADS * PER_THREAD - DAILY_CAP);
-    int64_t w;
-    ck_assert_int_eq(slot(sh.backing, "T", 1, DAY, &w), DAILY_CAP);
-    ck_assert_int_eq(slot(sh.backing, "T", 0, DAY, &w), DAILY_CAP);
+    int64_t wnd;
+    ck_assert_int_eq(slot(sh.backing, "T", 1, DAY, &wnd), DAILY_CAP);
+    ck_assert_int_eq(slot(sh.backing, "T", 0, DAY, &wnd), DAILY_CAP);
+    if (changes) {
+        ck_assert_int_eq(w.errors, 0);
+        /* The last topic change (excluded) and the DNC entry are in the record. */
+        mkt_consent *p;
+        ck_assert_int_eq(mkt_consent_new(&p, sh.backing, NULL), MKT_OK);
+        mkt_contact_request r = req("T", MKT_CHANNEL_EMAIL, MKT_CLASS_PROMOTIONAL, NOON_PARIS);
+        r.purpose = "news";
+        ck_assert_uint_eq(decide(p, &r).reasons,
+                          BIT(MKT_REASON_TOPIC_EXCLUDED) | BIT(MKT_REASON_CAP_CHANNEL));
+        r = req("T", MKT_CHANNEL_PUSH, MKT_CLASS_PROMOTIONAL, NOON_PARIS);
+        ck_assert_uint_eq(decide(p, &r).reasons, BIT(MKT_REASON_DNC_UNSUBSCRIBE));
+        mkt_consent_free(p);
+    }
     mkt_ctx_free(sh.backing);
     pthread_mutex_destroy(&sh.mu);
+}
+
+START_TEST(threads_never_pass_a_cap)
+{
+    contend(0);
+}
+END_TEST
+
+START_TEST(sends_and_changes_lose_nothing)
+{
+    contend(1);
 }
 END_TEST
 
@@ -596,6 +671,7 @@ int main(void)
     tcase_add_test(tc, windows_move_on);
     tcase_add_test(tc, changes_keep_counters);
     tcase_add_test(tc, threads_never_pass_a_cap);
+    tcase_add_test(tc, sends_and_changes_lose_nothing);
     tcase_add_test(tc, batch_equals_single_calls);
     tcase_add_test(tc, batch_arguments);
     tcase_add_test(tc, batch_allocation_failures);
