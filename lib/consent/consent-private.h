@@ -113,8 +113,9 @@ struct mkt__topic_state {
 };
 
 /* The decoded state record. Encoded little-endian (consent-state.c):
- *   u8 version (2); per channel 1..6: u8 status, u8 flags, u16 soft_bounces, 3 x u16 caps,
- *   i64 ts (18 bytes); 3 x u16 all-channel caps; u8 ndnc, ndnc x (u8 scope, u8 reason,
+ *   u8 version (3); u8 channel mask (bit c - 1: channel c has an entry); for each channel
+ *   in the mask, in order: u8 status, u8 flags, u16 soft_bounces, 3 x u16 caps, i64 ts (18
+ *   bytes; a channel without an entry reads as all zero); 3 x u16 all-channel caps; u8 ndnc, ndnc x (u8 scope, u8 reason,
  *   i64 ts); u8 ntopics, ntopics x (u8 choice, u8 len, len bytes); then the counters
  *   trailer (consent-caps.c): u8 nslots, nslots x (u8 slot = scope * 3 + period, in
  *   ascending order; i32 window; u16 count) for the used slots only. Every writer of the
