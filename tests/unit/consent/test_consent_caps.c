@@ -63,6 +63,18 @@ static void setup_customer(mkt_ctx *c, const char *id, int daily, int weekly, in
     ck_assert_int_eq(mkt_preferences_set(c, &p), MKT_OK);
 }
 
+/* mkt_dnc_add() of (@id, @scope, @reason) at time 1000 in @c. */
+static int add_dnc(mkt_ctx *c, const char *id, int32_t scope, int32_t reason)
+{
+    mkt_dnc_entry e = MKT_DNC_ENTRY_INIT;
+    e.customer_id = id;
+    e.scope = scope;
+    e.reason = reason;
+    e.source = "test";
+    e.ts = 1000;
+    return mkt_dnc_add(c, &e);
+}
+
 /* A counter slot of the customer's state record (consent_support.h): the count (-1 with no
  * record or one not as documented) and the window in *w. */
 static int64_t slot(mkt_ctx *c, const char *id, int scope, int period, int64_t *w)
@@ -149,13 +161,7 @@ START_TEST(changes_keep_counters)
     ch.ts = 2000;
     ch.source = "test";
     ck_assert_int_eq(mkt_consent_set(c, &ch), MKT_OK);
-    mkt_dnc_entry e = MKT_DNC_ENTRY_INIT;
-    e.customer_id = "K";
-    e.scope = MKT_CHANNEL_PUSH;
-    e.reason = MKT_DNC_UNSUBSCRIBE;
-    e.source = "test";
-    e.ts = 2000;
-    ck_assert_int_eq(mkt_dnc_add(c, &e), MKT_OK);
+    ck_assert_int_eq(add_dnc(c, "K", MKT_CHANNEL_PUSH, MKT_DNC_UNSUBSCRIBE), MKT_OK);
     ck_assert_int_eq(mkt_topic_set(c, "K", "gossip", MKT_TOPIC_EXCLUDED, NULL), MKT_OK);
     mkt_preferences pr = MKT_PREFERENCES_INIT;
     pr.customer_id = "K";
@@ -254,16 +260,23 @@ struct sender {
     int allowed, capped, errors;
 };
 
+/* A thread's own context over the shared store (NULL if that fails). */
+static mkt_ctx *thread_ctx(mkt_store_ops *ops)
+{
+    mkt_host h = MKT_HOST_INIT;
+    h.store = ops;
+    h.audit = no_audit;
+    mkt_ctx *c = NULL;
+    return mkt_ctx_new(&c, &h, NULL) == MKT_OK ? c : NULL;
+}
+
 /* (no Check assertions in threads: count, assert after the join) */
 static void *send_all(void *arg)
 {
     struct sender *s = arg;
-    mkt_host h = MKT_HOST_INIT;
-    h.store = s->ops;
-    h.audit = no_audit;
-    mkt_ctx *c = NULL;
+    mkt_ctx *c = thread_ctx(s->ops);
     mkt_consent *p = NULL;
-    if (mkt_ctx_new(&c, &h, NULL) || mkt_consent_new(&p, c, NULL)) {
+    if (c == NULL || mkt_consent_new(&p, c, NULL)) {
         s->errors++;
         mkt_ctx_free(c);
         return NULL;
@@ -300,11 +313,8 @@ struct changer {
 static void *change_all(void *arg)
 {
     struct changer *w = arg;
-    mkt_host h = MKT_HOST_INIT;
-    h.store = w->ops;
-    h.audit = no_audit;
-    mkt_ctx *c = NULL;
-    if (mkt_ctx_new(&c, &h, NULL)) {
+    mkt_ctx *c = thread_ctx(w->ops);
+    if (c == NULL) {
         w->errors++;
         return NULL;
     }
@@ -312,16 +322,8 @@ static void *change_all(void *arg)
         int32_t choice = i % 2 ? MKT_TOPIC_EXCLUDED : MKT_TOPIC_CHOSEN;
         if (mkt_topic_set(c, "T", "news", choice, NULL))
             w->errors++;
-        if (i == CHANGES / 2) {
-            mkt_dnc_entry e = MKT_DNC_ENTRY_INIT;
-            e.customer_id = "T";
-            e.scope = MKT_CHANNEL_PUSH;
-            e.reason = MKT_DNC_UNSUBSCRIBE;
-            e.ts = 1000;
-            e.source = "test";
-            if (mkt_dnc_add(c, &e))
-                w->errors++;
-        }
+        if (i == CHANGES / 2 && add_dnc(c, "T", MKT_CHANNEL_PUSH, MKT_DNC_UNSUBSCRIBE))
+            w->errors++;
     }
     mkt_ctx_free(c);
     return NULL;
@@ -433,15 +435,8 @@ static void populate(mkt_ctx *c)
 {
     for (int i = 0; i < CUSTOMERS; i++) {
         setup_customer(c, ids[i], 1 + i % 3, 2 + i % 5, i % 2 ? 4 : 0);
-        if (i % 4 == 0) {
-            mkt_dnc_entry e = MKT_DNC_ENTRY_INIT;
-            e.customer_id = ids[i];
-            e.scope = MKT_CHANNEL_SMS;
-            e.reason = MKT_DNC_SMS_STOP;
-            e.source = "test";
-            e.ts = 1000;
-            ck_assert_int_eq(mkt_dnc_add(c, &e), MKT_OK);
-        }
+        if (i % 4 == 0)
+            ck_assert_int_eq(add_dnc(c, ids[i], MKT_CHANNEL_SMS, MKT_DNC_SMS_STOP), MKT_OK);
     }
 }
 
