@@ -10,6 +10,7 @@
 
 #include "failalloc.h"
 #include "libmarketing.h"
+#include "testfile.h"
 #include "data/table-private.h"
 
 static mkt_ctx *new_ctx(void)
@@ -114,17 +115,6 @@ START_TEST(test_growth)
 }
 END_TEST
 
-static const char *write_text(const char *name, const char *text)
-{
-    static char path[256];
-    snprintf(path, sizeof path, "%s/idindex-%s", P_tmpdir, name);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 /* A failed load rolls back the rows it added, whether the index stayed dense or turned hashed
  * on the way; rolling back to no rows makes it dense again. */
 START_TEST(test_rollback)
@@ -132,14 +122,14 @@ START_TEST(test_rollback)
     mkt_ctx *ctx = new_ctx();
     mkt_table *t;
     ck_assert_int_eq(mkt_table_new(&t, ctx), MKT_OK);
-    ck_assert_int_eq(mkt_table_load_customers(t, write_text("a.csv", "customer_id\nC01\nC02\n"),
+    ck_assert_int_eq(mkt_table_load_customers(t, test_write_file("a.csv", "customer_id\nC01\nC02\n"),
                                               NULL), MKT_OK);
     static const char *const bad[] = {
         "customer_id\nC03\nC04\nC01\n",         /* dense, then a duplicate */
         "customer_id\nC03\nVIP-1\nC04\nC01\n",  /* turns hashed, then a duplicate */
     };
     for (size_t i = 0; i < 2; i++) {
-        ck_assert_int_eq(mkt_table_load_customers(t, write_text("b.csv", bad[i]), NULL),
+        ck_assert_int_eq(mkt_table_load_customers(t, test_write_file("b.csv", bad[i]), NULL),
                          MKT_EEXIST);
         ck_assert_uint_eq(mkt_table_customer_count(t), 2);
         static const char *const gone[] = {"C03", "C04", "VIP-1"};
@@ -148,10 +138,10 @@ START_TEST(test_rollback)
     mkt_table_free(t);
     /* From empty: the rollback empties the table and the next load is dense again. */
     ck_assert_int_eq(mkt_table_new(&t, ctx), MKT_OK);
-    ck_assert_int_eq(mkt_table_load_customers(t, write_text("c.csv", "customer_id\nann\nann\n"),
+    ck_assert_int_eq(mkt_table_load_customers(t, test_write_file("c.csv", "customer_id\nann\nann\n"),
                                               NULL), MKT_EEXIST);
     ck_assert_uint_eq(mkt_table_customer_count(t), 0);
-    ck_assert_int_eq(mkt_table_load_customers(t, write_text("d.csv", "customer_id\nC5\nC6\n"),
+    ck_assert_int_eq(mkt_table_load_customers(t, test_write_file("d.csv", "customer_id\nC5\nC6\n"),
                                               NULL), MKT_OK);
     ck_assert_int_eq(t->index.hashed, 0);
     check_rows(t, NULL, 0);

@@ -8,31 +8,11 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "data/load-private.h"
 #include "failalloc.h"
 #include "rfm-test.h"
-
-static const char *path_of(const char *name)
-{
-    static char buf[2][512];
-    static int k;
-    char *p = buf[k++ & 1];
-    snprintf(p, 512, "%s/mkt-rfm-file-%d-%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (int)getpid(), name);
-    return p;
-}
-
-static const char *write_text(const char *name, const char *text)
-{
-    const char *p = path_of(name);
-    FILE *f = fopen(p, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(fputs(text, f) >= 0, 1);
-    ck_assert_int_eq(fclose(f), 0);
-    return p;
-}
+#include "testfile.h"
 
 /* How customer ids look, which decides how the stream numbers customers (lib/rfm/stream.c). */
 enum id_mix {
@@ -75,7 +55,7 @@ static const char *bookings_file(int n, int eur)
                                 eur && c % 7 == 0 ? "EUR" : i % 3 ? "USD" : "",
                                 (x >> 50) % 9 == 0 ? "CANCELLED" : "CONFIRMED");
     }
-    const char *p = write_text(eur ? "eur.csv" : "bookings.csv", s);
+    const char *p = test_write_file(eur ? "eur.csv" : "bookings.csv", s);
     free(s);
     return p;
 }
@@ -264,7 +244,7 @@ START_TEST(test_threads_same_as_one)
         len += (size_t)snprintf(text + len, cap - len, "B%06d,%s,2025-03-01,1.00,%s\n", i, cust,
                                 cur);
     }
-    const char *many = write_text("many.csv", text);
+    const char *many = test_write_file("many.csv", text);
     free(text);
     ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, many, &o, &l1), MKT_ETOOBIG);
     ck_assert_msg(strstr(last_message(ctx), "many.csv:1912:5: currency: more than 64 "
@@ -284,7 +264,7 @@ START_TEST(test_threads_same_as_one)
         len += (size_t)snprintf(text + len, cap - len, "B%06d,%s,2025-03-01,%s\n", i, cust,
                                 i >= 200 && i < 210 ? "50000000000000000.00" : "1.00");
     }
-    const char *big = write_text("big.csv", text);
+    const char *big = test_write_file("big.csv", text);
     free(text);
     ck_assert_int_eq(mkt_rfm_compute_file(&par, ctx, big, &o, &l1), MKT_ERANGE);
     ck_assert_str_eq(last_message(ctx), "RFM: a customer's monetary sum overflows");
@@ -344,14 +324,14 @@ START_TEST(test_errors)
     ck_assert_ptr_null(r);
     ck_assert_ptr_nonnull(strstr(last_message(ctx), "EUR"));
     /* A bad record: the load's message. */
-    const char *bad = write_text("bad.csv", "booking_id,customer_id,booking_date,total_amount\n"
+    const char *bad = test_write_file("bad.csv", "booking_id,customer_id,booking_date,total_amount\n"
                                             "B1,C1,2025-01-01,1.00\nB2,C2,2025-02-30,1.00\n");
     ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, bad, &o, NULL), MKT_EPARSE);
     ck_assert_ptr_nonnull(strstr(last_message(ctx), "bad.csv:3:3: booking_date: invalid date"));
     ck_assert_int_eq(mkt_lifecycle_compute_file(&lc, ctx, bad, o.as_of, NULL), MKT_EPARSE);
     ck_assert_ptr_null(lc);
-    ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, path_of("absent.csv"), &o, NULL), MKT_EIO);
-    ck_assert_int_eq(mkt_lifecycle_compute_file(&lc, ctx, path_of("absent.csv"), o.as_of, NULL),
+    ck_assert_int_eq(mkt_rfm_compute_file(&r, ctx, test_file_path("absent.csv"), &o, NULL), MKT_EIO);
+    ck_assert_int_eq(mkt_lifecycle_compute_file(&lc, ctx, test_file_path("absent.csv"), o.as_of, NULL),
                      MKT_EIO);
     /* Arguments. */
     ck_assert_int_eq(mkt_rfm_compute_file(NULL, ctx, bad, &o, NULL), MKT_EINVAL);
