@@ -89,16 +89,25 @@ static mkt_contact_decision decide(mkt_consent *p, const mkt_contact_request *r)
     return d;
 }
 
+/* A new context with customer @id (email capped at 1 a day and 5 a week) and its policy,
+ * after one promotional email sent at NOON_PARIS; *r is that send's request. */
+static mkt_consent *one_email_sent(mkt_ctx **c, const char *id, mkt_contact_request *r)
+{
+    ck_assert_int_eq(mkt_ctx_new(c, NULL, NULL), MKT_OK);
+    mkt_consent *p;
+    ck_assert_int_eq(mkt_consent_new(&p, *c, NULL), MKT_OK);
+    setup_customer(*c, id, 1, 5, 0);
+    *r = req(id, MKT_CHANNEL_EMAIL, MKT_CLASS_PROMOTIONAL, NOON_PARIS);
+    r->flags = MKT_CONTACT_SEND;
+    ck_assert_int_eq(decide(p, r).allow, 1);
+    return p;
+}
+
 START_TEST(windows_move_on)
 {
     mkt_ctx *c;
-    ck_assert_int_eq(mkt_ctx_new(&c, NULL, NULL), MKT_OK);
-    mkt_consent *p;
-    ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
-    setup_customer(c, "W", 1, 5, 0);
-    mkt_contact_request r = req("W", MKT_CHANNEL_EMAIL, MKT_CLASS_PROMOTIONAL, NOON_PARIS);
-    r.flags = MKT_CONTACT_SEND;
-    ck_assert_int_eq(decide(p, &r).allow, 1);
+    mkt_contact_request r;
+    mkt_consent *p = one_email_sent(&c, "W", &r);
     /* Thursday: the day slot of Wednesday (20250) is dead and overwritten by 20251; the
      * week (2893: (20250 + 3) / 7) counts on. */
     r.at = NOON_PARIS + DAY_S;
@@ -147,13 +156,8 @@ END_TEST
 START_TEST(changes_keep_counters)
 {
     mkt_ctx *c;
-    ck_assert_int_eq(mkt_ctx_new(&c, NULL, NULL), MKT_OK);
-    mkt_consent *p;
-    ck_assert_int_eq(mkt_consent_new(&p, c, NULL), MKT_OK);
-    setup_customer(c, "K", 1, 5, 0);
-    mkt_contact_request r = req("K", MKT_CHANNEL_EMAIL, MKT_CLASS_PROMOTIONAL, NOON_PARIS);
-    r.flags = MKT_CONTACT_SEND;
-    ck_assert_int_eq(decide(p, &r).allow, 1);
+    mkt_contact_request r;
+    mkt_consent *p = one_email_sent(&c, "K", &r);
     mkt_consent_change ch = MKT_CONSENT_CHANGE_INIT;
     ch.customer_id = "K";
     ch.channel = MKT_CHANNEL_SMS;
