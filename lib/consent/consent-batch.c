@@ -34,9 +34,7 @@ static size_t hint_key(const mkt_contact_request *r, char *key)
     size_t n = strnlen(r->customer_id, MKT__CUSTOMER_MAX + 1);
     if (n == 0 || n > MKT__CUSTOMER_MAX)
         return 0;
-    memcpy(key, r->customer_id, n);
-    key[n] = MKT__KEY_SEP;
-    return n + 1;
+    return mkt__consent_key_n(key, r->customer_id, n);
 }
 
 /* The prefetch pipeline over the requests: at request i, stage -1 pulls in the customer id

@@ -143,6 +143,8 @@ int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id)
 int mkt__consent_customer_len(mkt_ctx *ctx, const char *where, const char *id, size_t *len);
 /* "<id>\x1f" into key (MKT__CONSENT_KEY_MAX bytes); returns the length. */
 size_t mkt__consent_key(char *key, const char *id);
+/* The same for an id of @n bytes (n <= MKT__CUSTOMER_MAX). */
+size_t mkt__consent_key_n(char *key, const char *id, size_t n);
 
 /* Read the state (an absent record is the empty state). */
 int mkt__consent_state_load(mkt_ctx *ctx, const char *customer, mkt__consent_state *s,

@@ -335,20 +335,22 @@ int mkt__consent_check_customer(mkt_ctx *ctx, const char *where, const char *id)
     return mkt__consent_customer_len(ctx, where, id, &n);
 }
 
-size_t mkt__consent_key(char *key, const char *id)
+size_t mkt__consent_key_n(char *key, const char *id, size_t n)
 {
-    size_t n = strlen(id);
     memcpy(key, id, n);
     key[n] = MKT__KEY_SEP;
     return n + 1;
 }
 
+size_t mkt__consent_key(char *key, const char *id)
+{
+    return mkt__consent_key_n(key, id, strlen(id));
+}
+
 void mkt__consent_key_make(struct mkt__record_key *k, const char *customer, size_t len,
                            const uint64_t *hash)
 {
-    memcpy(k->key, customer, len);
-    k->key[len] = MKT__KEY_SEP;
-    k->len = len + 1;
+    k->len = mkt__consent_key_n(k->key, customer, len);
     k->hinted = hash != NULL;
     k->hash = hash ? *hash : mkt__memstore_hash(k->key, k->len);
 }
